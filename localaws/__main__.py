@@ -1,0 +1,3 @@
+from localaws.cli import main
+
+raise SystemExit(main())

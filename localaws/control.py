@@ -1,0 +1,68 @@
+"""Control routes under /_localaws/: health, call log, fault rules, reset.
+
+A WSGI layer in front of moto's own dispatcher, on the same port, so a test or the CLI reads what
+the collection did from the same server the collection talked to.
+"""
+
+import json
+from urllib.parse import parse_qs
+
+from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
+from localaws.recorder import CALLS, FAULT_RULES
+
+PREFIX = "/_localaws/"
+
+
+def reset_moto():
+    from moto.moto_api import _internal
+
+    _internal.moto_api_backend.reset()
+
+
+class ControlApp:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(PREFIX):
+            return self.app(environ, start_response)
+        method = environ["REQUEST_METHOD"]
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        body = b""
+        if environ.get("CONTENT_LENGTH"):
+            body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+        try:
+            status, payload = self.route(method, path[len(PREFIX):].strip("/"), query, body)
+        except (ValueError, TypeError) as error:
+            status, payload = 400, {"error": str(error)}
+        data = json.dumps(payload, indent=1, default=str).encode()
+        start_response(f"{status} {'OK' if status < 400 else 'Error'}",
+                       [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    def route(self, method, name, query, body):
+        if name == "health":
+            import moto
+
+            return 200, {"status": "ok", "moto": moto.__version__,
+                         "accounts": {"A": ACCOUNT_A, "B": ACCOUNT_B, "C": ACCOUNT_C}}
+        if name == "calls" and method == "GET":
+            calls, last = CALLS.since(int(query.get("since", 0)))
+            return 200, {"last": last, "calls": calls}
+        if name == "calls" and method == "DELETE":
+            CALLS.clear()
+            return 200, {"cleared": True}
+        if name == "faults" and method == "GET":
+            return 200, {"rules": FAULT_RULES.list()}
+        if name == "faults" and method == "POST":
+            return 200, FAULT_RULES.add(**json.loads(body or b"{}"))
+        if name == "faults" and method == "DELETE":
+            FAULT_RULES.clear()
+            return 200, {"cleared": True}
+        if name == "reset" and method == "POST":
+            reset_moto()
+            CALLS.clear()
+            FAULT_RULES.clear()
+            return 200, {"reset": True}
+        return 404, {"error": f"no control route {method} {PREFIX}{name}"}
