@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Run `ansible-test sanity` for this collection, fully offline (PyPI is the only host reached).
+#
+# Usage: scripts/ansible-test-sanity.sh [extra ansible-test sanity args]
+#   e.g. scripts/ansible-test-sanity.sh --test pylint -v
+#
+# Environment:
+#   REPO   collection checkout to test (default: this script's parent's parent directory)
+#   VENV   virtualenv holding ansible-core/ansible-test (default: $REPO/.venv)
+#   SANITY_OUTPUT_DIR  if set, tests/output of the run is copied there afterwards
+#
+# How it works:
+#   * ansible-test needs the collection at .../ansible_collections/NAMESPACE/NAME (it resolves
+#     symlinks), so the files git tracks plus untracked-but-not-ignored ones are copied into a
+#     throw-away tree, with amazon.aws from the venv linked beside it as a dependency.
+#     The copy is not a git repository: ansible-test then lists content by walking the directory
+#     (its "unversioned" source provider), which sees exactly the copied files.
+#   * ansible-test builds one venv per sanity test (~/.ansible/test/venv, cached across runs) and
+#     bootstraps pip in each with a get-pip.py downloaded from a host we cannot reach. A stand-in
+#     is put in its cache (~/.ansible/test/cache/get_pip_<ver>.py) that uses ensurepip + PyPI.
+set -euo pipefail
+
+start_time=$(date +%s)
+
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+REPO=${REPO:-$(dirname -- "$script_dir")}
+REPO=$(cd -- "$REPO" && pwd -P)
+VENV=${VENV:-$REPO/.venv}
+PYTHON_VERSION=3.11
+
+if [[ ! -x "$VENV/bin/ansible-test" ]]; then
+    echo "error: $VENV/bin/ansible-test not found; create the venv first (pip install -r requirements.txt)" >&2
+    exit 2
+fi
+export PATH="$VENV/bin:$PATH"
+unset PYTHONPATH ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
+
+# --- shellcheck: the 'shellcheck' sanity test is skipped silently without it -----------------
+if ! command -v shellcheck >/dev/null 2>&1; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing shellcheck (apt) for the shellcheck sanity test..."
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck) >/dev/null
+    else
+        echo "warning: shellcheck is missing and cannot be installed here; the shellcheck sanity test will be skipped" >&2
+    fi
+fi
+
+# --- collection name from galaxy.yml ------------------------------------------------------
+read -r namespace name < <(python - "$REPO/galaxy.yml" <<'PY'
+import sys, yaml
+try:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        meta = yaml.safe_load(f) or {}
+except FileNotFoundError:
+    meta = {}
+print(meta.get("namespace") or "crossvpc", meta.get("name") or "aws")
+PY
+)
+
+# --- get-pip.py stand-in for ansible-test's pip bootstrap ------------------------------------
+# ansible-test (ansible_test/_util/target/setup/requirements.py: bootstrap) looks for
+# ~/.ansible/test/cache/get_pip_<pip version with '.' -> '_'>.py before downloading it from
+# ci-files.testing.ansible.com. The version is get_venv_packages() in python_requirements.py.
+pip_version=$(python - "$PYTHON_VERSION" <<'PY'
+import sys, types
+from ansible_test._internal.python_requirements import get_venv_packages
+print(get_venv_packages(types.SimpleNamespace(version=sys.argv[1]))["pip"])
+PY
+)
+get_pip="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+get_pip_marker='# crossvpc-aws get-pip stand-in v1'
+if [[ ! -f "$get_pip" ]] || grep -q '^# crossvpc-aws get-pip stand-in' "$get_pip"; then
+    # (a genuine get-pip.py someone saved there is left alone: it works offline too)
+    mkdir -p -- "$(dirname -- "$get_pip")"
+    tmp_get_pip=$(mktemp "$get_pip.XXXXXX")
+    {
+        echo "$get_pip_marker"
+        cat <<'PY'
+"""Offline stand-in for get-pip.py, used by ansible-test to bootstrap pip into its venvs.
+
+ansible-test runs it (through its quiet_pip.py wrapper) as
+    python quiet_pip.py --disable-pip-version-check pip==X.Y [--no-setuptools] [--no-wheel]
+Like get-pip.py, it takes pip-install arguments (options, requirements, -r/-c files) plus
+get-pip's own --no-setuptools/--no-wheel/--no-pip. Here pip comes from ensurepip (bundled with
+Python, no network), then 'pip install' fetches the requested versions from PyPI.
+"""
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+
+OWN_OPTIONS = {"--no-setuptools": "setuptools", "--no-wheel": "wheel", "--no-pip": "pip"}
+
+
+def run(cmd, quiet=False):
+    env = dict(os.environ)
+    env.pop("GET_PIP", None)
+    if quiet:
+        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if proc.returncode:
+            sys.stdout.write(proc.stdout)
+    else:
+        proc = subprocess.run(cmd, env=env)
+    if proc.returncode:
+        sys.exit(proc.returncode)
+
+
+def main():
+    args = sys.argv[1:]
+    excluded = {OWN_OPTIONS[a] for a in args if a in OWN_OPTIONS}
+    pip_args = [a for a in args if a not in OWN_OPTIONS]
+    present = {n: importlib.util.find_spec(n) is not None for n in ("setuptools", "wheel")}
+
+    run([sys.executable, "-m", "ensurepip", "--default-pip"], quiet=True)
+
+    # get-pip.py installs pip, setuptools and wheel unless told otherwise
+    named = {m.group(0).lower() for m in (re.match(r"[A-Za-z0-9._-]+", a) for a in pip_args) if m}
+    extra = [n for n in ("pip", "setuptools", "wheel") if n not in excluded and n not in named]
+    run([sys.executable, "-m", "pip", "install", *pip_args, *extra])
+
+    # ensurepip (Python < 3.12) also brings setuptools: drop what the caller excluded
+    drop = [n for n in ("setuptools", "wheel") if n in excluded and not present[n]
+            and importlib.util.find_spec(n) is not None]
+    if drop:
+        run([sys.executable, "-m", "pip", "uninstall", "-y", "--disable-pip-version-check", *drop], quiet=True)
+
+
+if __name__ == "__main__":
+    main()
+PY
+    } >"$tmp_get_pip"
+    if cmp -s -- "$tmp_get_pip" "$get_pip"; then
+        rm -f -- "$tmp_get_pip"
+    else
+        mv -f -- "$tmp_get_pip" "$get_pip"
+    fi
+fi
+
+# --- throw-away collection tree ------------------------------------------------------------
+tmp_root=$(mktemp -d "${TMPDIR:-/tmp}/ansible-test-sanity.XXXXXX")
+trap 'rm -rf -- "$tmp_root"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+collection_dir="$tmp_root/ansible_collections/$namespace/$name"
+mkdir -p -- "$collection_dir" "$tmp_root/ansible_collections/amazon"
+
+# Tracked + untracked-not-ignored files; tracked files deleted from the work tree are skipped.
+git -C "$REPO" ls-files -z -co --exclude-standard \
+    | (cd -- "$REPO" && while IFS= read -r -d '' f; do
+           if [[ -e "$f" || -L "$f" ]]; then printf '%s\0' "$f"; fi
+       done) \
+    | tar -C "$REPO" --null --no-recursion -T - -cf - \
+    | tar -C "$collection_dir" -xf -
+
+# (ansible_collections.amazon.aws is a namespace package: no __file__, use __path__)
+amazon_aws=$(python -c 'import ansible_collections.amazon.aws as m; print(list(m.__path__)[0])')
+if [[ ! -f "$amazon_aws/MANIFEST.json" && ! -f "$amazon_aws/galaxy.yml" ]]; then
+    echo "error: amazon.aws not found in $VENV" >&2
+    exit 2
+fi
+ln -s -- "$amazon_aws" "$tmp_root/ansible_collections/amazon/aws"
+
+# --- run ---------------------------------------------------------------------------------
+venv_root="$HOME/.ansible/test/venv"
+count_venvs() {
+    if [[ -d "$venv_root" ]]; then find "$venv_root" -mindepth 3 -maxdepth 3 -type d | wc -l; else echo 0; fi
+}
+venvs_before=$(count_venvs)
+
+cd -- "$collection_dir"
+rc=0
+ansible-test sanity --venv --python "$PYTHON_VERSION" "$@" || rc=$?
+
+if [[ -n "${SANITY_OUTPUT_DIR:-}" && -d tests/output ]]; then
+    mkdir -p -- "$SANITY_OUTPUT_DIR"
+    cp -a tests/output/. "$SANITY_OUTPUT_DIR"/
+fi
+
+venvs_after=$(count_venvs)
+elapsed=$(($(date +%s) - start_time))
+if ((venvs_after > venvs_before)); then
+    kind="cold: built $((venvs_after - venvs_before)) ansible-test venv(s)"
+else
+    kind="warm: cached ansible-test venvs"
+fi
+echo "ansible-test sanity for $namespace.$name: exit $rc in ${elapsed}s ($kind)"
+exit "$rc"
