@@ -1,16 +1,20 @@
 """Build the patched moto application and serve it on the loopback address."""
 
 import importlib
+import os
 import signal
 import sys
 
 from localaws import control, iam, recorder
 
 # One module per AWS service whose moto behaviour we bring closer to AWS. Each has install().
-SERVICE_PATCHES = ("localaws.iam",)
+SERVICE_PATCHES = ("localaws.iam", "localaws.ecs")
 
 
 def build_app():
+    # AWS accounts come with AWS-managed IAM policies (AmazonEKSClusterPolicy, ...); moto loads
+    # them only when asked.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     for name in SERVICE_PATCHES:

@@ -58,32 +58,63 @@ PY
 )
 
 # --- get-pip.py stand-in for ansible-test's pip bootstrap ------------------------------------
-# ansible-test (ansible_test/_util/target/setup/requirements.py: bootstrap) looks for
-# ~/.ansible/test/cache/get_pip_<pip version with '.' -> '_'>.py before downloading it from
-# ci-files.testing.ansible.com. The version is get_venv_packages() in python_requirements.py.
+# ansible-test bootstraps pip into every venv it makes (ansible_test/_util/target/setup/
+# requirements.py: bootstrap()) with a get-pip.py that it downloads from
+# ci-files.testing.ansible.com (unreachable here) unless ~/.ansible/test/cache/get_pip_<V>.py
+# exists, V being get_venv_packages()['pip'] from ansible_test/_internal/python_requirements.py
+# with '.' -> '_' (ansible-core 2.19.14: pip 24.2 -> get_pip_24_2.py).
 pip_version=$(python - "$PYTHON_VERSION" <<'PY'
 import sys, types
 from ansible_test._internal.python_requirements import get_venv_packages
 print(get_venv_packages(types.SimpleNamespace(version=sys.argv[1]))["pip"])
 PY
 )
-get_pip="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
-get_pip_marker='# crossvpc-aws get-pip stand-in v1'
+cache_dir="$HOME/.ansible/test/cache"
+mkdir -p -- "$cache_dir"
+get_pip="$cache_dir/get_pip_${pip_version//./_}.py"
+# pip itself, fetched once from PyPI and kept unpacked + byte-compiled beside the stand-in, which
+# runs pip from there: ~1 s per venv, where ensurepip + 'pip install pip==X' takes ~20 s.
+pip_cache="$cache_dir/crossvpc-pip"
+pip_unpacked="$pip_cache/pip-$pip_version"
+if [[ ! -f "$pip_unpacked/pip/__main__.py" ]]; then
+    mkdir -p -- "$pip_cache"
+    if python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+        --dest "$pip_cache" "pip==$pip_version"; then
+        unpack_tmp=$(mktemp -d "$pip_unpacked.XXXXXX")
+        python - "$pip_cache/pip-$pip_version-py3-none-any.whl" "$unpack_tmp" <<'PY'
+import compileall, sys, zipfile
+import glob, shutil
+zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])
+# no dist-info: pip run from here must not take itself for an installed pip
+for info in glob.glob(sys.argv[2] + "/pip-*.dist-info"):
+    shutil.rmtree(info)
+compileall.compile_dir(sys.argv[2], quiet=1)
+PY
+        rm -rf -- "$pip_unpacked"
+        mv -- "$unpack_tmp" "$pip_unpacked"
+    else
+        echo "warning: could not fetch pip $pip_version from PyPI; the stand-in falls back to ensurepip" >&2
+    fi
+fi
+get_pip_marker='# crossvpc-aws get-pip stand-in v4'
 if [[ ! -f "$get_pip" ]] || grep -q '^# crossvpc-aws get-pip stand-in' "$get_pip"; then
     # (a genuine get-pip.py someone saved there is left alone: it works offline too)
-    mkdir -p -- "$(dirname -- "$get_pip")"
     tmp_get_pip=$(mktemp "$get_pip.XXXXXX")
     {
         echo "$get_pip_marker"
         cat <<'PY'
 """Offline stand-in for get-pip.py, used by ansible-test to bootstrap pip into its venvs.
 
-ansible-test runs it (through its quiet_pip.py wrapper) as
-    python quiet_pip.py --disable-pip-version-check pip==X.Y [--no-setuptools] [--no-wheel]
-Like get-pip.py, it takes pip-install arguments (options, requirements, -r/-c files) plus
-get-pip's own --no-setuptools/--no-wheel/--no-pip. Here pip comes from ensurepip (bundled with
-Python, no network), then 'pip install' fetches the requested versions from PyPI.
+ansible-test runs it (through its quiet_pip.py wrapper, as __main__, argv intact) as
+    python quiet_pip.py --disable-pip-version-check pip==24.2 --no-setuptools --no-wheel
+Like get-pip.py it runs 'pip install --upgrade --force-reinstall ARGS' (ARGS: pip options,
+requirements, -r/-c files) less its own --no-setuptools/--no-wheel/--no-pip, adding pip,
+setuptools and wheel unless told not to (or already named in ARGS).
+pip runs from the copy of pip kept in crossvpc-pip/ beside this file (a requirement 'pip==X'
+with X cached there is installed from the cached wheel, with no index); failing that, from
+ensurepip (bundled with Python), after which 'pip install' gets the requested versions.
 """
+import glob
 import importlib.util
 import os
 import re
@@ -91,37 +122,62 @@ import subprocess
 import sys
 
 OWN_OPTIONS = {"--no-setuptools": "setuptools", "--no-wheel": "wheel", "--no-pip": "pip"}
+PIP_CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "crossvpc-pip")
 
 
 def run(cmd, quiet=False):
     env = dict(os.environ)
     env.pop("GET_PIP", None)
     if quiet:
-        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
         if proc.returncode:
             sys.stdout.write(proc.stdout)
     else:
-        proc = subprocess.run(cmd, env=env)
+        proc = subprocess.run(cmd, env=env, check=False)
     if proc.returncode:
         sys.exit(proc.returncode)
+
+
+def pinned_pip(arg):
+    match = re.fullmatch(r"pip==([0-9][0-9A-Za-z.]*)", arg.replace(" ", ""))
+    return match.group(1) if match else None
+
+
+def cached_wheel(version):
+    path = os.path.join(PIP_CACHE, "pip-%s-py3-none-any.whl" % version)
+    return path if os.path.isfile(path) else None
+
+
+def pip_runner(version):
+    """Where 'python RUNNER install ...' runs pip from: unpacked pip, else the wheel itself."""
+    unpacked = sorted(glob.glob(os.path.join(PIP_CACHE, "pip-%s" % version, "pip", "__main__.py")))
+    wheels = sorted(glob.glob(os.path.join(PIP_CACHE, "pip-%s-py3-none-any.whl" % version)))
+    if unpacked:
+        return os.path.dirname(unpacked[-1])
+    return os.path.join(wheels[-1], "pip") if wheels else None
 
 
 def main():
     args = sys.argv[1:]
     excluded = {OWN_OPTIONS[a] for a in args if a in OWN_OPTIONS}
     pip_args = [a for a in args if a not in OWN_OPTIONS]
-    present = {n: importlib.util.find_spec(n) is not None for n in ("setuptools", "wheel")}
 
-    run([sys.executable, "-m", "ensurepip", "--default-pip"], quiet=True)
-
-    # get-pip.py installs pip, setuptools and wheel unless told otherwise
-    named = {m.group(0).lower() for m in (re.match(r"[A-Za-z0-9._-]+", a) for a in pip_args) if m}
+    named = {m.group(0).lower() for m in (re.match(r"[A-Za-z0-9._-]+", a) for a in pip_args if not a.startswith("-")) if m}
     extra = [n for n in ("pip", "setuptools", "wheel") if n not in excluded and n not in named]
-    run([sys.executable, "-m", "pip", "install", *pip_args, *extra])
 
+    # 'pip==X' with X cached: install that wheel file (no index needed) using that pip
+    versions = [pinned_pip(a) for a in pip_args if pinned_pip(a) and cached_wheel(pinned_pip(a))]
+    runner = pip_runner(versions[0]) if versions else pip_runner("*")
+    if runner:
+        pip_args = [cached_wheel(pinned_pip(a)) if pinned_pip(a) in versions else a for a in pip_args]
+        run([sys.executable, runner, "install", "--upgrade", "--force-reinstall", *pip_args, *extra])
+        return
+
+    present = {n: importlib.util.find_spec(n) is not None for n in ("setuptools", "wheel")}
+    run([sys.executable, "-m", "ensurepip", "--default-pip"], quiet=True)
+    run([sys.executable, "-m", "pip", "install", "--upgrade", "--force-reinstall", *pip_args, *extra])
     # ensurepip (Python < 3.12) also brings setuptools: drop what the caller excluded
-    drop = [n for n in ("setuptools", "wheel") if n in excluded and not present[n]
-            and importlib.util.find_spec(n) is not None]
+    drop = [n for n in ("setuptools", "wheel") if n in excluded and not present[n] and importlib.util.find_spec(n)]
     if drop:
         run([sys.executable, "-m", "pip", "uninstall", "-y", "--disable-pip-version-check", *drop], quiet=True)
 
