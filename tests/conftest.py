@@ -1,0 +1,161 @@
+"""Shared fixtures: a real local AWS per test worker, and runners for real playbooks and modules.
+
+Nothing here mocks AWS: integration tests start `python -m localaws` on a free loopback port,
+run ansible-playbook against it, and read the result back with boto3 and the call log.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+COLLECTIONS = REPO / ".collections"
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(COLLECTIONS))
+
+
+def ensure_collection_link():
+    link = COLLECTIONS / "ansible_collections" / "crossvpc" / "aws"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(Path("../../.."), target_is_directory=True)
+
+
+ensure_collection_link()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running localaws: its environment, a control client and boto3 sessions per account."""
+
+    def __init__(self, state_dir, port):
+        from localaws.client import LocalAWS
+
+        self.state_dir = state_dir
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.control = LocalAWS(self.url)
+        self.env = {"AWS_CONFIG_FILE": str(state_dir / "aws-config"),
+                    "AWS_SHARED_CREDENTIALS_FILE": str(state_dir / "credentials"),
+                    "AWS_ENDPOINT_URL": self.url, "LOCALAWS_URL": self.url,
+                    "LOCALAWS_STATE_DIR": str(state_dir)}
+
+    def session(self, profile="crossvpc-a", region="us-east-1"):
+        import boto3
+        import botocore.session
+
+        core = botocore.session.Session()
+        for key, var in (("config_file", "AWS_CONFIG_FILE"),
+                         ("credentials_file", "AWS_SHARED_CREDENTIALS_FILE")):
+            core.set_config_variable(key, self.env[var])
+        core.set_config_variable("profile", profile)
+        return boto3.Session(botocore_session=core, region_name=region)
+
+    def client(self, service, profile="crossvpc-a", region="us-east-1"):
+        return self.session(profile, region).client(service, endpoint_url=self.url)
+
+
+@pytest.fixture(scope="session")
+def localaws():
+    state_dir = Path(tempfile.mkdtemp(prefix="localaws-test-"))
+    port = free_port()
+    cli = [sys.executable, "-m", "localaws", "--state-dir", str(state_dir)]
+    subprocess.run(cli + ["start", "--port", str(port)], cwd=REPO, check=True,
+                   stdout=subprocess.DEVNULL)
+    try:
+        yield Server(state_dir, port)
+    finally:
+        subprocess.run(cli + ["stop"], cwd=REPO, check=False, stdout=subprocess.DEVNULL)
+
+
+class PlaybookResult:
+    def __init__(self, completed, output):
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.output = output
+
+    @property
+    def stats(self):
+        return self.output.get("stats", {})
+
+    def tasks(self, host=None):
+        """(task name, host, result) for every task result, in order."""
+        for play in self.output.get("plays", []):
+            for task in play["tasks"]:
+                for name, result in task["hosts"].items():
+                    if host in (None, name):
+                        yield task["task"]["name"], name, result
+
+    def result(self, task_name, host="localhost"):
+        for name, task_host, result in self.tasks(host):
+            if name == task_name:
+                return result
+        raise KeyError(f"no result for task {task_name!r} on {host}")
+
+    def changed(self):
+        return sum(s.get("changed", 0) for s in self.stats.values())
+
+
+@pytest.fixture(scope="session")
+def ansible(localaws):
+    """Run real playbooks against the local AWS and get their results as data."""
+
+    def run(playbook, *args, check=False, diff=False, extra_vars=None, inventory=None, env=None):
+        command = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)]
+        command += ["-i", str(inventory or REPO / "inventories" / "local")]
+        if check:
+            command.append("--check")
+        if diff:
+            command.append("--diff")
+        if extra_vars:
+            command += ["-e", json.dumps(extra_vars)]
+        command += list(args)
+        run_env = dict(os.environ, **localaws.env, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+                       ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+                       ANSIBLE_DEPRECATION_WARNINGS="0", ANSIBLE_LOCALHOST_WARNING="0",
+                       ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
+        run_env.update(env or {})
+        completed = subprocess.run(command, cwd=REPO, env=run_env, capture_output=True, text=True,
+                                   timeout=600)
+        try:
+            output = json.loads(completed.stdout[completed.stdout.index("{"):])
+        except ValueError:
+            output = {}
+        return PlaybookResult(completed, output)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def module(ansible, tmp_path_factory):
+    """Run one module task on localhost as account A (or ``profile``); return its result dict."""
+    directory = tmp_path_factory.mktemp("module-playbooks")
+    counter = iter(range(1_000_000))
+
+    def run(name, args, profile="crossvpc-a", check=False, diff=False, region="us-east-1"):
+        playbook = directory / f"task{next(counter)}.yml"
+        play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
+                 "module_defaults": {"group/crossvpc.aws.aws": {"profile": profile,
+                                                                "region": region}},
+                 "tasks": [{"name": "under test", name: args}]}]
+        playbook.write_text(json.dumps(play))
+        result = ansible(playbook, check=check, diff=diff, inventory="localhost,",
+                         extra_vars={"ansible_python_interpreter": sys.executable})
+        try:
+            return result.result("under test")
+        except KeyError:
+            raise AssertionError(f"playbook did not run:\n{result.stdout}\n{result.stderr}")
+
+    return run

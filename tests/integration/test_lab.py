@@ -1,0 +1,43 @@
+"""playbooks/lab.yml builds the project's situation in two accounts, idempotently."""
+
+from localaws import ACCOUNT_A, ACCOUNT_B
+from conftest import REPO
+
+
+def by_name(items, name):
+    return [i for i in items if {"Key": "Name", "Value": name} in i.get("Tags", [])]
+
+
+def test_lab_builds_same_cidr_vpcs_in_two_accounts_and_reruns_clean(localaws, ansible):
+    first = ansible(REPO / "playbooks" / "lab.yml")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+
+    for profile, account, name in (("crossvpc-a", ACCOUNT_A, "crossvpc-lab-a"),
+                                   ("crossvpc-b", ACCOUNT_B, "crossvpc-lab-b")):
+        ec2 = localaws.client("ec2", profile)
+        [vpc] = by_name(ec2.describe_vpcs()["Vpcs"], name)
+        assert vpc["CidrBlock"] == "10.0.0.0/16" and vpc["OwnerId"] == account
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+        assert sorted((s["CidrBlock"], s["AvailabilityZone"]) for s in subnets) == [
+            ("10.0.1.0/24", "us-east-1a"), ("10.0.2.0/24", "us-east-1b")]
+        tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
+        associated = {a.get("SubnetId") for t in tables["RouteTables"] for a in t["Associations"]
+                      if not a.get("Main")}
+        assert associated == {s["SubnetId"] for s in subnets}
+        shown = first.result("Show what was built", host="account_a" if account == ACCOUNT_A
+                             else "account_b")["lab"]
+        assert shown["vpc_id"] == vpc["VpcId"] and shown["account"] == account
+
+    [cluster] = [localaws.client("eks", "crossvpc-a").describe_cluster(name="crossvpc-lab-a")["cluster"]]
+    assert cluster["status"] in ("CREATING", "ACTIVE")
+    pods = localaws.client("ec2", "crossvpc-a").describe_network_interfaces(
+        Filters=[{"Name": "tag:crossvpc:lab", "Values": ["crossvpc-lab-a"]}])["NetworkInterfaces"]
+    assert sorted(p["PrivateIpAddress"] for p in pods) == ["10.0.1.10", "10.0.2.10"]
+    [service] = localaws.client("ecs", "crossvpc-b").describe_services(
+        cluster="crossvpc-lab-b", services=["crossvpc-lab-b-client"])["services"]
+    assert service["status"] == "ACTIVE" and service["desiredCount"] == 1
+
+    mark = localaws.control.mark()
+    second = ansible(REPO / "playbooks" / "lab.yml")
+    assert second.returncode == 0 and second.changed() == 0
+    assert [c for c in localaws.control.calls(mark) if c["mutating"]] == []
