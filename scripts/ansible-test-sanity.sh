@@ -7,7 +7,7 @@
 # Environment:
 #   REPO   collection checkout to test (default: this script's parent's parent directory)
 #   VENV   virtualenv holding ansible-core/ansible-test (default: $REPO/.venv)
-#   SANITY_OUTPUT_DIR  if set, tests/output of the run is copied there afterwards
+#   SANITY_OUTPUT_DIR  if set, the run's tests/output (e.g. with --junit) is copied there
 #
 # How it works:
 #   * ansible-test needs the collection at .../ansible_collections/NAMESPACE/NAME (it resolves
@@ -15,9 +15,12 @@
 #     throw-away tree, with amazon.aws from the venv linked beside it as a dependency.
 #     The copy is not a git repository: ansible-test then lists content by walking the directory
 #     (its "unversioned" source provider), which sees exactly the copied files.
-#   * ansible-test builds one venv per sanity test (~/.ansible/test/venv, cached across runs) and
-#     bootstraps pip in each with a get-pip.py downloaded from a host we cannot reach. A stand-in
-#     is put in its cache (~/.ansible/test/cache/get_pip_<ver>.py) that uses ensurepip + PyPI.
+#   * ansible-test (--venv) builds a controller venv per run plus one venv per sanity test
+#     (~/.ansible/test/venv, cached across runs: the first run is "cold"), bootstrapping pip in
+#     each with a get-pip.py downloaded from a host we cannot reach. A stand-in goes in its cache
+#     (~/.ansible/test/cache/get_pip_<ver>.py) that installs pip from a copy fetched once from
+#     PyPI (falling back to ensurepip); test requirements then come from PyPI as usual.
+#   * shellcheck is installed with apt when missing (as root), so the shellcheck test is real.
 set -euo pipefail
 
 start_time=$(date +%s)
@@ -27,6 +30,8 @@ REPO=${REPO:-$(dirname -- "$script_dir")}
 REPO=$(cd -- "$REPO" && pwd -P)
 VENV=${VENV:-$REPO/.venv}
 PYTHON_VERSION=3.11
+output_dir=${SANITY_OUTPUT_DIR:-}
+if [[ -n "$output_dir" && "$output_dir" != /* ]]; then output_dir="$PWD/$output_dir"; fi
 
 if [[ ! -x "$VENV/bin/ansible-test" ]]; then
     echo "error: $VENV/bin/ansible-test not found; create the venv first (pip install -r requirements.txt)" >&2
@@ -239,9 +244,10 @@ rc=0
 #            is reachable here, nor packaged on PyPI/Debian/npm. (The collection has no PowerShell.)
 ansible-test sanity --venv --python "$PYTHON_VERSION" --skip-test pslint "$@" || rc=$?
 
-if [[ -n "${SANITY_OUTPUT_DIR:-}" && -d tests/output ]]; then
-    mkdir -p -- "$SANITY_OUTPUT_DIR"
-    cp -a tests/output/. "$SANITY_OUTPUT_DIR"/
+if [[ -n "$output_dir" && -d tests/output ]]; then
+    # results only (junit/bot/data), not .tmp with its throw-away controller venv
+    mkdir -p -- "$output_dir"
+    tar -C tests/output --exclude=./.tmp -cf - . | tar -C "$output_dir" -xf -
 fi
 
 venvs_after=$(count_venvs)

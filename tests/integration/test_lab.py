@@ -8,7 +8,7 @@ def by_name(items, name):
     return [i for i in items if {"Key": "Name", "Value": name} in i.get("Tags", [])]
 
 
-def test_lab_builds_same_cidr_vpcs_in_two_accounts_and_reruns_clean(localaws, ansible):
+def test_lab_builds_reruns_clean_and_tears_down(localaws, ansible):
     first = ansible(REPO / "playbooks" / "lab.yml")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
 
@@ -41,3 +41,33 @@ def test_lab_builds_same_cidr_vpcs_in_two_accounts_and_reruns_clean(localaws, an
     second = ansible(REPO / "playbooks" / "lab.yml")
     assert second.returncode == 0 and second.changed() == 0
     assert [c for c in localaws.control.calls(mark) if c["mutating"]] == []
+
+    teardown = ansible(REPO / "playbooks" / "lab_teardown.yml")
+    assert teardown.returncode == 0, teardown.stdout[-3000:]
+    assert lab_resources_left(localaws) == {}
+    mark = localaws.control.mark()
+    again = ansible(REPO / "playbooks" / "lab_teardown.yml")
+    assert again.returncode == 0 and again.changed() == 0
+    assert [c for c in localaws.control.calls(mark) if c["mutating"]] == []
+
+
+def lab_resources_left(localaws):
+    """Everything of the lab still present in either account, by kind."""
+    left = {}
+    for profile, name in (("crossvpc-a", "crossvpc-lab-a"), ("crossvpc-b", "crossvpc-lab-b")):
+        ec2 = localaws.client("ec2", profile)
+        tagged = [{"Name": "tag:crossvpc:lab", "Values": [name]}]
+        found = {
+            "vpcs": ec2.describe_vpcs(Filters=tagged)["Vpcs"],
+            "subnets": ec2.describe_subnets(Filters=tagged)["Subnets"],
+            "route_tables": ec2.describe_route_tables(Filters=tagged)["RouteTables"],
+            "security_groups": ec2.describe_security_groups(Filters=tagged)["SecurityGroups"],
+            "interfaces": ec2.describe_network_interfaces(Filters=tagged)["NetworkInterfaces"],
+            "eks": [c for c in localaws.client("eks", profile).list_clusters()["clusters"] if c == name],
+            "ecs": [c for c in localaws.client("ecs", profile).list_clusters()["clusterArns"]
+                    if c.endswith("/" + name)],
+            "roles": [r for r in localaws.client("iam", profile).list_roles()["Roles"]
+                      if r["RoleName"].startswith(name)],
+        }
+        left.update({f"{profile}:{k}": v for k, v in found.items() if v})
+    return left
