@@ -122,7 +122,7 @@ def cmd_stop(args):
         return 0
     if running(state):
         os.kill(state["pid"], signal.SIGTERM)
-        for _ in range(100):
+        for _attempt in range(100):
             try:
                 os.kill(state["pid"], 0)
             except OSError:
@@ -178,6 +178,12 @@ def cmd_calls(args):
         return 0
     rows = summarize(calls)
     print(f"{len(calls)} calls, {sum(c['mutating'] for c in calls)} mutating")
+    if args.totals:
+        for account in sorted({c["account"] for c in calls}):
+            mine = [c for c in calls if c["account"] == account]
+            mutating = sum(c["mutating"] for c in mine)
+            print(f"  account {account}: {len(mine) - mutating} read, {mutating} mutating")
+        return 0
     for account, service, action, mutating, count in rows:
         print(f"{count:6}  {account}  {service:8} {action:45} {'MUTATING' if mutating else 'read'}")
     return 0
@@ -222,6 +228,7 @@ def parser():
     calls.add_argument("--since", type=int, default=0)
     calls.add_argument("--mutating", action="store_true")
     calls.add_argument("--json", action="store_true")
+    calls.add_argument("--totals", action="store_true", help="only read/mutating counts per account")
     faults = sub.add_parser("faults", help="list, add or clear fault rules")
     faults_sub = faults.add_subparsers(dest="fault_command")
     faults_sub.add_parser("list")

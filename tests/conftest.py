@@ -128,7 +128,7 @@ def ansible(localaws):
                        ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
         run_env.update(env or {})
         completed = subprocess.run(command, cwd=REPO, env=run_env, capture_output=True, text=True,
-                                   timeout=600)
+                                   timeout=600, check=False)
         try:
             output = json.loads(completed.stdout[completed.stdout.index("{"):])
         except ValueError:

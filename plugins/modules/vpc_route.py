@@ -24,7 +24,7 @@ description:
   - CIDRs, ids, route tables, subnets and the target are checked before any change is made, so a
     bad input never leaves some tables changed and others not.
 author:
-  - crossvpc.aws maintainers
+  - crossvpc.aws maintainers (@crossvpc)
 options:
   state:
     description:

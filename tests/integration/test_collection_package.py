@@ -13,11 +13,12 @@ BIN = Path(sys.executable).parent
 
 def test_build_install_offline_and_run_installed_copy(localaws, tmp_path):
     build = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--force",
-                            "--output-path", str(tmp_path)], cwd=REPO, capture_output=True, text=True)
+                            "--output-path", str(tmp_path)], cwd=REPO, capture_output=True, text=True,
+                           check=False)
     assert build.returncode == 0, build.stderr
     [tarball] = tmp_path.glob("crossvpc-aws-*.tar.gz")
     listing = subprocess.run(["tar", "-tzf", str(tarball)], capture_output=True,
-                             text=True).stdout.splitlines()
+                             text=True, check=True).stdout.splitlines()
     assert "plugins/modules/vpc_route.py" in listing
     for unwanted in (".venv/", ".collections/", ".localaws/", "localaws/", ".ci/"):
         assert not [p for p in listing if p.startswith(unwanted)], unwanted
@@ -26,7 +27,7 @@ def test_build_install_offline_and_run_installed_copy(localaws, tmp_path):
     installed = tmp_path / "collections"
     install = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--offline",
                               "-p", str(installed), str(tarball)], cwd=tmp_path,
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, check=False)
     assert install.returncode == 0, install.stdout + install.stderr
     assert (installed / "ansible_collections" / "crossvpc" / "aws" / "MANIFEST.json").exists()
 
@@ -42,7 +43,7 @@ def test_build_install_offline_and_run_installed_copy(localaws, tmp_path):
     env.pop("ANSIBLE_CONFIG", None)
     run = subprocess.run([str(BIN / "ansible-playbook"), "-i", "localhost,", str(playbook),
                           "-e", f"ansible_python_interpreter={sys.executable}", "-vvv"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True)
+                         cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout[-2000:]
     assert str(installed / "ansible_collections" / "crossvpc" / "aws") in run.stdout
     [table] = localaws.client("ec2").describe_route_tables(

@@ -25,7 +25,7 @@ def test_lab_builds_reruns_clean_and_tears_down(localaws, ansible):
                       if not a.get("Main")}
         assert associated == {s["SubnetId"] for s in subnets}
         shown = first.result("Show what was built", host="account_a" if account == ACCOUNT_A
-                             else "account_b")["lab"]
+                             else "account_b")["lab_result"]
         assert shown["vpc_id"] == vpc["VpcId"] and shown["account"] == account
 
     [cluster] = [localaws.client("eks", "crossvpc-a").describe_cluster(name="crossvpc-lab-a")["cluster"]]

@@ -22,7 +22,7 @@ def ec2(localaws, profile="crossvpc-a", config=NO_RETRY):
 def test_throttle_for_a_count_of_calls_then_recover(localaws):
     localaws.control.add_fault(kind="throttle", service="ec2", action="DescribeVpcs", count=2)
     client = ec2(localaws)
-    for _ in range(2):
+    for _attempt in range(2):
         with pytest.raises(botocore.exceptions.ClientError) as error:
             client.describe_vpcs()
         assert error.value.response["Error"]["Code"] == "RequestLimitExceeded"
@@ -71,7 +71,7 @@ def test_share_of_calls_fails_at_about_the_rate_asked(localaws):
                                seed=7)
     client = ec2(localaws)
     failures = 0
-    for _ in range(200):
+    for _attempt in range(200):
         try:
             client.describe_vpcs()
         except botocore.exceptions.ClientError:

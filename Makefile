@@ -1,0 +1,49 @@
+# The two commands: `make demo` runs the main job on the local AWS, `make test` runs every test.
+# Both install what they need into .venv first (pinned in requirements.txt).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-requirements.txt
+LINK := .collections/ansible_collections/crossvpc/aws
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test setup lint sanity pytest unit molecule clean
+
+demo: setup
+	scripts/demo.sh
+
+test: setup lint sanity pytest molecule
+	@echo "make test: lint, sanity, pytest and molecule all passed"
+
+setup: $(INSTALLED) $(LINK)
+	@# A no-op here (amazon.aws comes with the pinned ansible bundle); fetches it where Galaxy is reachable.
+	$(BIN)/ansible-galaxy collection install -r requirements.yml
+
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	cp requirements.txt $@
+
+# ansible finds this checkout as crossvpc.aws through ansible.cfg's collections_path.
+$(LINK):
+	mkdir -p $(@D)
+	ln -sfn ../../.. $@
+
+lint: setup
+	$(BIN)/ansible-lint
+
+sanity: setup
+	VENV=$(VENV) scripts/ansible-test-sanity.sh
+
+pytest: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests
+
+unit: setup
+	$(BIN)/python -m pytest tests/unit
+
+molecule: setup
+	VENV=$(VENV) scripts/molecule.sh
+
+clean:
+	rm -rf .collections .localaws tests/output .pytest_cache
