@@ -22,6 +22,7 @@ if [[ ! -x "$VENV/bin/molecule" ]]; then
     echo "error: $VENV/bin/molecule not found; create the venv first (pip install -r requirements.txt)" >&2
     exit 2
 fi
+VENV=$(cd -- "$VENV" && pwd) # make passes it relative to the repo root
 export PATH="$VENV/bin:$PATH"
 # Only the local AWS: no credentials or profile from the caller's environment.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
