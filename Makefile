@@ -34,7 +34,7 @@ lint: setup
 	$(BIN)/ansible-lint
 
 sanity: setup
-	VENV=$(VENV) scripts/ansible-test-sanity.sh
+	VENV=$(abspath $(VENV)) scripts/ansible-test-sanity.sh
 
 pytest: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests
@@ -43,7 +43,7 @@ unit: setup
 	$(BIN)/python -m pytest tests/unit
 
 molecule: setup
-	VENV=$(VENV) scripts/molecule.sh
+	VENV=$(abspath $(VENV)) scripts/molecule.sh
 
 clean:
 	rm -rf .collections .localaws tests/output .pytest_cache

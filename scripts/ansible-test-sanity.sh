@@ -29,6 +29,7 @@ script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=${REPO:-$(dirname -- "$script_dir")}
 REPO=$(cd -- "$REPO" && pwd -P)
 VENV=${VENV:-$REPO/.venv}
+VENV=$(cd -- "$VENV" && pwd -P) # make passes it relative to the repo root
 PYTHON_VERSION=3.11
 output_dir=${SANITY_OUTPUT_DIR:-}
 if [[ -n "$output_dir" && "$output_dir" != /* ]]; then output_dir="$PWD/$output_dir"; fi
