@@ -99,8 +99,8 @@ class PlaybookResult:
                         yield task["task"]["name"], name, result
 
     def result(self, task_name, host="localhost"):
-        for name, task_host, result in self.tasks(host):
-            if name == task_name:
+        for name, _task_host, result in self.tasks(host):
+            if task_name in (name, name.split(" : ", 1)[-1]):  # role tasks are "role : name"
                 return result
         raise KeyError(f"no result for task {task_name!r} on {host}")
 

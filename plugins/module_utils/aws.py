@@ -16,8 +16,15 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore itself.
 
+import hashlib
+import time
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# What check mode returns for an id that only a real run can know, and what a later task in the
+# same check-mode run may pass back in: modules then plan against "a resource that will exist".
+UNKNOWN = "(known after apply)"
 
 # amazon.aws retries the EC2/query throttling codes; JSON services spell theirs differently.
 EXTRA_RETRY_CODES = ["ThrottlingException", "ServiceUnavailableException", "InternalServerException",
@@ -54,9 +61,10 @@ def error_code(error):
 
 
 def is_not_found(error):
-    """AWS and moto spell not-found codes with varying case (InvalidVpcPeeringConnectionID.NotFound)."""
-    code = error_code(error) or ""
-    return code.lower().endswith(".notfound") or code.lower().endswith("notfoundexception")
+    """AWS and moto spell not-found codes with varying case (InvalidVpcPeeringConnectionID.NotFound,
+    LoadBalancerNotFound, ResourceNotFoundException)."""
+    code = (error_code(error) or "").lower()
+    return code.endswith("notfound") or code.endswith("notfoundexception")
 
 
 def call(client, operation, description, missing=None, **params):
@@ -87,6 +95,44 @@ def paginate(client, operation, key, description, missing=None, **params):
         if not page.get("NextToken"):
             return items
         token_params["NextToken"] = page["NextToken"]
+
+
+def client_token(*parts):
+    """A deterministic ClientToken: a retried or re-run create returns the first one's resource."""
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:64]
+
+
+def tags_of(resource):
+    return dict((t["Key"], t["Value"]) for t in resource.get("Tags") or [])
+
+
+def tag_changes(current, desired, purge):
+    """(tags to set, keys to remove) to go from ``current`` to ``desired``."""
+    if desired is None:
+        return {}, []
+    to_set = dict((k, v) for k, v in desired.items() if current.get(k) != v)
+    to_remove = sorted(k for k in current if k not in desired and not k.startswith("aws:")) if purge else []
+    return to_set, to_remove
+
+
+def wait_for(describe, done, failed, timeout, what, delay=1.0, max_delay=15.0):
+    """Poll ``describe()`` until ``done(value)``; end early when ``failed(value)`` gives a reason.
+
+    Backs off from ``delay`` to ``max_delay`` so local runs finish in milliseconds and real AWS
+    is not hammered while an endpoint or load balancer takes minutes.
+    """
+    deadline = time.monotonic() + timeout
+    value = describe()
+    while not done(value):
+        reason = failed(value)
+        if reason:
+            raise CrossvpcError("Gave up waiting for %s: %s" % (what, reason))
+        if time.monotonic() >= deadline:
+            raise CrossvpcError("Timed out after %ss waiting for %s." % (timeout, what))
+        time.sleep(min(delay, max(0, deadline - time.monotonic())))
+        delay = min(delay * 2, max_delay)
+        value = describe()
+    return value
 
 
 def new_module(argument_spec, **kwargs):

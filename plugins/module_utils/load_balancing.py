@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A Network Load Balancer with one TCP listener forwarding to one target group.
+
+Everything is found by name first, so a rerun never makes a second load balancer (stock moto
+would, and so would a create retried after a lost response).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, call, paginate, wait_for
+
+
+def find_load_balancer(elb, name):
+    found = call(elb, "describe_load_balancers", "look up load balancer %s" % name, missing={},
+                 Names=[name]).get("LoadBalancers", [])
+    found = [lb for lb in found if lb["LoadBalancerName"] == name]
+    if found and found[0]["Type"] != "network":
+        raise InvalidInput("name", name, "is an existing %s load balancer, not a network one." % found[0]["Type"],
+                           "Choose another name, or pass the NLB's ARN instead.")
+    return found[0] if found else None
+
+
+def find_target_group(elb, name):
+    found = call(elb, "describe_target_groups", "look up target group %s" % name, missing={},
+                 Names=[name]).get("TargetGroups", [])
+    return next((tg for tg in found if tg["TargetGroupName"] == name), None)
+
+
+def registered_targets(elb, target_group_arn):
+    health = call(elb, "describe_target_health", "read targets of %s" % target_group_arn,
+                  TargetGroupArn=target_group_arn)["TargetHealthDescriptions"]
+    return sorted(h["Target"]["Id"] for h in health if h.get("TargetHealth", {}).get("State") != "draining")
+
+
+def listener_on(elb, load_balancer_arn, port):
+    listeners = paginate(elb, "describe_listeners", "Listeners", "read listeners of %s" % load_balancer_arn,
+                         LoadBalancerArn=load_balancer_arn)
+    return next((l for l in listeners if l["Port"] == port), None)
+
+
+def subnets_vpc(ec2, subnet_ids):
+    """The one VPC of ``subnet_ids``, checking one subnet per zone (read calls only)."""
+    subnets = paginate(ec2, "describe_subnets", "Subnets", "describe subnets",
+                       Filters=[{"Name": "subnet-id", "Values": subnet_ids}])
+    found = dict((s["SubnetId"], s) for s in subnets)
+    zones = {}
+    for subnet_id in subnet_ids:
+        if subnet_id not in found:
+            raise InvalidInput("subnet_ids", subnet_id, "not found in this account and region.")
+        zone = found[subnet_id]["AvailabilityZone"]
+        if zone in zones:
+            raise InvalidInput("subnet_ids", subnet_id, "is in %s like %s; a load balancer takes one subnet per "
+                               "availability zone." % (zone, zones[zone]), "Keep one of them.")
+        zones[zone] = subnet_id
+    vpcs = sorted(set(s["VpcId"] for s in subnets))
+    if len(vpcs) > 1:
+        raise InvalidInput("subnet_ids", subnet_ids, "span several VPCs (%s)." % ", ".join(vpcs),
+                           "Use subnets of one VPC.")
+    return vpcs[0]
+
+
+def plan(current, desired):
+    """Steps from the current parts (load_balancer, target_group, targets, listener) to desired."""
+    steps = {}
+    if current["load_balancer"] is None:
+        steps["create_load_balancer"] = True
+    if current["target_group"] is None:
+        steps["create_target_group"] = True
+    elif current["target_group"]["Port"] != desired["target_port"]:
+        problem = "differs from the existing target group %s's port %s, which AWS cannot change." % (
+            desired["target_group_name"], current["target_group"]["Port"])
+        raise InvalidInput("target_port", desired["target_port"], problem,
+                           "Use a new target_group_name, or remove the old group first.")
+    if desired["targets"] is not None:
+        have = set(current["targets"])
+        register = sorted(set(desired["targets"]) - have)
+        deregister = sorted(have - set(desired["targets"])) if desired["purge_targets"] else []
+        steps.update({k: v for k, v in (("register", register), ("deregister", deregister)) if v})
+    listener = current["listener"]
+    if listener is None:
+        steps["create_listener"] = True
+    elif current["target_group"] is None or not any(
+            a.get("TargetGroupArn") == current["target_group"]["TargetGroupArn"] for a in listener["DefaultActions"]):
+        steps["repoint_listener"] = True
+    return steps
+
+
+def apply(elb, ec2, current, steps, desired):
+    """Carry out plan()'s steps; returns the ARNs (load balancer, target group, listener)."""
+    lb, tg, listener = current["load_balancer"], current["target_group"], current["listener"]
+    if steps.get("create_load_balancer"):
+        tags = [{"Key": k, "Value": v} for k, v in dict(desired["tags"], Name=desired["name"]).items()]
+        lb = call(elb, "create_load_balancer", "create load balancer %s" % desired["name"], Name=desired["name"],
+                  Type="network", Scheme=desired["scheme"], Subnets=desired["subnet_ids"],
+                  Tags=tags)["LoadBalancers"][0]
+    if steps.get("create_target_group"):
+        tg = call(elb, "create_target_group", "create target group %s" % desired["target_group_name"],
+                  Name=desired["target_group_name"], Protocol="TCP", Port=desired["target_port"],
+                  VpcId=lb.get("VpcId") or subnets_vpc(ec2, desired["subnet_ids"]),
+                  TargetType=desired["target_type"], HealthCheckProtocol="TCP")["TargetGroups"][0]
+    if steps.get("register"):
+        call(elb, "register_targets", "register targets in %s" % tg["TargetGroupName"],
+             TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": t} for t in steps["register"]])
+    if steps.get("deregister"):
+        call(elb, "deregister_targets", "deregister targets from %s" % tg["TargetGroupName"],
+             TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": t} for t in steps["deregister"]])
+    forward = [{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}]
+    if steps.get("create_listener"):
+        listener = call(elb, "create_listener", "create listener on port %s" % desired["listener_port"],
+                        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=desired["listener_port"],
+                        DefaultActions=forward)["Listeners"][0]
+    elif steps.get("repoint_listener"):
+        call(elb, "modify_listener", "point listener %s at %s" % (listener["ListenerArn"], tg["TargetGroupName"]),
+             ListenerArn=listener["ListenerArn"], DefaultActions=forward)
+    return lb, tg, listener
+
+
+def wait_active(elb, name, timeout):
+    """AWS provisions an NLB for minutes; an endpoint service needs it active."""
+    def failed(lb):
+        state = (lb or {}).get("State", {})
+        return "it is failed: %s" % state.get("Reason") if state.get("Code") == "failed" else None
+
+    return wait_for(lambda: find_load_balancer(elb, name), lambda lb: lb and lb["State"]["Code"] == "active",
+                    failed, timeout, "load balancer %s to be active" % name)
+
+
+def delete(elb, current):
+    """Listener, load balancer, then target group (AWS refuses a group still in use)."""
+    if current["load_balancer"]:
+        call(elb, "delete_load_balancer", "delete load balancer %s" % current["load_balancer"]["LoadBalancerName"],
+             missing={}, LoadBalancerArn=current["load_balancer"]["LoadBalancerArn"])
+    if current["target_group"]:
+        call(elb, "delete_target_group", "delete target group %s" % current["target_group"]["TargetGroupName"],
+             missing={}, TargetGroupArn=current["target_group"]["TargetGroupArn"])
+
+
+def result(lb, tg, listener, targets):
+    if lb is None and tg is None:
+        return {}
+    return {
+        "load_balancer_arn": (lb or {}).get("LoadBalancerArn"),
+        "dns_name": (lb or {}).get("DNSName"),
+        "scheme": (lb or {}).get("Scheme"),
+        "state": ((lb or {}).get("State") or {}).get("Code"),
+        "vpc_id": (lb or {}).get("VpcId"),
+        "availability_zones": sorted(z["ZoneName"] for z in (lb or {}).get("AvailabilityZones", [])),
+        "target_group_arn": (tg or {}).get("TargetGroupArn"),
+        "target_port": (tg or {}).get("Port"),
+        "listener_arn": (listener or {}).get("ListenerArn"),
+        "listener_port": (listener or {}).get("Port"),
+        "targets": sorted(targets or []),
+    }

@@ -1,0 +1,304 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vpc_endpoint
+short_description: Reach a PrivateLink service from a VPC (the consumer's interface endpoint)
+version_added: 0.1.0
+description:
+  - Creates, updates in place, or deletes an interface VPC endpoint to an endpoint service, found
+    by VPC, service name and C(Name) tag, so a rerun finds it and deletion needs no id.
+  - Subnets, security groups, private DNS, policy and tags are changed in place.
+  - Before creating, checks that the subnets and security groups belong to the VPC, that no two
+    subnets share a zone, and that the service exists and allows this account, so a bad input
+    fails before anything is made.
+  - Waits for the state the caller needs, C(pendingAcceptance) (the provider has to accept) or
+    C(available), and fails at once when the endpoint is rejected or failed.
+author:
+  - crossvpc.aws maintainers (@crossvpc)
+options:
+  name:
+    description: The endpoint's C(Name) tag, its identity together with O(vpc_id) and O(service_name).
+    type: str
+    required: true
+  vpc_id:
+    description: The consumer's VPC.
+    type: str
+    required: true
+  service_name:
+    description:
+      - The provider's service name, RV(crossvpc.aws.vpc_endpoint_service#module:service.service_name).
+      - Required with O(state=present); with O(state=absent) the endpoint is found by O(vpc_id) and O(name).
+    type: str
+  state:
+    description: V(absent) deletes the endpoint.
+    type: str
+    choices: [present, absent]
+    default: present
+  subnet_ids:
+    description:
+      - Subnets for the endpoint's network interfaces, at most one per availability zone. Required
+        to create; omitted leaves them as they are.
+    type: list
+    elements: str
+  security_group_ids:
+    description:
+      - Security groups of the endpoint's network interfaces (which clients may reach it, on which
+        port). Omitted leaves them as they are (the VPC's default group on create).
+    type: list
+    elements: str
+  private_dns_enabled:
+    description:
+      - Resolve the service's private DNS name to the endpoint inside the VPC. Needs a service with a
+        verified private DNS name. Omitted leaves it as it is (V(false) on create).
+    type: bool
+  policy:
+    description: An endpoint policy document (dict or JSON). Omitted leaves it as it is.
+    type: json
+  tags:
+    description: Tags of the endpoint. O(name) is always set as the C(Name) tag.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description: Remove tags that are not in O(tags) (only when O(tags) is given).
+    type: bool
+    default: true
+  wait_for:
+    description:
+      - V(pendingAcceptance) waits until the endpoint exists and waits for the provider (or is already
+        available); V(available) waits until the provider has accepted it; V(none) does not wait.
+      - With O(state=absent), anything but V(none) waits until the endpoint is deleted.
+    type: str
+    choices: [pendingAcceptance, available, none]
+    default: pendingAcceptance
+  wait_timeout:
+    description: Seconds to wait.
+    type: int
+    default: 600
+extends_documentation_fragment:
+  - crossvpc.aws.attributes
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Reach the provider's payments API from the ECS tasks' subnets
+  crossvpc.aws.vpc_endpoint:
+    name: payments-api
+    vpc_id: vpc-0a1b2c3d4e5f60718
+    service_name: com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0
+    subnet_ids: [subnet-0a1b2c3d4e5f60718, subnet-0f1e2d3c4b5a69788]
+    security_group_ids: [sg-0a1b2c3d4e5f60718]
+  register: endpoint
+
+- name: Call the service at this name
+  ansible.builtin.debug:
+    msg: "{{ endpoint.endpoint.dns_name }}"
+
+- name: Remove it
+  crossvpc.aws.vpc_endpoint:
+    name: payments-api
+    vpc_id: vpc-0a1b2c3d4e5f60718
+    service_name: com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0
+    state: absent
+"""
+
+RETURN = r"""
+endpoint:
+  description: The endpoint after the change (planned values in check mode). Empty once deleted.
+  returned: always
+  type: dict
+  contains:
+    vpc_endpoint_id:
+      description: The endpoint's id.
+      type: str
+      sample: vpce-0123456789abcdef0
+    state:
+      description: C(pendingAcceptance) until the provider accepts, then C(available).
+      type: str
+      sample: pendingAcceptance
+    service_name:
+      description: The service it connects to.
+      type: str
+    vpc_id:
+      description: Its VPC.
+      type: str
+    subnet_ids:
+      description: Its subnets.
+      type: list
+      elements: str
+    security_group_ids:
+      description: Its security groups.
+      type: list
+      elements: str
+    private_dns_enabled:
+      description: Whether the service's private DNS name resolves to it.
+      type: bool
+    policy_document:
+      description: Its policy.
+      type: str
+    network_interface_ids:
+      description: Its network interfaces.
+      type: list
+      elements: str
+    dns_entries:
+      description: Its DNS names (dns_name, hosted_zone_id), the regional one first.
+      type: list
+      elements: dict
+    dns_name:
+      description: The regional DNS name, the one clients call.
+      type: str
+      sample: vpce-0123456789abcdef0-abcdefgh.vpce-svc-0123456789abcdef0.eu-west-1.vpce.amazonaws.com
+    tags:
+      description: Its tags.
+      type: dict
+changes:
+  description: The planned steps (create, add_subnets, remove_security_groups, private_dns_enabled, set_tags, delete, ...).
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    UNKNOWN, CrossvpcError, InvalidInput, call, client, client_token, error_code, new_module, paginate, run_module)
+
+
+def known(module, values):
+    """In check mode, ids that earlier tasks only planned to create are left out of checks."""
+    if values is None or not module.check_mode:
+        return values
+    return [v for v in values if v != UNKNOWN]
+
+
+def desired_state(module):
+    params = module.params
+    params["subnet_ids"] = known(module, params["subnet_ids"])
+    params["security_group_ids"] = known(module, params["security_group_ids"])
+    validation.resource_id("vpc_id", params["vpc_id"], "vpc")
+    if params["service_name"] and not (module.check_mode and params["service_name"] == UNKNOWN):
+        validation.service_name("service_name", params["service_name"], module.region)
+    validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
+    validation.resource_ids("security_group_ids", params["security_group_ids"], "sg")
+    tags = dict(params["tags"] or {}, Name=params["name"])
+    return {"vpc_id": params["vpc_id"], "service_name": params["service_name"],
+            # None: not managed (left as they are on an existing endpoint)
+            "subnet_ids": None if params["subnet_ids"] is None else sorted(set(params["subnet_ids"])),
+            "security_group_ids": None if params["security_group_ids"] is None else sorted(set(params["security_group_ids"])),
+            "private_dns_enabled": params["private_dns_enabled"], "policy": params["policy"],
+            "tags": tags, "purge_tags": params["purge_tags"] and params["tags"] is not None}
+
+
+def check_network(ec2, desired):
+    """Subnets and security groups exist in the VPC, one subnet per zone (read calls only)."""
+    subnets = paginate(ec2, "describe_subnets", "Subnets", "describe subnets",
+                       Filters=[{"Name": "subnet-id", "Values": desired["subnet_ids"] or []}])
+    found = dict((s["SubnetId"], s) for s in subnets)
+    zones = {}
+    for subnet_id in desired["subnet_ids"] or []:
+        subnet = found.get(subnet_id)
+        if subnet is None:
+            raise InvalidInput("subnet_ids", subnet_id, "not found in this account and region.")
+        if subnet["VpcId"] != desired["vpc_id"]:
+            raise InvalidInput("subnet_ids", subnet_id, "belongs to %s, not to vpc_id %s." % (
+                subnet["VpcId"], desired["vpc_id"]), "Use subnets of the endpoint's VPC.")
+        zone = subnet["AvailabilityZone"]
+        if zone in zones:
+            raise InvalidInput("subnet_ids", subnet_id, "is in %s like %s; an interface endpoint takes one subnet "
+                               "per availability zone." % (zone, zones[zone]), "Keep one of them.")
+        zones[zone] = subnet_id
+    if desired["security_group_ids"]:
+        groups = paginate(ec2, "describe_security_groups", "SecurityGroups", "describe security groups",
+                          Filters=[{"Name": "group-id", "Values": desired["security_group_ids"]}])
+        vpc_of = dict((g["GroupId"], g["VpcId"]) for g in groups)
+        for group_id in desired["security_group_ids"]:
+            if vpc_of.get(group_id) != desired["vpc_id"]:
+                raise InvalidInput("security_group_ids", group_id, "not found in %s." % desired["vpc_id"],
+                                   "Use security groups of the endpoint's VPC.")
+
+
+def check_service(ec2, service_name):
+    """The service exists and lets this account in; AWS says InvalidServiceName for both failures."""
+    try:
+        call(ec2, "describe_vpc_endpoint_services", "look up service %s" % service_name, ServiceNames=[service_name])
+    except CrossvpcError as error:
+        if error_code(error.error) != "InvalidServiceName":
+            raise
+        raise InvalidInput("service_name", service_name, "does not exist, or does not allow this account.",
+                           "Check the name the provider's vpc_endpoint_service returned, and that its "
+                           "allowed_principals include this account.")
+
+
+def reconcile(module):
+    params = module.params
+    desired = desired_state(module)
+    ec2 = client(module, "ec2")
+    current = None
+    if params["service_name"] != UNKNOWN:
+        current = privatelink.find_endpoint(ec2, params["vpc_id"], params["service_name"], params["name"])
+    before = privatelink.endpoint_result(current)
+
+    if params["state"] == "absent":
+        if current and not module.check_mode:
+            call(ec2, "delete_vpc_endpoints", "delete endpoint %s" % current["VpcEndpointId"],
+                 VpcEndpointIds=[current["VpcEndpointId"]])
+            if params["wait_for"] != "none":
+                # Its network interfaces hold its security groups until it is gone.
+                privatelink.wait_for_endpoint_gone(ec2, current["VpcEndpointId"], params["wait_timeout"])
+        result = {"changed": bool(current), "endpoint": {}, "changes": {"delete": True} if current else {}}
+        if module._diff:
+            result["diff"] = {"before": before, "after": {}}
+        return result
+
+    if current is None and not desired["subnet_ids"]:
+        raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets.",
+                           "Give one subnet per availability zone the clients run in.")
+    plan = privatelink.plan_endpoint(current, desired)
+    if plan.get("create") or plan.get("add_subnets") or plan.get("add_security_groups"):
+        check_network(ec2, desired)
+    if plan.get("create") and params["service_name"] != UNKNOWN:
+        check_service(ec2, params["service_name"])
+    endpoint = current
+    if plan and not module.check_mode:
+        token = client_token("vpc_endpoint", module.region, params["vpc_id"], params["service_name"], params["name"])
+        endpoint_id = privatelink.apply_endpoint(ec2, current, plan, desired, token)
+        endpoint = privatelink.describe_endpoint(ec2, endpoint_id)
+    elif plan:
+        endpoint = privatelink.planned_endpoint(current, desired, plan, UNKNOWN)
+    if not module.check_mode and params["wait_for"] != "none":
+        state = (endpoint.get("State") or "").lower()
+        if state != "available" and not (params["wait_for"] == "pendingAcceptance" and state == "pendingacceptance"):
+            endpoint = privatelink.wait_for_endpoint(ec2, endpoint["VpcEndpointId"], params["wait_for"],
+                                                     params["wait_timeout"])
+    result = {"changed": bool(plan), "endpoint": privatelink.endpoint_result(endpoint), "changes": plan}
+    if module._diff:
+        result["diff"] = {"before": before, "after": result["endpoint"]}
+    return result
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        vpc_id=dict(type="str", required=True),
+        service_name=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        subnet_ids=dict(type="list", elements="str"),
+        security_group_ids=dict(type="list", elements="str"),
+        private_dns_enabled=dict(type="bool"),
+        policy=dict(type="json"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        wait_for=dict(type="str", choices=["pendingAcceptance", "available", "none"], default="pendingAcceptance"),
+        wait_timeout=dict(type="int", default=600),
+    )
+    module = new_module(argument_spec, required_if=[("state", "present", ["service_name"])])
+    run_module(module, reconcile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vpc_endpoint_service
+short_description: Publish a service through PrivateLink (the provider's endpoint service)
+version_added: 0.1.0
+description:
+  - Creates, updates in place, or deletes a VPC endpoint service fronted by one or more Network
+    Load Balancers (or Gateway Load Balancers), so that consumers in other accounts reach it through
+    interface endpoints, even when their VPC CIDRs overlap the provider's.
+  - The service is found by its C(Name) tag (O(name)) or by O(service_id), so a rerun finds it and
+    deletion needs no id.
+  - Safe by default, only the listed O(allowed_principals) may connect, and connections wait for
+    the provider's acceptance (see M(crossvpc.aws.vpc_endpoint_connection)).
+author:
+  - crossvpc.aws maintainers (@crossvpc)
+options:
+  name:
+    description:
+      - The service's C(Name) tag, its identity. Required unless O(service_id) is given.
+    type: str
+  service_id:
+    description:
+      - Manage this service (C(vpce-svc-...)) instead of finding it by O(name).
+    type: str
+  state:
+    description:
+      - V(absent) deletes the service. AWS refuses while consumers' endpoints are connected; the
+        module then says which and fails.
+    type: str
+    choices: [present, absent]
+    default: present
+  network_load_balancer_arns:
+    description:
+      - Network Load Balancers that front the service. Exactly these, once set.
+    type: list
+    elements: str
+  gateway_load_balancer_arns:
+    description:
+      - Gateway Load Balancers that front the service (for appliance services).
+    type: list
+    elements: str
+  acceptance_required:
+    description:
+      - Whether each consumer's connection waits for the provider to accept it.
+    type: bool
+    default: true
+  allowed_principals:
+    description:
+      - The accounts or IAM principals that may create endpoints to the service. A 12-digit
+        account id stands for that account's root (C(arn:aws:iam::ID:root)).
+      - The exact set unless O(purge_allowed_principals=false).
+      - C(*) (every AWS account) is refused unless O(allow_any_principal=true).
+    type: list
+    elements: str
+    default: []
+  purge_allowed_principals:
+    description:
+      - Remove principals that are not listed. With V(false) the listed ones are only added.
+    type: bool
+    default: true
+  allow_any_principal:
+    description:
+      - Allow C(*) in O(allowed_principals). Anyone with an AWS account could then connect.
+    type: bool
+    default: false
+  private_dns_name:
+    description:
+      - A private DNS name for the service. AWS verifies you own the domain, the module returns the
+        TXT record to publish in RV(service.private_dns_verification).
+      - An empty string removes it; omitted leaves it as it is.
+    type: str
+  supported_ip_address_types:
+    description:
+      - IP address types consumers may use, V(ipv4) and/or V(ipv6). Omitted leaves them as they are.
+    type: list
+    elements: str
+    choices: [ipv4, ipv6]
+  tags:
+    description:
+      - Tags of the service. O(name) is always set as the C(Name) tag.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description:
+      - Remove tags that are not in O(tags).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - crossvpc.aws.attributes
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Publish the EKS service's NLB to account 210987654321 only
+  crossvpc.aws.vpc_endpoint_service:
+    name: payments-api
+    network_load_balancer_arns:
+      - arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/payments/0123456789abcdef
+    allowed_principals: ["210987654321"]
+  register: service
+
+- name: Let one more account connect, without touching the others
+  crossvpc.aws.vpc_endpoint_service:
+    name: payments-api
+    allowed_principals: [arn:aws:iam::555555555555:root]
+    purge_allowed_principals: false
+
+- name: Delete it (consumers' endpoints must be gone first)
+  crossvpc.aws.vpc_endpoint_service:
+    name: payments-api
+    state: absent
+"""
+
+RETURN = r"""
+service:
+  description:
+    - The endpoint service after the change. Empty once deleted.
+    - In check mode the planned values; ids of a service not yet created are C((known after apply)).
+  returned: always
+  type: dict
+  contains:
+    service_id:
+      description: The service's id.
+      type: str
+      sample: vpce-svc-0123456789abcdef0
+    service_name:
+      description: The name consumers pass to M(crossvpc.aws.vpc_endpoint).
+      type: str
+      sample: com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0
+    service_state:
+      description: The service's state.
+      type: str
+      sample: Available
+    acceptance_required:
+      description: Whether connections need the provider's acceptance.
+      type: bool
+      sample: true
+    allowed_principals:
+      description: The principals allowed to connect.
+      type: list
+      elements: str
+      sample: [arn:aws:iam::210987654321:root]
+    network_load_balancer_arns:
+      description: The NLBs in front of the service.
+      type: list
+      elements: str
+    gateway_load_balancer_arns:
+      description: The GWLBs in front of the service.
+      type: list
+      elements: str
+    private_dns_name:
+      description: The private DNS name, if any.
+      type: str
+    private_dns_verification:
+      description: The DNS record that proves ownership of O(private_dns_name) (state, type, name, value), or null.
+      type: dict
+    supported_ip_address_types:
+      description: IP address types consumers may use.
+      type: list
+      elements: str
+    base_endpoint_dns_names:
+      description: The service's base DNS names.
+      type: list
+      elements: str
+    availability_zones:
+      description: Zones the service is available in (those of its load balancers).
+      type: list
+      elements: str
+    tags:
+      description: The service's tags.
+      type: dict
+changes:
+  description: The planned steps (create, acceptance_required, add_principals, remove_principals, add_nlbs, set_tags, delete, ...). Empty when nothing changes.
+  returned: always
+  type: dict
+  sample: {"add_principals": ["arn:aws:iam::210987654321:root"]}
+"""
+
+from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    UNKNOWN, InvalidInput, client, client_token, new_module, run_module)
+
+
+def desired_state(module):
+    """Validate every input before any API call, and say what the service should look like."""
+    params = module.params
+    if params["service_id"]:
+        validation.resource_id("service_id", params["service_id"], "vpce-svc")
+    if params["state"] == "absent":
+        return None
+    arns = {}
+    for option, kinds in (("network_load_balancer_arns", ("net",)), ("gateway_load_balancer_arns", ("gwy",))):
+        values = params[option]
+        if values is not None:
+            values = [v for v in values if v != UNKNOWN or not module.check_mode]
+            for value in values:
+                region = validation.load_balancer_arn(option, value, kinds)[0]
+                if module.region and region != module.region:
+                    raise InvalidInput(option, value, "is in %s, not in %s where the service is made." % (
+                        region, module.region), "Use a load balancer of the same region.")
+        arns[option] = values
+    principals = sorted(set(validation.principal("allowed_principals", p, params["allow_any_principal"])
+                            for p in params["allowed_principals"]))
+    tags = dict(params["tags"] or {})
+    if params["name"]:
+        tags["Name"] = params["name"]
+    return {"acceptance_required": params["acceptance_required"], "allowed_principals": principals,
+            "purge_allowed_principals": params["purge_allowed_principals"],
+            "NetworkLoadBalancerArns": arns["network_load_balancer_arns"],
+            "GatewayLoadBalancerArns": arns["gateway_load_balancer_arns"],
+            "private_dns_name": params["private_dns_name"],
+            "supported_ip_address_types": params["supported_ip_address_types"],
+            "tags": tags, "purge_tags": params["purge_tags"] and params["tags"] is not None}
+
+
+def reconcile(module):
+    params = module.params
+    desired = desired_state(module)
+    ec2 = client(module, "ec2")
+    current = privatelink.find_service(ec2, params["service_id"], params["name"])
+    if params["service_id"] and current is None and desired is not None:
+        raise InvalidInput("service_id", params["service_id"], "no such endpoint service in this account and region.")
+    principals = privatelink.service_principals(ec2, current["ServiceId"]) if current else []
+    before = privatelink.service_result(current, principals)
+
+    if desired is None:
+        if current and not module.check_mode:
+            privatelink.delete_service(ec2, current["ServiceId"])
+        result = {"changed": bool(current), "service": {}, "changes": {"delete": True} if current else {}}
+        if module._diff:
+            result["diff"] = {"before": before, "after": {}}
+        return result
+
+    if current is None and not (desired["NetworkLoadBalancerArns"] or desired["GatewayLoadBalancerArns"]) \
+            and not module.check_mode:
+        raise InvalidInput("network_load_balancer_arns", desired["NetworkLoadBalancerArns"],
+                           "is empty, and a new endpoint service needs a load balancer.",
+                           "Give the ARN of the NLB in front of the service.")
+    plan = privatelink.plan_service(current, principals, desired)
+    if plan and not module.check_mode:
+        token = client_token("vpc_endpoint_service", module.region, params["name"] or params["service_id"])
+        service_id = privatelink.apply_service(ec2, current, plan, desired, token)
+        current = privatelink.find_service(ec2, service_id)
+        after = privatelink.service_result(current, privatelink.service_principals(ec2, service_id))
+    else:
+        after = privatelink.service_result(privatelink.planned_service(current, desired, plan, UNKNOWN),
+                                           desired["allowed_principals"] if desired["purge_allowed_principals"]
+                                           else sorted(set(principals) | set(desired["allowed_principals"])))
+    result = {"changed": bool(plan), "service": after, "changes": plan}
+    if module._diff:
+        result["diff"] = {"before": before, "after": after}
+    return result
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str"),
+        service_id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        network_load_balancer_arns=dict(type="list", elements="str"),
+        gateway_load_balancer_arns=dict(type="list", elements="str"),
+        acceptance_required=dict(type="bool", default=True),
+        allowed_principals=dict(type="list", elements="str", default=[]),
+        purge_allowed_principals=dict(type="bool", default=True),
+        allow_any_principal=dict(type="bool", default=False),
+        private_dns_name=dict(type="str"),
+        supported_ip_address_types=dict(type="list", elements="str", choices=["ipv4", "ipv6"]),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+    )
+    module = new_module(argument_spec, required_one_of=[("name", "service_id")])
+    run_module(module, reconcile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+"""PrivateLink modules against the local AWS, read back from both accounts and the call log."""
+
+import pytest
+
+from localaws import ACCOUNT_B, ACCOUNT_C
+
+A, B, C = "crossvpc-a", "crossvpc-b", "crossvpc-c"
+
+
+def vpc_with_subnets(localaws, profile, cidr="10.0.0.0/16"):
+    ec2 = localaws.client("ec2", profile)
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    base = cidr.rsplit(".", 2)[0]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base}.{n}.0/24", AvailabilityZone=f"us-east-1{zone}")
+               ["Subnet"]["SubnetId"] for n, zone in ((1, "a"), (2, "b"))]
+    group = ec2.create_security_group(GroupName=f"clients-{vpc}", Description="clients", VpcId=vpc)["GroupId"]
+    return {"vpc": vpc, "subnets": subnets, "group": group, "ec2": ec2}
+
+
+def mutating(localaws, mark):
+    return [c for c in localaws.control.calls(mark) if c["mutating"]]
+
+
+@pytest.fixture
+def names(request):
+    """Names unique to the test, so tests sharing one local AWS never meet."""
+    return request.node.name.replace("test_", "")[:20].rstrip("_-").replace("_", "-")
+
+
+@pytest.fixture
+def provider(localaws, module, names):
+    net = vpc_with_subnets(localaws, A)
+    nlb = module("crossvpc.aws.network_load_balancer", {
+        "name": names, "subnet_ids": net["subnets"], "listener_port": 8443,
+        "targets": ["10.0.1.10", "10.0.2.10"]})
+    assert nlb["changed"], nlb
+    return dict(net, nlb=nlb["load_balancer"]["load_balancer_arn"])
+
+
+@pytest.fixture
+def service(module, provider, names):
+    result = module("crossvpc.aws.vpc_endpoint_service", {
+        "name": names, "network_load_balancer_arns": [provider["nlb"]], "allowed_principals": [ACCOUNT_B]})
+    assert result["changed"], result
+    return result["service"]
+
+
+@pytest.fixture
+def consumer(localaws):
+    return vpc_with_subnets(localaws, B)
+
+
+def endpoint_args(names, service, consumer, **extra):
+    return dict({"name": names, "vpc_id": consumer["vpc"], "service_name": service["service_name"],
+                 "subnet_ids": consumer["subnets"], "security_group_ids": [consumer["group"]]}, **extra)
+
+
+# --- network_load_balancer ---------------------------------------------------------------------
+
+def test_nlb_check_mode_create_rerun_and_target_update(localaws, module, names):
+    net = vpc_with_subnets(localaws, A)
+    args = {"name": names, "subnet_ids": net["subnets"], "listener_port": 8443, "targets": ["10.0.1.10"]}
+    mark = localaws.control.mark()
+    planned = module("crossvpc.aws.network_load_balancer", args, check=True)
+    assert planned["changed"] and planned["changes"]["create_load_balancer"]
+    assert mutating(localaws, mark) == []
+    elb = localaws.client("elbv2", A)
+    assert not [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == names]
+
+    created = module("crossvpc.aws.network_load_balancer", args)["load_balancer"]
+    [lb] = elb.describe_load_balancers(Names=[names])["LoadBalancers"]
+    assert lb["Type"] == "network" and lb["Scheme"] == "internal" and lb["LoadBalancerArn"] == created["load_balancer_arn"]
+    assert ":loadbalancer/net/" in lb["LoadBalancerArn"]
+    [listener] = elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+    assert listener["Port"] == 8443 and listener["Protocol"] == "TCP"
+    health = elb.describe_target_health(TargetGroupArn=created["target_group_arn"])["TargetHealthDescriptions"]
+    assert [h["Target"]["Id"] for h in health] == ["10.0.1.10"]
+
+    mark = localaws.control.mark()
+    assert module("crossvpc.aws.network_load_balancer", args)["changed"] is False
+    assert mutating(localaws, mark) == []
+
+    updated = module("crossvpc.aws.network_load_balancer", dict(args, targets=["10.0.2.10", "10.0.1.20"]))
+    assert updated["changes"] == {"register": ["10.0.1.20", "10.0.2.10"], "deregister": ["10.0.1.10"]}
+    health = elb.describe_target_health(TargetGroupArn=created["target_group_arn"])["TargetHealthDescriptions"]
+    assert sorted(h["Target"]["Id"] for h in health if h["TargetHealth"]["State"] != "draining") == [
+        "10.0.1.20", "10.0.2.10"]
+    assert len([lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == names]) == 1
+
+    removed = module("crossvpc.aws.network_load_balancer", {"name": names, "state": "absent"})
+    assert removed["changed"]
+    assert not [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == names]
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"subnet_ids": ["same-az"]}, "a load balancer takes one subnet per availability zone"),
+    ({"targets": ["pod-1"]}, "targets='pod-1': is not an IP address"),
+    ({"listener_port": 70000}, "listener_port=70000: is not a TCP port"),
+    ({"name": "bad_name!"}, "name='bad_name!': is not a load balancer name"),
+])
+def test_nlb_bad_input_fails_before_any_mutating_call(localaws, module, names, override, message):
+    net = vpc_with_subnets(localaws, A)
+    if override.get("subnet_ids") == ["same-az"]:
+        extra = net["ec2"].create_subnet(VpcId=net["vpc"], CidrBlock="10.0.3.0/24",
+                                         AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+        override = {"subnet_ids": [net["subnets"][0], extra]}
+    args = dict({"name": names, "subnet_ids": net["subnets"], "listener_port": 8443, "targets": ["10.0.1.10"]},
+                **override)
+    mark = localaws.control.mark()
+    result = module("crossvpc.aws.network_load_balancer", args)
+    assert result.get("failed") and message in result["msg"], result.get("msg")
+    assert mutating(localaws, mark) == []
+
+
+# --- vpc_endpoint_service -----------------------------------------------------------------------
+
+def test_service_check_mode_create_rerun(localaws, module, provider, names):
+    args = {"name": names, "network_load_balancer_arns": [provider["nlb"]], "allowed_principals": [ACCOUNT_B]}
+    mark = localaws.control.mark()
+    planned = module("crossvpc.aws.vpc_endpoint_service", args, check=True, diff=True)
+    assert planned["changed"] and planned["changes"]["create"]
+    assert planned["service"]["service_id"] == "(known after apply)"
+    assert planned["diff"]["before"] == {}
+    assert mutating(localaws, mark) == []
+
+    created = module("crossvpc.aws.vpc_endpoint_service", args)["service"]
+    ec2 = localaws.client("ec2", A)
+    [config] = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[created["service_id"]])["ServiceConfigurations"]
+    assert config["AcceptanceRequired"] is True
+    assert config["NetworkLoadBalancerArns"] == [provider["nlb"]]
+    assert {"Key": "Name", "Value": names} in config["Tags"]
+    principals = ec2.describe_vpc_endpoint_service_permissions(ServiceId=created["service_id"])["AllowedPrincipals"]
+    assert [p["Principal"] for p in principals] == [f"arn:aws:iam::{ACCOUNT_B}:root"]
+    assert created["allowed_principals"] == [f"arn:aws:iam::{ACCOUNT_B}:root"]
+
+    mark = localaws.control.mark()
+    again = module("crossvpc.aws.vpc_endpoint_service", args)
+    assert again["changed"] is False and again["service"]["service_id"] == created["service_id"]
+    assert mutating(localaws, mark) == []
+    assert len([s for s in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+                if {"Key": "Name", "Value": names} in s.get("Tags", [])]) == 1
+
+
+def test_service_updates_in_place(localaws, module, provider, service, names):
+    ec2 = localaws.client("ec2", A)
+    base = {"name": names, "network_load_balancer_arns": [provider["nlb"]]}
+    added = module("crossvpc.aws.vpc_endpoint_service",
+                   dict(base, allowed_principals=[ACCOUNT_C], purge_allowed_principals=False))
+    assert added["changes"] == {"add_principals": [f"arn:aws:iam::{ACCOUNT_C}:root"]}
+    principals = {p["Principal"] for p in ec2.describe_vpc_endpoint_service_permissions(
+        ServiceId=service["service_id"])["AllowedPrincipals"]}
+    assert principals == {f"arn:aws:iam::{ACCOUNT_B}:root", f"arn:aws:iam::{ACCOUNT_C}:root"}
+
+    exact = module("crossvpc.aws.vpc_endpoint_service",
+                   dict(base, allowed_principals=[ACCOUNT_C], acceptance_required=False, tags={"team": "pay"}),
+                   diff=True)
+    assert exact["changes"]["remove_principals"] == [f"arn:aws:iam::{ACCOUNT_B}:root"]
+    assert exact["diff"]["before"]["acceptance_required"] is True and exact["diff"]["after"]["acceptance_required"] is False
+    [config] = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[service["service_id"]])["ServiceConfigurations"]
+    assert config["AcceptanceRequired"] is False
+    assert {"Key": "team", "Value": "pay"} in config["Tags"]
+    principals = [p["Principal"] for p in ec2.describe_vpc_endpoint_service_permissions(
+        ServiceId=service["service_id"])["AllowedPrincipals"]]
+    assert principals == [f"arn:aws:iam::{ACCOUNT_C}:root"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"allowed_principals": ["*"]}, "allowed_principals='*': would let every AWS account connect"),
+    ({"allowed_principals": ["bob"]}, "allowed_principals='bob': is not an account id or an IAM principal ARN"),
+    ({"network_load_balancer_arns": ["arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef"]},
+     "is an Application Load Balancer"),
+    ({"network_load_balancer_arns": ["not-an-arn"]}, "network_load_balancer_arns='not-an-arn': is not a load balancer ARN"),
+    ({"network_load_balancer_arns": ["arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/x/0123456789abcdef"]},
+     "is in eu-west-1, not in us-east-1"),
+])
+def test_service_bad_input_fails_before_any_api_call(localaws, module, names, override, message):
+    args = dict({"name": names, "allowed_principals": [ACCOUNT_B], "network_load_balancer_arns": [
+        "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/x/0123456789abcdef"]}, **override)
+    mark = localaws.control.mark()
+    result = module("crossvpc.aws.vpc_endpoint_service", args)
+    assert result.get("failed") and message in result["msg"], result.get("msg")
+    assert localaws.control.calls(mark) == []
+
+
+def test_wildcard_principal_only_when_asked(localaws, module, provider, names):
+    result = module("crossvpc.aws.vpc_endpoint_service", {
+        "name": names, "network_load_balancer_arns": [provider["nlb"]], "allowed_principals": ["*"],
+        "allow_any_principal": True})
+    assert result["service"]["allowed_principals"] == ["*"]
+
+
+# --- vpc_endpoint and vpc_endpoint_connection ----------------------------------------------------
+
+def test_endpoint_waits_for_acceptance_then_provider_accepts(localaws, module, service, consumer, names):
+    args = endpoint_args(names, service, consumer)
+    mark = localaws.control.mark()
+    planned = module("crossvpc.aws.vpc_endpoint", args, profile=B, check=True)
+    assert planned["changed"] and planned["changes"] == {"create": True}
+    assert mutating(localaws, mark) == []
+
+    created = module("crossvpc.aws.vpc_endpoint", args, profile=B)["endpoint"]
+    assert created["state"] == "pendingAcceptance" and created["dns_name"]
+    ec2_b = localaws.client("ec2", B)
+    [endpoint] = ec2_b.describe_vpc_endpoints(VpcEndpointIds=[created["vpc_endpoint_id"]])["VpcEndpoints"]
+    assert endpoint["State"] == "pendingAcceptance" and endpoint["OwnerId"] == ACCOUNT_B
+    assert [g["GroupId"] for g in endpoint["Groups"]] == [consumer["group"]]
+
+    mark = localaws.control.mark()
+    again = module("crossvpc.aws.vpc_endpoint", args, profile=B)
+    assert again["changed"] is False and again["endpoint"]["vpc_endpoint_id"] == created["vpc_endpoint_id"]
+    assert mutating(localaws, mark) == []
+
+    accept = {"service_id": service["service_id"], "consumer_accounts": [ACCOUNT_B]}
+    mark = localaws.control.mark()
+    assert module("crossvpc.aws.vpc_endpoint_connection", accept, check=True)["changed_endpoint_ids"] == [
+        created["vpc_endpoint_id"]]
+    assert mutating(localaws, mark) == []
+    accepted = module("crossvpc.aws.vpc_endpoint_connection", accept)
+    assert accepted["changed"] and accepted["connections"][0]["vpc_endpoint_state"] == "available"
+    [endpoint] = ec2_b.describe_vpc_endpoints(VpcEndpointIds=[created["vpc_endpoint_id"]])["VpcEndpoints"]
+    assert endpoint["State"] == "available"
+    mark = localaws.control.mark()
+    assert module("crossvpc.aws.vpc_endpoint_connection", accept)["changed"] is False
+    assert mutating(localaws, mark) == []
+
+
+def test_endpoint_updates_in_place_and_deletes_by_name(localaws, module, service, consumer, names):
+    created = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer), profile=B)["endpoint"]
+    ec2_b = localaws.client("ec2", B)
+    other = ec2_b.create_security_group(GroupName=f"other-{names}", Description="x", VpcId=consumer["vpc"])["GroupId"]
+    changed = module("crossvpc.aws.vpc_endpoint", endpoint_args(
+        names, service, consumer, subnet_ids=consumer["subnets"][:1], security_group_ids=[other],
+        tags={"team": "orders"}), profile=B)
+    assert changed["changes"]["remove_subnets"] == consumer["subnets"][1:]
+    [endpoint] = ec2_b.describe_vpc_endpoints(VpcEndpointIds=[created["vpc_endpoint_id"]])["VpcEndpoints"]
+    assert endpoint["SubnetIds"] == consumer["subnets"][:1]
+    assert [g["GroupId"] for g in endpoint["Groups"]] == [other]
+    assert {"Key": "team", "Value": "orders"} in endpoint["Tags"]
+
+    removed = module("crossvpc.aws.vpc_endpoint", {"name": names, "vpc_id": consumer["vpc"], "state": "absent"},
+                     profile=B)
+    assert removed["changed"]
+    left = [e for e in ec2_b.describe_vpc_endpoints(VpcEndpointIds=[created["vpc_endpoint_id"]])["VpcEndpoints"]
+            if e["State"].lower() not in ("deleted", "deleting")]
+    assert left == []
+    mark = localaws.control.mark()
+    assert module("crossvpc.aws.vpc_endpoint", {"name": names, "vpc_id": consumer["vpc"], "state": "absent"},
+                  profile=B)["changed"] is False
+    assert mutating(localaws, mark) == []
+
+
+def test_account_not_allowed_is_refused_before_creating(localaws, module, service, names):
+    outsider = vpc_with_subnets(localaws, C)
+    mark = localaws.control.mark()
+    result = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, outsider), profile=C)
+    assert result.get("failed")
+    assert f"service_name='{service['service_name']}': does not exist, or does not allow this account" in result["msg"]
+    assert mutating(localaws, mark) == []
+    assert localaws.client("ec2", C).describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [outsider["vpc"]]}])["VpcEndpoints"] == []
+
+
+def test_rejected_endpoint_fails_fast_and_is_not_duplicated(localaws, module, service, consumer, names):
+    created = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer), profile=B)["endpoint"]
+    rejected = module("crossvpc.aws.vpc_endpoint_connection", {
+        "service_id": service["service_id"], "vpc_endpoint_ids": [created["vpc_endpoint_id"]], "state": "rejected"})
+    assert rejected["connections"][0]["vpc_endpoint_state"] == "rejected"
+    mark = localaws.control.mark()
+    again = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer, wait_for="available"),
+                   profile=B)
+    assert again.get("failed") and "is rejected" in again["msg"] and created["vpc_endpoint_id"] in again["msg"]
+    assert mutating(localaws, mark) == []
+    assert len(localaws.client("ec2", B).describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [consumer["vpc"]]}])["VpcEndpoints"]) == 1
+
+
+def test_service_with_live_connection_is_not_deleted(localaws, module, service, consumer, names):
+    module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer), profile=B)
+    result = module("crossvpc.aws.vpc_endpoint_service", {"name": names, "state": "absent"})
+    assert result.get("failed") and "still has endpoint connections" in result["msg"]
+    ec2 = localaws.client("ec2", A)
+    assert ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[service["service_id"]])["ServiceConfigurations"]
+    module("crossvpc.aws.vpc_endpoint", {"name": names, "vpc_id": consumer["vpc"], "state": "absent"}, profile=B)
+    assert module("crossvpc.aws.vpc_endpoint_service", {"name": names, "state": "absent"})["changed"]
+    assert not [s for s in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+                if s["ServiceId"] == service["service_id"]]
+
+
+def test_endpoint_bad_input(localaws, module, service, consumer, names):
+    other = vpc_with_subnets(localaws, B, cidr="10.20.0.0/16")
+    same_az = consumer["ec2"].create_subnet(VpcId=consumer["vpc"], CidrBlock="10.0.3.0/24",
+                                            AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    cases = [
+        ({"vpc_id": "subnet-0123456789abcdef0"}, "vpc_id='subnet-0123456789abcdef0': is not a valid vpc id", True),
+        ({"service_name": "payments"}, "service_name='payments': is not an endpoint service name", True),
+        ({"service_name": "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"},
+         "is a service in eu-west-1, and this endpoint is in us-east-1", True),
+        ({"subnet_ids": [other["subnets"][0]]}, f"belongs to {other['vpc']}, not to vpc_id {consumer['vpc']}", False),
+        ({"subnet_ids": [consumer["subnets"][0], same_az]}, "an interface endpoint takes one subnet per availability zone",
+         False),
+        ({"security_group_ids": [other["group"]]}, f"not found in {consumer['vpc']}", False),
+        ({"vpc_id": "vpc-0000000000000dead"}, "not to vpc_id vpc-0000000000000dead", False),
+        ({"service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0000000000000dead"},
+         "does not exist, or does not allow this account", False),
+    ]
+    for override, message, no_call_at_all in cases:
+        mark = localaws.control.mark()
+        result = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer, **override), profile=B)
+        assert result.get("failed") and message in result["msg"], (override, result.get("msg"))
+        calls = localaws.control.calls(mark)
+        assert [c for c in calls if c["mutating"]] == []
+        if no_call_at_all:
+            assert calls == []

@@ -1,0 +1,97 @@
+"""playbooks/privatelink.yml end to end on the lab: plan, build, rerun, tear down, from both accounts."""
+
+import botocore.exceptions
+import pytest
+
+from localaws import ACCOUNT_A, ACCOUNT_B
+from conftest import REPO
+
+PLAYBOOKS = REPO / "playbooks"
+
+
+def mutating(localaws, mark):
+    return [c for c in localaws.control.calls(mark) if c["mutating"]]
+
+
+def ours(localaws):
+    """Every PrivateLink resource of the demo left in either account."""
+    ec2_a, ec2_b = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-b")
+    return {
+        "services": [s["ServiceId"] for s in ec2_a.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+                     if {"Key": "Name", "Value": "crossvpc-demo"} in s.get("Tags", [])],
+        "endpoints": [e["VpcEndpointId"] for e in ec2_b.describe_vpc_endpoints()["VpcEndpoints"]
+                      if {"Key": "Name", "Value": "crossvpc-demo"} in e.get("Tags", [])
+                      and e["State"].lower() not in ("deleted", "deleting")],
+        "load_balancers": [lb["LoadBalancerArn"] for lb in localaws.client("elbv2", "crossvpc-a")
+                           .describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == "crossvpc-demo"],
+        "security_groups": [g["GroupId"] for g in ec2_b.describe_security_groups(
+            Filters=[{"Name": "group-name", "Values": ["crossvpc-demo-endpoint"]}])["SecurityGroups"]],
+    }
+
+
+@pytest.fixture(scope="module")
+def lab(localaws, ansible):
+    built = ansible(PLAYBOOKS / "lab.yml")
+    assert built.returncode == 0, built.stdout[-3000:]
+    yield
+    ansible(PLAYBOOKS / "lab_teardown.yml")
+
+
+def test_check_mode_on_a_clean_account_plans_everything_and_creates_nothing(localaws, ansible, lab):
+    mark = localaws.control.mark()
+    plan = ansible(PLAYBOOKS / "privatelink.yml", check=True, diff=True)
+    assert plan.returncode == 0, plan.stdout[-4000:]
+    assert mutating(localaws, mark) == []
+    assert ours(localaws) == {"services": [], "endpoints": [], "load_balancers": [], "security_groups": []}
+    assert plan.result("Ensure the Network Load Balancer in front of the service", "account_a")["changed"]
+    assert plan.result("Ensure the endpoint service, open to the consumer accounts only", "account_a")["changed"]
+    assert plan.result("Ensure the interface endpoint to the provider's service", "account_b")["changes"] == {
+        "create": True}
+
+
+def test_converge_rerun_and_teardown(localaws, ansible, lab):
+    first = ansible(PLAYBOOKS / "privatelink.yml")
+    assert first.returncode == 0, first.stdout[-4000:]
+    report = first.result("Show what the consumer calls", "account_b")["msg"]
+
+    ec2_a, ec2_b = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-b")
+    [service] = ours(localaws)["services"]
+    [config] = ec2_a.describe_vpc_endpoint_service_configurations(ServiceIds=[service])["ServiceConfigurations"]
+    assert config["AcceptanceRequired"] is True and report["service_name"] == config["ServiceName"]
+    allowed = ec2_a.describe_vpc_endpoint_service_permissions(ServiceId=service)["AllowedPrincipals"]
+    assert [p["Principal"] for p in allowed] == [f"arn:aws:iam::{ACCOUNT_B}:root"]
+    [endpoint] = ec2_b.describe_vpc_endpoints(VpcEndpointIds=[report["endpoint_id"]])["VpcEndpoints"]
+    assert endpoint["State"] == "available" and endpoint["OwnerId"] == ACCOUNT_B
+    assert report["endpoint_state"] == "available"
+    assert report["call"] == f"{endpoint['DnsEntries'][0]['DnsName']}:8443"
+    [group] = ec2_b.describe_security_groups(GroupIds=[g["GroupId"] for g in endpoint["Groups"]])["SecurityGroups"]
+    [clients] = ec2_b.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["crossvpc-lab-b-clients"]}])[
+        "SecurityGroups"]
+    assert [(p["FromPort"], p["ToPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]], p["IpRanges"])
+            for p in group["IpPermissions"]] == [(8443, 8443, [clients["GroupId"]], [])]
+    connections = ec2_a.describe_vpc_endpoint_connections()["VpcEndpointConnections"]
+    assert [(c["VpcEndpointOwner"], c["VpcEndpointState"]) for c in connections
+            if c["VpcEndpointId"] == report["endpoint_id"]] == [(ACCOUNT_B, "available")]
+
+    # A third account is not allowed, so AWS says the service does not exist.
+    outsider = localaws.client("ec2", "crossvpc-c")
+    vpc = outsider.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = outsider.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        outsider.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=vpc, SubnetIds=[subnet],
+                                     ServiceName=config["ServiceName"])
+    assert refused.value.response["Error"]["Code"] == "InvalidServiceName"
+
+    mark = localaws.control.mark()
+    second = ansible(PLAYBOOKS / "privatelink.yml")
+    assert second.returncode == 0 and second.changed() == 0, second.stdout[-3000:]
+    assert mutating(localaws, mark) == []
+    assert {c["account"] for c in localaws.control.calls(mark)} == {ACCOUNT_A, ACCOUNT_B}
+
+    teardown = ansible(PLAYBOOKS / "privatelink_teardown.yml")
+    assert teardown.returncode == 0, teardown.stdout[-3000:]
+    assert ours(localaws) == {"services": [], "endpoints": [], "load_balancers": [], "security_groups": []}
+    mark = localaws.control.mark()
+    again = ansible(PLAYBOOKS / "privatelink_teardown.yml")
+    assert again.returncode == 0 and again.changed() == 0
+    assert mutating(localaws, mark) == []
