@@ -143,6 +143,13 @@ def client(module, service):
     return module.client(service, retry_decorator=RETRY)
 
 
+def result_with_diff(module, before, after, **result):
+    """The module's result; with --diff also the state before and after."""
+    if module._diff:
+        result["diff"] = {"before": before, "after": after}
+    return result
+
+
 def run_module(module, reconcile):
     """Run ``reconcile(module) -> result dict`` and exit, turning CrossvpcError into fail_json."""
     try:

@@ -142,7 +142,7 @@ import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import load_balancing, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, InvalidInput, client, new_module, run_module)
+    UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
 def desired_state(params):
@@ -191,10 +191,8 @@ def reconcile(module):
         changed = bool(lb or tg)
         if changed and not module.check_mode:
             load_balancing.delete(elb, current)
-        result = {"changed": changed, "load_balancer": {}, "changes": {"delete": True} if changed else {}}
-        if module._diff:
-            result["diff"] = {"before": before, "after": {}}
-        return result
+        return result_with_diff(module, before, {}, changed=changed, load_balancer={},
+                                changes={"delete": True} if changed else {})
 
     if lb is None and not desired["subnet_ids"]:
         raise InvalidInput("subnet_ids", desired["subnet_ids"], "is empty, and a new load balancer needs subnets.",
@@ -212,11 +210,8 @@ def reconcile(module):
         tg = tg or {"TargetGroupArn": UNKNOWN, "Port": desired["target_port"]}
     if params["wait"] and not module.check_mode and lb["State"]["Code"] != "active":
         lb = load_balancing.wait_active(elb, desired["name"], params["wait_timeout"])
-    result = {"changed": bool(steps), "changes": steps,
-              "load_balancer": load_balancing.result(lb, tg, listener, targets)}
-    if module._diff:
-        result["diff"] = {"before": before, "after": result["load_balancer"]}
-    return result
+    after = load_balancing.result(lb, tg, listener, targets)
+    return result_with_diff(module, before, after, changed=bool(steps), changes=steps, load_balancer=after)
 
 
 def main():

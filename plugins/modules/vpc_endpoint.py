@@ -166,7 +166,8 @@ changes:
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, InvalidInput, call, client, client_token, error_code, new_module, paginate, run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, call, client, client_token, error_code, new_module, paginate, result_with_diff,
+    run_module)
 
 
 def known(module, values):
@@ -250,10 +251,8 @@ def reconcile(module):
             if params["wait_for"] != "none":
                 # Its network interfaces hold its security groups until it is gone.
                 privatelink.wait_for_endpoint_gone(ec2, current["VpcEndpointId"], params["wait_timeout"])
-        result = {"changed": bool(current), "endpoint": {}, "changes": {"delete": True} if current else {}}
-        if module._diff:
-            result["diff"] = {"before": before, "after": {}}
-        return result
+        return result_with_diff(module, before, {}, changed=bool(current), endpoint={},
+                                changes={"delete": True} if current else {})
 
     if current is None and not desired["subnet_ids"]:
         raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets.",
@@ -275,10 +274,8 @@ def reconcile(module):
         if state != "available" and not (params["wait_for"] == "pendingAcceptance" and state == "pendingacceptance"):
             endpoint = privatelink.wait_for_endpoint(ec2, endpoint["VpcEndpointId"], params["wait_for"],
                                                      params["wait_timeout"])
-    result = {"changed": bool(plan), "endpoint": privatelink.endpoint_result(endpoint), "changes": plan}
-    if module._diff:
-        result["diff"] = {"before": before, "after": result["endpoint"]}
-    return result
+    after = privatelink.endpoint_result(endpoint)
+    return result_with_diff(module, before, after, changed=bool(plan), endpoint=after, changes=plan)
 
 
 def main():

@@ -109,7 +109,7 @@ import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, InvalidInput, client, new_module, run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
 def validate(module):
@@ -149,12 +149,10 @@ def reconcile(module):
     elif module.check_mode:
         wanted = "available" if params["state"] == "accepted" else "rejected"
         selected = [dict(c, VpcEndpointState=wanted) if c["VpcEndpointId"] in to_change else c for c in selected]
-    result = {"changed": bool(to_change), "changed_endpoint_ids": to_change,
-              "connections": [privatelink.connection_result(c) for c in selected]}
-    if module._diff:
-        result["diff"] = {"before": before, "after": dict((c["vpc_endpoint_id"], c["vpc_endpoint_state"])
-                                                          for c in result["connections"])}
-    return result
+    connections = [privatelink.connection_result(c) for c in selected]
+    after = dict((c["vpc_endpoint_id"], c["vpc_endpoint_state"]) for c in connections)
+    return result_with_diff(module, before, after, changed=bool(to_change), changed_endpoint_ids=to_change,
+                            connections=connections)
 
 
 def main():

@@ -187,7 +187,7 @@ changes:
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, InvalidInput, client, client_token, new_module, run_module)
+    UNKNOWN, InvalidInput, client, client_token, new_module, result_with_diff, run_module)
 
 
 def desired_state(module):
@@ -235,10 +235,8 @@ def reconcile(module):
     if desired is None:
         if current and not module.check_mode:
             privatelink.delete_service(ec2, current["ServiceId"])
-        result = {"changed": bool(current), "service": {}, "changes": {"delete": True} if current else {}}
-        if module._diff:
-            result["diff"] = {"before": before, "after": {}}
-        return result
+        return result_with_diff(module, before, {}, changed=bool(current), service={},
+                                changes={"delete": True} if current else {})
 
     if current is None and not (desired["NetworkLoadBalancerArns"] or desired["GatewayLoadBalancerArns"]) \
             and not module.check_mode:
@@ -255,10 +253,7 @@ def reconcile(module):
         after = privatelink.service_result(privatelink.planned_service(current, desired, plan, UNKNOWN),
                                            desired["allowed_principals"] if desired["purge_allowed_principals"]
                                            else sorted(set(principals) | set(desired["allowed_principals"])))
-    result = {"changed": bool(plan), "service": after, "changes": plan}
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    return result
+    return result_with_diff(module, before, after, changed=bool(plan), service=after, changes=plan)
 
 
 def main():

@@ -183,7 +183,8 @@ route_tables:
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import routes, validation
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, client, new_module, run_module
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    InvalidInput, client, new_module, result_with_diff, run_module)
 
 
 def validate(params):
@@ -232,15 +233,9 @@ def reconcile(module):
 
     before = dict((t["RouteTableId"], routes.describe_routes(t)) for t in tables)
     after = routes.routes_after(tables, changes)
-    result = {
-        "changed": bool(changes),
-        "changes": changes,
-        "route_tables": [{"route_table_id": t["RouteTableId"], "vpc_id": t.get("VpcId"),
-                          "routes": after[t["RouteTableId"]]} for t in tables],
-    }
-    if module._diff:
-        result["diff"] = {"before": before, "after": after}
-    return result
+    return result_with_diff(module, before, after, changed=bool(changes), changes=changes,
+                            route_tables=[{"route_table_id": t["RouteTableId"], "vpc_id": t.get("VpcId"),
+                                           "routes": after[t["RouteTableId"]]} for t in tables])
 
 
 def main():
