@@ -81,7 +81,7 @@ def _patch_models():
     from moto.ec2.exceptions import InvalidServiceName
     from moto.ec2.models.vpc_service_configuration import VPCServiceConfiguration
     from moto.ec2.models.vpcs import VPCBackend
-    from moto.ec2.utils import random_id
+    from moto.ec2.utils import random_id, random_resource_id
 
     original_to_dict = VPCServiceConfiguration.to_dict
 
@@ -137,6 +137,11 @@ def _patch_models():
         endpoint = original_create(*call.args, **call.kwargs)
         if service is not None:
             endpoint.connection_id = random_id(prefix="vpce-con")
+            # AWS names it ENDPOINT-RANDOM.SERVICE_ID.REGION.vpce.amazonaws.com (moto: under the
+            # service name, which is not a DNS name clients could resolve).
+            endpoint.dns_entries = [dict(entry, dns_name="%s-%s.%s.%s.vpce.amazonaws.com" % (
+                endpoint.id, random_resource_id(8), service.id, self.region_name))
+                for entry in endpoint.dns_entries]
             if service.acceptance_required:
                 endpoint.state = "pendingAcceptance"
         return endpoint

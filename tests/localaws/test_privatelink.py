@@ -1,5 +1,6 @@
 """PrivateLink across accounts: account A provides an endpoint service, B (and C) consume it."""
 
+import re
 import uuid
 
 import botocore.exceptions
@@ -282,3 +283,13 @@ def test_deleted_endpoint_leaves_the_provider_connection_view(localaws):
     gone = consume(localaws, service["ServiceName"])["VpcEndpointId"]
     localaws.client("ec2", "crossvpc-b").delete_vpc_endpoints(VpcEndpointIds=[gone])
     assert [c["VpcEndpointId"] for c in connections(localaws, service["ServiceId"])] == [kept]
+
+
+
+def test_endpoint_dns_name_has_the_aws_shape(localaws):
+    """ENDPOINT-RANDOM.SERVICE_ID.REGION.vpce.amazonaws.com, the name consumers call."""
+    service = provide_service(localaws, allow=[f"arn:aws:iam::{ACCOUNT_B}:root"])
+    endpoint = consume(localaws, service["ServiceName"])
+    dns = endpoint["DnsEntries"][0]["DnsName"]
+    assert re.fullmatch(r"%s-[a-z0-9]{8}\.%s\.us-east-1\.vpce\.amazonaws\.com" % (
+        endpoint["VpcEndpointId"], service["ServiceId"]), dns), dns
