@@ -29,6 +29,14 @@ def ours(localaws):
     }
 
 
+def test_teardown_of_nothing_is_a_no_op(localaws, ansible):
+    """Before the lab exists (first in this file): molecule's first destroy does exactly this."""
+    mark = localaws.control.mark()
+    result = ansible(PLAYBOOKS / "privatelink_teardown.yml")
+    assert result.returncode == 0 and result.changed() == 0, result.stdout[-3000:]
+    assert mutating(localaws, mark) == []
+
+
 @pytest.fixture(scope="module")
 def lab(localaws, ansible):
     built = ansible(PLAYBOOKS / "lab.yml")
@@ -95,3 +103,4 @@ def test_converge_rerun_and_teardown(localaws, ansible, lab):
     again = ansible(PLAYBOOKS / "privatelink_teardown.yml")
     assert again.returncode == 0 and again.changed() == 0
     assert mutating(localaws, mark) == []
+
