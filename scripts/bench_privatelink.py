@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark playbooks/privatelink.yml on a fresh local AWS: check, converge, no-op, teardown.
 
     .venv/bin/python scripts/bench_privatelink.py [--runs 3]

@@ -103,4 +103,3 @@ def test_converge_rerun_and_teardown(localaws, ansible, lab):
     again = ansible(PLAYBOOKS / "privatelink_teardown.yml")
     assert again.returncode == 0 and again.changed() == 0
     assert mutating(localaws, mark) == []
-

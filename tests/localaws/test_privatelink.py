@@ -285,7 +285,6 @@ def test_deleted_endpoint_leaves_the_provider_connection_view(localaws):
     assert [c["VpcEndpointId"] for c in connections(localaws, service["ServiceId"])] == [kept]
 
 
-
 def test_endpoint_dns_name_has_the_aws_shape(localaws):
     """ENDPOINT-RANDOM.SERVICE_ID.REGION.vpce.amazonaws.com, the name consumers call."""
     service = provide_service(localaws, allow=[f"arn:aws:iam::{ACCOUNT_B}:root"])
