@@ -139,8 +139,9 @@ def new_module(argument_spec, **kwargs):
     return AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
 
 
-def client(module, service):
-    return module.client(service, retry_decorator=RETRY)
+def client(module, service, **extra):
+    """A boto3 client with our retries; ``extra`` overrides connection settings (region=...)."""
+    return module.client(service, retry_decorator=RETRY, **extra)
 
 
 def result_with_diff(module, before, after, **result):

@@ -1,0 +1,407 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vpc_peering
+short_description: Request, accept and remove a VPC peering connection, found by its two VPCs
+version_added: 0.1.0
+description:
+  - One module for both ends of a VPC peering connection, in the same account or across accounts
+    and regions. Run it as the requester (O(side=requester)) with the requester VPC's account, then
+    as the accepter (O(side=accepter)) with the accepter VPC's account.
+  - The connection is found from the two VPC ids, either way round; no C(pcx-) id needs to be passed
+    between accounts. Failed, rejected, expired and deleted connections are never taken as the
+    existing one, and never block a new request.
+  - Before a request, the VPCs' IPv4 CIDRs (secondary ones included) are checked for overlap, and an
+    overlap fails with the ranges and a pointer to PrivateLink, before any mutating call. The peer's
+    CIDRs come from O(peer_vpc_cidrs), from the peer VPC itself when it is in this account, and from
+    any earlier connection between the pair.
+  - Each side sets its own DNS resolution option, as AWS requires; it is applied once the
+    connection is active, so the requester sets it on a run after the accepter has accepted.
+  - Tags on a peering connection are per account on AWS, so each side manages its own.
+author:
+  - crossvpc.aws maintainers (@crossvpc)
+options:
+  vpc_id:
+    description:
+      - This account's VPC (C(vpc-...)), the requester VPC with O(side=requester), the accepter VPC
+        with O(side=accepter).
+    type: str
+    required: true
+  peer_vpc_id:
+    description: The VPC at the other end (C(vpc-...)).
+    type: str
+    required: true
+  peer_owner_id:
+    description:
+      - The 12-digit account id that owns O(peer_vpc_id). Defaults to this account.
+      - With O(side=accepter), a request from any other account is refused.
+    type: str
+  peer_region:
+    description:
+      - The region of O(peer_vpc_id). Defaults to this module's region.
+    type: str
+  peer_vpc_cidrs:
+    description:
+      - The IPv4 CIDR blocks of O(peer_vpc_id), secondary ones included, for the overlap check when the
+        peer VPC is in another account (this account cannot read it).
+    type: list
+    elements: str
+  side:
+    description:
+      - V(requester) requests the connection if none is live; V(accepter) accepts a pending request
+        (and fails, with the reason, if there is none or it failed).
+    type: str
+    choices: [requester, accepter]
+    default: requester
+  state:
+    description:
+      - V(absent) deletes the live connection between the two VPCs; as accepter of a request still
+        pending, it rejects it (AWS lets only the requester delete a pending request).
+    type: str
+    choices: [present, absent]
+    default: present
+  peering_connection_id:
+    description:
+      - The connection to accept, when already known (C(pcx-...)); otherwise it is found from the VPC pair.
+      - In check mode it may be C((known after apply)), the id a check-mode request returns, so a
+        playbook previews the accept too.
+    type: str
+  allow_dns_resolution_from_remote_vpc:
+    description:
+      - This side's option. V(true) lets instances in the peer VPC resolve this VPC's public DNS
+        hostnames to private IP addresses. Omitted, the option is left as it is.
+      - Applied when the connection is active; before that it is reported as pending.
+    type: bool
+  tags:
+    description: This account's tags on the connection.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description: Remove this account's tags that are not in O(tags). Ignored when O(tags) is omitted.
+    type: bool
+    default: true
+  wait:
+    description:
+      - Wait until a request is pending acceptance, an accepted connection is active, or a deleted
+        one is gone. Fails at once, with AWS's reason, if the connection fails, is rejected or expires.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait.
+    type: int
+    default: 300
+extends_documentation_fragment:
+  - crossvpc.aws.attributes
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Account A requests peering of VPC_A with account B's VPC_C
+  crossvpc.aws.vpc_peering:
+    profile: account-a
+    vpc_id: vpc-0a0a0a0a0a0a0a0a0
+    peer_vpc_id: vpc-0c0c0c0c0c0c0c0c0
+    peer_owner_id: "210987654321"
+    peer_vpc_cidrs: [10.1.0.0/16]
+    tags:
+      Name: eks-to-ecs
+  register: request
+
+- name: Account B accepts it and lets A's instances resolve VPC_C's hostnames to private IPs
+  crossvpc.aws.vpc_peering:
+    profile: account-b
+    side: accepter
+    vpc_id: vpc-0c0c0c0c0c0c0c0c0
+    peer_vpc_id: vpc-0a0a0a0a0a0a0a0a0
+    peer_owner_id: "123456789012"
+    peering_connection_id: "{{ request.peering_connection.vpc_peering_connection_id }}"
+    allow_dns_resolution_from_remote_vpc: true
+
+- name: Account A sets its own DNS option once active
+  crossvpc.aws.vpc_peering:
+    profile: account-a
+    vpc_id: vpc-0a0a0a0a0a0a0a0a0
+    peer_vpc_id: vpc-0c0c0c0c0c0c0c0c0
+    peer_owner_id: "210987654321"
+    allow_dns_resolution_from_remote_vpc: true
+
+- name: Peer across regions in one account
+  crossvpc.aws.vpc_peering:
+    region: us-east-1
+    vpc_id: vpc-0a0a0a0a0a0a0a0a0
+    peer_vpc_id: vpc-0d0d0d0d0d0d0d0d0
+    peer_region: eu-west-1
+
+- name: Remove the peering between the two VPCs
+  crossvpc.aws.vpc_peering:
+    vpc_id: vpc-0a0a0a0a0a0a0a0a0
+    peer_vpc_id: vpc-0c0c0c0c0c0c0c0c0
+    state: absent
+"""
+
+RETURN = r"""
+peering_connection:
+  description:
+    - The live connection after the change; empty when there is none (after O(state=absent)).
+    - In check mode, the planned connection; its id is C((known after apply)) if it would be requested.
+  returned: always
+  type: dict
+  contains:
+    vpc_peering_connection_id:
+      description: The connection's id.
+      type: str
+      sample: pcx-0123456789abcdef0
+    status:
+      description: C(pending-acceptance), C(provisioning) or C(active).
+      type: str
+      sample: active
+    status_message:
+      description: AWS's message for the status.
+      type: str
+      sample: Active
+    side:
+      description: Which end this account's VPC is, C(requester) or C(accepter).
+      type: str
+      sample: requester
+    requester:
+      description: The requester end.
+      type: dict
+      contains:
+        vpc_id:
+          description: The requester VPC.
+          type: str
+        owner_id:
+          description: Its account.
+          type: str
+        region:
+          description: Its region.
+          type: str
+        cidr_blocks:
+          description: Its IPv4 CIDR blocks as AWS recorded them.
+          type: list
+          elements: str
+        allow_dns_resolution_from_remote_vpc:
+          description: The requester side's DNS option.
+          type: bool
+    accepter:
+      description: The accepter end, with the same keys as RV(peering_connection.requester).
+      type: dict
+    tags:
+      description: This account's tags on the connection.
+      type: dict
+      sample: {Name: eks-to-ecs}
+removed:
+  description: With O(state=absent), the connections deleted or rejected (or that would be, in check mode).
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: [pcx-0123456789abcdef0]
+"""
+
+import re
+
+from ansible_collections.crossvpc.aws.plugins.module_utils import peering, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    UNKNOWN, CrossvpcError, InvalidInput, client, new_module, result_with_diff, run_module)
+
+
+def validate(module):
+    params = module.params
+    validation.resource_id("vpc_id", params["vpc_id"], "vpc")
+    validation.resource_id("peer_vpc_id", params["peer_vpc_id"], "vpc")
+    if params["vpc_id"] == params["peer_vpc_id"]:
+        raise InvalidInput("peer_vpc_id", params["peer_vpc_id"], "is vpc_id itself.", "Peer two different VPCs.")
+    if params["peer_owner_id"] is not None and not re.match(r"^\d{12}$", params["peer_owner_id"]):
+        raise InvalidInput("peer_owner_id", params["peer_owner_id"], "is not an AWS account id.",
+                           "Use the 12-digit id of the account that owns peer_vpc_id.")
+    if params["peer_region"] is not None and not re.match(r"^[a-z]{2}(-[a-z]+)+-\d$", params["peer_region"]):
+        raise InvalidInput("peer_region", params["peer_region"], "is not an AWS region.", "For example eu-west-1.")
+    for value in params["peer_vpc_cidrs"] or []:
+        if validation.cidr("peer_vpc_cidrs", value).version != 4:
+            raise InvalidInput("peer_vpc_cidrs", value, "is not IPv4.", "List the peer VPC's IPv4 CIDR blocks.")
+    pcx = params["peering_connection_id"]
+    if pcx is not None and not (module.check_mode and pcx == UNKNOWN):
+        validation.resource_id("peering_connection_id", pcx, "pcx")
+    if params["wait_timeout"] < 1:
+        raise InvalidInput("wait_timeout", params["wait_timeout"], "must be positive.", "Give seconds, for example 300.")
+
+
+def peer_cidrs(module, vpc):
+    """The peer VPC's IPv4 CIDRs as far as this account can know them without the connections."""
+    params = module.params
+    cidrs = set(params["peer_vpc_cidrs"] or [])
+    if (params["peer_owner_id"] or vpc["OwnerId"]) == vpc["OwnerId"]:
+        peer_ec2 = client(module, "ec2", region=params["peer_region"] or module.region)
+        cidrs.update(peering.vpc_cidrs(peering.find_vpc(peer_ec2, params["peer_vpc_id"], "peer_vpc_id")))
+    return sorted(cidrs)
+
+
+def refuse_overlap(module, vpc, peer_cidrs):
+    clashes = peering.overlaps(peering.vpc_cidrs(vpc), peer_cidrs)
+    if clashes:
+        raise CrossvpcError(peering.overlap_message(vpc["VpcId"], module.params["peer_vpc_id"], clashes))
+
+
+def check_peer(module, connection, vpc):
+    """A live connection between our VPCs must also link the account and region we were told."""
+    params = module.params
+    peer = connection["%sVpcInfo" % ("Accepter" if peering.side_of(connection, vpc["VpcId"]) == "Requester"
+                                     else "Requester")]
+    expected = (params["peer_owner_id"] or vpc["OwnerId"], params["peer_region"] or module.region)
+    if (peer.get("OwnerId"), peer.get("Region") or expected[1]) != expected:
+        raise CrossvpcError("Peering %s links %s to %s in account %s, region %s, not account %s, region %s as "
+                            "peer_owner_id and peer_region say. Check the inventory." % (
+                                connection["VpcPeeringConnectionId"], vpc["VpcId"], params["peer_vpc_id"],
+                                peer.get("OwnerId"), peer.get("Region"), expected[0], expected[1]))
+
+
+def find(module, ec2, vpc):
+    params = module.params
+    pcx = params["peering_connection_id"]
+    if pcx and pcx != UNKNOWN:
+        found = peering.describe(ec2, pcx)
+        pair = sorted([params["vpc_id"], params["peer_vpc_id"]])
+        if found is None or sorted([found["RequesterVpcInfo"].get("VpcId"), found["AccepterVpcInfo"].get("VpcId")]) != pair:
+            raise InvalidInput("peering_connection_id", pcx, "is not a peering connection between %s and %s "
+                               "that this account can see." % tuple(pair), "Omit it to find the connection by its VPCs.")
+        connections = [found]
+    else:
+        connections = peering.find_connections(ec2, params["vpc_id"], params["peer_vpc_id"])
+    connection = peering.live_connection(connections)
+    if connection is not None:
+        check_peer(module, connection, vpc)
+    return connections, connection
+
+
+def no_request(module, connections):
+    params = module.params
+    history = "; ".join("%s %s" % (c["VpcPeeringConnectionId"], peering.failure_reason(c)) for c in connections)
+    return CrossvpcError(
+        "No peering request from %s (account %s) to %s to accept%s. Run the requester side first (the first play "
+        "of playbooks/peering.yml)." % (params["peer_vpc_id"], params["peer_owner_id"] or "this account",
+                                        params["vpc_id"], ": only " + history if history else ""))
+
+
+def present(module, ec2):
+    params = module.params
+    vpc = peering.find_vpc(ec2, params["vpc_id"], "vpc_id")
+    region, peer_region = module.region, params["peer_region"] or module.region
+    peer_owner = params["peer_owner_id"] or vpc["OwnerId"]
+    if params["side"] == "requester":
+        known = peer_cidrs(module, vpc)
+        refuse_overlap(module, vpc, known)
+    connections, connection = find(module, ec2, vpc)
+    if connection is None and params["side"] == "requester":
+        # CIDRs recorded by earlier (failed) connections count too: never repeat a failed request.
+        known = sorted(set(known) | set(peering.recorded_peer_cidrs(connections, vpc["VpcId"])))
+        refuse_overlap(module, vpc, known)
+        future = peering.planned(peering.vpc_info(vpc["VpcId"], vpc["OwnerId"], region, peering.vpc_cidrs(vpc)),
+                                 peering.vpc_info(params["peer_vpc_id"], peer_owner, peer_region, known),
+                                 params["tags"])
+    elif connection is None and module.check_mode and params["peering_connection_id"] == UNKNOWN:
+        # The request itself is only planned by an earlier check-mode task: plan its acceptance.
+        future = peering.planned(peering.vpc_info(params["peer_vpc_id"], peer_owner, peer_region, []),
+                                 peering.vpc_info(vpc["VpcId"], vpc["OwnerId"], region, peering.vpc_cidrs(vpc)), {})
+    elif connection is None:
+        raise no_request(module, connections)
+    elif params["side"] == "accepter" and peering.side_of(connection, vpc["VpcId"]) == "Requester":
+        raise InvalidInput("side", "accepter", "but %s is the requester VPC of %s." % (
+            vpc["VpcId"], connection["VpcPeeringConnectionId"]), "Run the accepter side with the peer VPC's account.")
+    steps = peering.plan(connection, vpc["VpcId"], params["side"], params["allow_dns_resolution_from_remote_vpc"],
+                         params["tags"], params["purge_tags"])
+    waiting = "create" in steps or (connection is not None and "accept" not in steps and peering.status(connection) != "active")
+    if "dns" in steps and waiting and not module.check_mode:
+        # AWS changes options only on an active connection: the requester sets its own on a later run.
+        module.warn("allow_dns_resolution_from_remote_vpc is applied once the connection is active (it is %s): run "
+                    "this task again after the accepter accepts." % peering.status(connection or future))
+        del steps["dns"]
+    before = peering.result(connection, vpc["VpcId"])
+    if module.check_mode:
+        after = simulate(connection or future, vpc["VpcId"], steps, params)
+    else:
+        after = apply(module, ec2, connection, steps, params)
+    return result_with_diff(module, before, peering.result(after, vpc["VpcId"]), changed=bool(steps),
+                            peering_connection=peering.result(after, vpc["VpcId"]))
+
+
+def simulate(connection, vpc_id, steps, params):
+    after = dict(connection)
+    if "accept" in steps:
+        after["Status"] = {"Code": "active", "Message": "Active (planned)"}
+    if "dns" in steps:
+        key = "%sVpcInfo" % peering.side_of(connection, vpc_id)
+        after[key] = dict(after[key], PeeringOptions={peering.DNS_OPTION: steps["dns"]})
+    if params["tags"] is not None:
+        after["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(params["tags"].items())]
+    return after
+
+
+def apply(module, ec2, connection, steps, params):
+    if not steps:
+        return connection
+    timeout = params["wait_timeout"]
+    if "create" in steps:
+        connection = peering.create(ec2, params["vpc_id"], params["peer_vpc_id"], params["peer_owner_id"],
+                                    params["peer_region"] or module.region, params["tags"])
+        if params["wait"]:
+            peering.wait_until(ec2, connection["VpcPeeringConnectionId"], ("pending-acceptance", "active"), timeout)
+    connection_id = connection["VpcPeeringConnectionId"]
+    if "accept" in steps:
+        peering.accept(ec2, connection_id)
+    if "dns" in steps or ("accept" in steps and params["wait"]):
+        # Options can only be set once the connection is active.
+        connection = peering.wait_until(ec2, connection_id, ("active",), timeout)
+    if "dns" in steps:
+        peering.set_dns(ec2, connection, params["vpc_id"], steps["dns"])
+    peering.tag(ec2, connection_id, steps.get("tag"), steps.get("untag"))
+    return peering.describe(ec2, connection_id)
+
+
+def absent(module, ec2):
+    params = module.params
+    live = [c for c in peering.find_connections(ec2, params["vpc_id"], params["peer_vpc_id"])
+            if peering.status(c) in peering.LIVE_STATES]
+    before = peering.result(live[0], params["vpc_id"]) if live else {}
+    removed = [c["VpcPeeringConnectionId"] for c in live]
+    if not module.check_mode:
+        for connection in live:
+            if peering.remove(ec2, connection, params["vpc_id"]) == "deleted" and params["wait"]:
+                peering.wait_gone(ec2, connection["VpcPeeringConnectionId"], params["wait_timeout"])
+    return result_with_diff(module, before, {}, changed=bool(live), removed=removed, peering_connection={})
+
+
+def reconcile(module):
+    validate(module)
+    ec2 = client(module, "ec2")
+    return (present if module.params["state"] == "present" else absent)(module, ec2)
+
+
+def main():
+    argument_spec = dict(
+        vpc_id=dict(type="str", required=True),
+        peer_vpc_id=dict(type="str", required=True),
+        peer_owner_id=dict(type="str"),
+        peer_region=dict(type="str"),
+        peer_vpc_cidrs=dict(type="list", elements="str"),
+        side=dict(type="str", choices=["requester", "accepter"], default="requester"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        peering_connection_id=dict(type="str"),
+        allow_dns_resolution_from_remote_vpc=dict(type="bool"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=300),
+    )
+    run_module(new_module(argument_spec), reconcile)
+
+
+if __name__ == "__main__":
+    main()

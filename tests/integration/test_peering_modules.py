@@ -1,0 +1,241 @@
+"""crossvpc.aws.vpc_peering against the local AWS: same account, cross-account, cross-region, overlaps.
+
+Every outcome is read back with boto3 from the account that owns it, and calls are counted at the server.
+"""
+
+import pytest
+
+from localaws import ACCOUNT_A, ACCOUNT_B
+
+A, B = "crossvpc-a", "crossvpc-b"
+PEERING = "crossvpc.aws.vpc_peering"
+
+
+def new_vpc(localaws, profile, cidr, region="us-east-1", secondary=None):
+    ec2 = localaws.client("ec2", profile, region)
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    if secondary:
+        ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock=secondary)
+    return vpc
+
+
+def connections(localaws, profile, vpc, region="us-east-1"):
+    """Every connection of ``vpc`` as ``profile`` sees it."""
+    found = localaws.client("ec2", profile, region).describe_vpc_peering_connections()["VpcPeeringConnections"]
+    return [c for c in found if vpc in (c["RequesterVpcInfo"]["VpcId"], c["AccepterVpcInfo"]["VpcId"])]
+
+
+def live(localaws, profile, vpc, region="us-east-1"):
+    return [c for c in connections(localaws, profile, vpc, region)
+            if c["Status"]["Code"] in ("pending-acceptance", "provisioning", "active")]
+
+
+def mutating(localaws, mark):
+    return [(c["account"], c["action"]) for c in localaws.control.calls(mark) if c["mutating"]]
+
+
+def peer_end_to_end(localaws, module, requester, accepter):
+    """Check mode, request, accept with DNS, requester DNS, reruns and teardown, asserting each step.
+
+    ``requester``/``accepter``: dicts of profile, region, vpc; returns nothing, fails on any drift.
+    """
+    req_args = {"vpc_id": requester["vpc"], "peer_vpc_id": accepter["vpc"],
+                "peer_owner_id": accepter["account"], "peer_region": accepter["region"],
+                "tags": {"Name": "requester-tag"}}
+    acc_args = {"side": "accepter", "vpc_id": accepter["vpc"], "peer_vpc_id": requester["vpc"],
+                "peer_owner_id": requester["account"], "peer_region": requester["region"],
+                "allow_dns_resolution_from_remote_vpc": True}
+    if accepter["account"] != requester["account"]:  # one account has one set of tags
+        acc_args["tags"] = {"Name": "accepter-tag"}
+    as_requester = dict(profile=requester["profile"], region=requester["region"])
+    as_accepter = dict(profile=accepter["profile"], region=accepter["region"])
+
+    mark = localaws.control.mark()
+    planned = module(PEERING, req_args, check=True, **as_requester)
+    assert planned["changed"] and planned["peering_connection"]["vpc_peering_connection_id"] == "(known after apply)"
+    planned_accept = module(PEERING, dict(acc_args, peering_connection_id="(known after apply)"), check=True,
+                            **as_accepter)
+    assert planned_accept["changed"] and planned_accept["peering_connection"]["status"] == "active", planned_accept
+    assert mutating(localaws, mark) == []
+    assert live(localaws, requester["profile"], requester["vpc"], requester["region"]) == []
+
+    requested = module(PEERING, req_args, **as_requester)
+    assert requested["changed"], requested
+    pcx = requested["peering_connection"]["vpc_peering_connection_id"]
+    [seen] = live(localaws, accepter["profile"], accepter["vpc"], accepter["region"])
+    assert seen["VpcPeeringConnectionId"] == pcx and seen["Status"]["Code"] == "pending-acceptance"
+
+    mark = localaws.control.mark()
+    assert module(PEERING, req_args, **as_requester)["changed"] is False
+    assert mutating(localaws, mark) == []
+
+    accepted = module(PEERING, acc_args, diff=True, **as_accepter)
+    assert accepted["changed"] and accepted["diff"]["before"]["status"] == "pending-acceptance"
+    assert module(PEERING, dict(req_args, allow_dns_resolution_from_remote_vpc=True), **as_requester)["changed"]
+    for profile, region, vpc, tag in ((requester["profile"], requester["region"], requester["vpc"], "requester-tag"),
+                                      (accepter["profile"], accepter["region"], accepter["vpc"], "accepter-tag")):
+        [state] = live(localaws, profile, vpc, region)
+        assert state["VpcPeeringConnectionId"] == pcx and state["Status"]["Code"] == "active"
+        assert state["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+        assert state["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+        if requester["profile"] != accepter["profile"]:  # tags are per account
+            assert {t["Key"]: t["Value"] for t in state.get("Tags", [])} == {"Name": tag}
+
+    mark = localaws.control.mark()
+    assert module(PEERING, dict(req_args, allow_dns_resolution_from_remote_vpc=True), **as_requester)["changed"] is False
+    assert module(PEERING, acc_args, **as_accepter)["changed"] is False
+    assert mutating(localaws, mark) == []
+
+    removed = module(PEERING, dict(req_args, state="absent"), **as_requester)
+    assert removed["changed"] and removed["removed"] == [pcx]
+    assert live(localaws, requester["profile"], requester["vpc"], requester["region"]) == []
+    assert live(localaws, accepter["profile"], accepter["vpc"], accepter["region"]) == []
+    mark = localaws.control.mark()
+    assert module(PEERING, dict(acc_args, state="absent"), **as_accepter)["changed"] is False
+    assert mutating(localaws, mark) == []
+
+
+def test_same_account(localaws, module):
+    requester = dict(profile=A, account=ACCOUNT_A, region="us-east-1", vpc=new_vpc(localaws, A, "10.1.0.0/16"))
+    accepter = dict(profile=A, account=ACCOUNT_A, region="us-east-1", vpc=new_vpc(localaws, A, "10.2.0.0/16"))
+    peer_end_to_end(localaws, module, requester, accepter)
+
+
+def test_cross_account(localaws, module):
+    requester = dict(profile=A, account=ACCOUNT_A, region="us-east-1", vpc=new_vpc(localaws, A, "10.1.0.0/16"))
+    accepter = dict(profile=B, account=ACCOUNT_B, region="us-east-1", vpc=new_vpc(localaws, B, "10.2.0.0/16"))
+    peer_end_to_end(localaws, module, requester, accepter)
+
+
+def test_cross_region_cross_account(localaws, module):
+    requester = dict(profile=A, account=ACCOUNT_A, region="us-east-1", vpc=new_vpc(localaws, A, "10.1.0.0/16"))
+    accepter = dict(profile=B, account=ACCOUNT_B, region="us-west-2",
+                    vpc=new_vpc(localaws, B, "10.2.0.0/16", region="us-west-2"))
+    peer_end_to_end(localaws, module, requester, accepter)
+
+
+def test_cross_region_same_account(localaws, module):
+    requester = dict(profile=A, account=ACCOUNT_A, region="us-east-1", vpc=new_vpc(localaws, A, "10.1.0.0/16"))
+    accepter = dict(profile=A, account=ACCOUNT_A, region="eu-west-1",
+                    vpc=new_vpc(localaws, A, "10.2.0.0/16", region="eu-west-1"))
+    peer_end_to_end(localaws, module, requester, accepter)
+
+
+# --- overlapping CIDRs ---------------------------------------------------------------------------
+
+def assert_refused_for_overlap(result, *ranges):
+    assert result.get("failed"), result
+    message = result["msg"]
+    assert "overlapping" in message and "playbooks/privatelink.yml" in message, message
+    for cidr in ranges:
+        assert cidr in message, message
+
+
+def test_overlap_across_accounts_refused_before_any_mutating_call(localaws, module):
+    """The lab's situation: two 10.0.0.0/16 VPCs in two accounts."""
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.0.0.0/16"), new_vpc(localaws, B, "10.0.0.0/16")
+    mark = localaws.control.mark()
+    refused = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B,
+                               "peer_vpc_cidrs": ["10.0.0.0/16"]})
+    assert_refused_for_overlap(refused, "10.0.0.0/16")
+    calls = localaws.control.calls(mark)
+    assert [c["action"] for c in calls] == ["DescribeVpcs"], calls
+    assert connections(localaws, A, vpc_a) == []
+
+
+def test_overlap_with_a_secondary_cidr_in_one_account(localaws, module):
+    vpc_1 = new_vpc(localaws, A, "10.3.0.0/16")
+    vpc_2 = new_vpc(localaws, A, "10.4.0.0/16", secondary="10.3.128.0/17")
+    mark = localaws.control.mark()
+    refused = module(PEERING, {"vpc_id": vpc_1, "peer_vpc_id": vpc_2})
+    assert_refused_for_overlap(refused, "10.3.0.0/16 overlaps 10.3.128.0/17")
+    assert mutating(localaws, mark) == []
+    assert connections(localaws, A, vpc_1) == []
+
+
+def test_failed_peering_from_another_tool_is_not_reused_nor_duplicated(localaws, module):
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.0.0.0/16"), new_vpc(localaws, B, "10.0.0.0/16")
+    ec2 = localaws.client("ec2", A)
+    failed = ec2.create_vpc_peering_connection(VpcId=vpc_a, PeerVpcId=vpc_b, PeerOwnerId=ACCOUNT_B)
+    [old] = connections(localaws, A, vpc_a)
+    assert old["Status"]["Code"] == "failed", old
+    mark = localaws.control.mark()
+    # Without peer_vpc_cidrs: the CIDRs the failed connection recorded are enough to refuse.
+    refused = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    assert_refused_for_overlap(refused, "10.0.0.0/16")
+    assert mutating(localaws, mark) == []
+    assert [c["VpcPeeringConnectionId"] for c in connections(localaws, A, vpc_a)] == [
+        failed["VpcPeeringConnection"]["VpcPeeringConnectionId"]]
+    # Nor does the accepter take it for a request to accept.
+    refused = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "peer_owner_id": ACCOUNT_A},
+                     profile=B)
+    assert refused.get("failed") and "No peering request" in refused["msg"] and "failed" in refused["msg"], refused
+    assert mutating(localaws, mark) == []
+
+
+# --- the accepter side -------------------------------------------------------------------------
+
+def test_accepter_without_request_says_what_to_run(localaws, module):
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
+    mark = localaws.control.mark()
+    result = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "peer_owner_id": ACCOUNT_A},
+                    profile=B)
+    assert result.get("failed") and "Run the requester side first" in result["msg"], result
+    assert mutating(localaws, mark) == []
+
+
+def test_accepter_refuses_a_request_from_another_account_than_expected(localaws, module):
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
+    assert module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})["changed"]
+    mark = localaws.control.mark()
+    result = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a,
+                              "peer_owner_id": "333333333333"}, profile=B)
+    assert result.get("failed") and "Check the inventory" in result["msg"], result
+    assert mutating(localaws, mark) == []
+    assert live(localaws, B, vpc_b)[0]["Status"]["Code"] == "pending-acceptance"
+
+
+def test_rejected_request_fails_fast_and_a_new_request_replaces_it(localaws, module):
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
+    first = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    pcx = first["peering_connection"]["vpc_peering_connection_id"]
+    localaws.client("ec2", B).reject_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    accept = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "peer_owner_id": ACCOUNT_A,
+                              "peering_connection_id": pcx}, profile=B)
+    assert accept.get("failed") and "rejected" in accept["msg"], accept
+    again = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    assert again["changed"] and again["peering_connection"]["vpc_peering_connection_id"] != pcx
+    assert len(live(localaws, A, vpc_a)) == 1
+
+
+def test_absent_as_accepter_rejects_a_pending_request(localaws, module):
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
+    module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    result = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "state": "absent"},
+                    profile=B, check=True)
+    assert result["changed"] and len(live(localaws, B, vpc_b)) == 1
+    assert module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "state": "absent"},
+                  profile=B)["changed"]
+    assert [c["Status"]["Code"] for c in connections(localaws, A, vpc_a)] == ["rejected"]
+
+
+# --- bad input: refused before any call --------------------------------------------------------
+
+@pytest.mark.parametrize("args, parameter", [
+    ({"vpc_id": "vpc-xyz", "peer_vpc_id": "vpc-0123456789abcdef0"}, "vpc_id"),
+    ({"vpc_id": "vpc-0123456789abcdef0", "peer_vpc_id": "subnet-0123456789abcdef0"}, "peer_vpc_id"),
+    ({"vpc_id": "vpc-0123456789abcdef0", "peer_vpc_id": "vpc-0123456789abcdef0"}, "peer_vpc_id"),
+    ({"vpc_id": "vpc-0123456789abcdef0", "peer_vpc_id": "vpc-0123456789abcdef1", "peer_owner_id": "1234"},
+     "peer_owner_id"),
+    ({"vpc_id": "vpc-0123456789abcdef0", "peer_vpc_id": "vpc-0123456789abcdef1", "peer_region": "useast1"},
+     "peer_region"),
+    ({"vpc_id": "vpc-0123456789abcdef0", "peer_vpc_id": "vpc-0123456789abcdef1", "peer_vpc_cidrs": ["10.0.0.1/16"]},
+     "peer_vpc_cidrs"),
+    ({"vpc_id": "vpc-0123456789abcdef0", "peer_vpc_id": "vpc-0123456789abcdef1", "peering_connection_id": "pcx-1"},
+     "peering_connection_id"),
+])
+def test_bad_input_fails_before_any_call(localaws, module, args, parameter):
+    mark = localaws.control.mark()
+    result = module(PEERING, args)
+    assert result.get("failed") and result["msg"].startswith(parameter + "="), result
+    assert localaws.control.calls(mark) == []
