@@ -23,6 +23,8 @@ description:
     subnets, or those with given tags. One task manages many tables and CIDRs.
   - CIDRs, ids, route tables, subnets and the target are checked before any change is made, so a
     bad input never leaves some tables changed and others not.
+  - In check mode the target may be C((known after apply)), the id an earlier check-mode task
+    returns for a resource it would make, so a whole playbook can be previewed.
 author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
@@ -184,10 +186,10 @@ route_tables:
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import routes, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    InvalidInput, client, new_module, result_with_diff, run_module)
+    UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
-def validate(params):
+def validate(params, check_mode):
     """Check every input before any API call; return (destinations, target)."""
     validation.resource_ids("route_table_ids", params["route_table_ids"], "rtb")
     if params["vpc_id"]:
@@ -200,7 +202,9 @@ def validate(params):
     target = None
     for option, _key, prefixes in routes.TARGETS:
         if params[option] is not None:
-            if prefixes:
+            if check_mode and params[option] == UNKNOWN:
+                pass  # made by an earlier task of this check-mode run: plan against it
+            elif prefixes:
                 validation.resource_id(option, params[option], prefixes)
             elif not params[option].startswith("arn:"):
                 raise InvalidInput(option, params[option], "is not an ARN.",
@@ -219,12 +223,12 @@ def validate(params):
 
 def reconcile(module):
     params = module.params
-    destinations, target = validate(params)
+    destinations, target = validate(params, module.check_mode)
     ec2 = client(module, "ec2")
     tables = routes.find_route_tables(ec2, params["route_table_ids"], params["vpc_id"],
                                       params["subnet_ids"], params["route_table_tags"])
     changes = routes.plan_routes(tables, destinations, target, params["state"], params["replace"])
-    if target and any(c["action"] != "delete" for c in changes):
+    if target and target[1] != UNKNOWN and any(c["action"] != "delete" for c in changes):
         problem = routes.target_problem(ec2, *target)
         if problem:
             raise InvalidInput(target[0], target[1], problem)
