@@ -1,6 +1,6 @@
-"""EC2: PrivateLink across accounts, as AWS does it and moto does not.
+"""EC2: PrivateLink and VPC peering across accounts, as AWS does them and moto does not.
 
-Moto keeps each account's endpoint services and endpoints apart and never connects them. Here:
+PrivateLink. Moto keeps each account's endpoint services and endpoints apart and never connects them. Here:
 
 - An endpoint service is visible to, and usable by, the accounts its allowed principals name (or
   everyone, with ``*``); the provider always sees its own. Moto lists only the caller's own
@@ -13,9 +13,28 @@ Moto keeps each account's endpoint services and endpoints apart and never connec
   longer crashes on them); services report their Tags;
   ModifyVpcEndpoint applies PrivateDnsEnabled and ModifyVpcEndpointServiceConfiguration applies
   RemovePrivateDnsName.
+
+VPC peering. Moto registers one connection object with the requester's backend and, across
+accounts or regions, the accepter's; it compares no CIDRs and checks few rights. Here:
+
+- A request between VPCs whose CIDR blocks overlap (any of either VPC's, secondary ones included)
+  is ``failed`` with AWS's message, seen by the requester only, and can be neither accepted nor
+  deleted.
+- DescribeVpcPeeringConnections honours Filters, and an id the caller cannot see is
+  ``InvalidVpcPeeringConnectionID.NotFound`` (AWS's spelling, for every action); an account
+  outside the connection sees nothing of it.
+- Tags belong to the account and region that set them: each side sees and filters on its own.
+- ModifyVpcPeeringConnectionOptions: each side changes only its own options, only while
+  ``active``; they show in Describe and in the response.
+- Only the requester may delete a ``pending-acceptance`` request (the accepter rejects it);
+  ``failed``, ``rejected`` and ``deleted`` ones cannot be deleted. Create answers
+  ``initiating-request``; Describe then shows ``pending-acceptance`` with its ExpirationTime.
 """
 
 import inspect
+import ipaddress
+import re
+from datetime import timedelta
 
 # Endpoint states in which a connection holds its service (AWS refuses to delete the service).
 LIVE_STATES = ("pendingAcceptance", "pending", "available")
@@ -303,6 +322,244 @@ def _patch_endpoint_responses(response):
     response.reject_vpc_endpoint_connections = reject_vpc_endpoint_connections
 
 
+# === VPC peering ================================================================================
+#
+# Moto keeps one VPCPeeringConnection object and registers it with the requester's backend and,
+# across accounts or regions, with the accepter's (``backend.vpc_pcxs``): which connections an
+# account sees in a region is which ones its backend holds there. Everything the caller sees is
+# rendered here from the caller's side (``_peering_view``), since moto's own rendering shows the
+# requester's tags to everyone.
+
+# AWS's Status.Message for a request that fails (overlapping CIDRs, or a wrong VPC or account id).
+PEERING_FAILED_MESSAGE = "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range"
+# AWS VPC Peering Guide, connection lifecycle: "The failed VPC peering connection remains visible
+# to the requester for 2 hours"; the request never reaches the accepter.
+FAILED_SEEN_BY_ACCEPTER = False
+# States a connection cannot be deleted from (AWS: InvalidStateTransition ... to deleting).
+UNDELETABLE_STATES = ("failed", "rejected", "deleted", "expired")
+# An unanswered request expires after 7 days (CreateVpcPeeringConnection reference).
+PEERING_EXPIRY = timedelta(days=7)
+PEERING_OPTIONS = ("AllowDnsResolutionFromRemoteVpc", "AllowEgressFromLocalClassicLinkToRemoteVpc",
+                   "AllowEgressFromLocalVpcToRemoteClassicLink")
+
+
+def _side_filter(side, field):
+    """The values of a ``requester-vpc-info.*`` or ``accepter-vpc-info.*`` filter."""
+    def values(view):
+        info = view[side]
+        if field == "CidrBlock":
+            return [info["CidrBlock"]] + [block["CidrBlock"] for block in info["CidrBlockSet"]]
+        return [info[field]]
+    return values
+
+
+# DescribeVpcPeeringConnections filters (tag:KEY aside): name -> the values of a view it matches.
+PEERING_FILTERS = {
+    "vpc-peering-connection-id": lambda view: [view["VpcPeeringConnectionId"]],
+    "status-code": lambda view: [view["Status"]["Code"]],
+    "status-message": lambda view: [view["Status"]["Message"]],
+    "expiration-time": lambda view: [view["ExpirationTime"]] if "ExpirationTime" in view else [],
+    "tag-key": lambda view: [tag["Key"] for tag in view["Tags"]],
+    "tag-value": lambda view: [tag["Value"] for tag in view["Tags"]],
+    "requester-vpc-info.vpc-id": _side_filter("RequesterVpcInfo", "VpcId"),
+    "requester-vpc-info.owner-id": _side_filter("RequesterVpcInfo", "OwnerId"),
+    "requester-vpc-info.cidr-block": _side_filter("RequesterVpcInfo", "CidrBlock"),
+    "accepter-vpc-info.vpc-id": _side_filter("AccepterVpcInfo", "VpcId"),
+    "accepter-vpc-info.owner-id": _side_filter("AccepterVpcInfo", "OwnerId"),
+    "accepter-vpc-info.cidr-block": _side_filter("AccepterVpcInfo", "CidrBlock"),
+}
+
+
+# --- VPC peering: who sees what ------------------------------------------------------------------
+
+def _vpc_cidrs(vpc):
+    """The VPC's CIDR blocks, IPv4 and IPv6, primary first, secondary ones while associated."""
+    cidrs = [vpc.cidr_block]
+    for association in vpc.get_cidr_block_association_set() + vpc.get_cidr_block_association_set(ipv6=True):
+        if association["cidr_block_state"]["state"] in ("associating", "associated"):
+            cidrs.append(association["cidr_block"])
+    return list(dict.fromkeys(cidrs))
+
+
+def _cidrs_overlap(vpc, peer_vpc):
+    networks = [ipaddress.ip_network(c) for c in _vpc_cidrs(vpc)]
+    peer_networks = [ipaddress.ip_network(c) for c in _vpc_cidrs(peer_vpc)]
+    # (overlaps() across IP versions compares raw integers: keep to one version at a time)
+    return any(a.version == b.version and a.overlaps(b) for a in networks for b in peer_networks)
+
+
+def _sides(pcx, backend):
+    """The ends of ``pcx`` the caller holds: its account in its region is the requester's and/or
+    the accepter's (both for a connection inside one account and region)."""
+    here = (backend.account_id, backend.region_name)
+    return {side for side, vpc in (("requester", pcx.vpc), ("accepter", pcx.peer_vpc))
+            if (vpc.owner_id, vpc.region) == here}
+
+
+def _vpc_info(vpc, options):
+    cidrs = _vpc_cidrs(vpc)
+    return {"OwnerId": vpc.owner_id, "VpcId": vpc.id, "Region": vpc.region,
+            "CidrBlock": vpc.cidr_block,
+            "CidrBlockSet": [{"CidrBlock": c} for c in cidrs if ":" not in c],
+            "Ipv6CidrBlockSet": [{"Ipv6CidrBlock": c} for c in cidrs if ":" in c],
+            "PeeringOptions": dict(options)}
+
+
+def _peering_view(pcx, backend):
+    """The connection as ``backend``'s account sees it in that region: with its own tags only."""
+    view = {"VpcPeeringConnectionId": pcx.id, "Status": dict(pcx.status),
+            "RequesterVpcInfo": _vpc_info(pcx.vpc, pcx.requester_options),
+            "AccepterVpcInfo": _vpc_info(pcx.peer_vpc, pcx.accepter_options),
+            "Tags": [{"Key": k, "Value": v} for k, v in backend.tags.get(pcx.id, {}).items()]}
+    if pcx.status["Code"] == "pending-acceptance" and getattr(pcx, "created", None):
+        # (moto's clock is naive UTC: say so, or clients read it as local time)
+        view["ExpirationTime"] = (pcx.created + PEERING_EXPIRY).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return view
+
+
+def _peering_matches(view, filters):
+    """Every filter matches (AND), by any of its values (OR), with * and ? wildcards."""
+    from moto.ec2.utils import simple_aws_filter_to_re
+
+    for name, patterns in filters.items():
+        if name.startswith("tag:"):
+            values = [tag["Value"] for tag in view["Tags"] if tag["Key"] == name[4:]]
+        else:
+            values = PEERING_FILTERS[name](view)
+        if not any(re.match(simple_aws_filter_to_re(p), str(v)) for p in patterns for v in values):
+            return False
+    return True
+
+
+def _state_transition(pcx_id, code, target):
+    from moto.ec2.exceptions import EC2ClientError
+
+    return EC2ClientError("InvalidStateTransition",
+                          f"Invalid state transition for {pcx_id}, attempted to transition from {code} to {target}")
+
+
+# --- VPC peering: models -------------------------------------------------------------------------
+
+def _patch_peering_not_found():
+    from moto.ec2.exceptions import EC2ClientError, InvalidVPCPeeringConnectionIdError
+
+    def __init__(self, vpc_peering_connection_id):
+        # AWS spells it ...ID.NotFound; moto ...Id.NotFound (every action raises this class).
+        EC2ClientError.__init__(self, "InvalidVpcPeeringConnectionID.NotFound",
+                                f"The vpcPeeringConnection ID '{vpc_peering_connection_id}' does not exist")
+
+    InvalidVPCPeeringConnectionIdError.__init__ = __init__
+
+
+def _patch_peering_models():
+    from moto.core.utils import utcnow
+    from moto.ec2.exceptions import OperationNotPermitted, OperationNotPermitted5
+    from moto.ec2.models.vpc_peering_connections import VPCPeeringConnectionBackend
+
+    original_create = VPCPeeringConnectionBackend.create_vpc_peering_connection
+
+    def create_vpc_peering_connection(self, vpc, peer_vpc, tags=None):
+        pcx = original_create(self, vpc, peer_vpc, tags)
+        pcx.created = utcnow()
+        if _cidrs_overlap(vpc, peer_vpc):
+            # AWS takes the request, then fails it: it stays listed, as failed, for the requester.
+            pcx._status.code, pcx._status.message = "failed", PEERING_FAILED_MESSAGE
+            if not FAILED_SEEN_BY_ACCEPTER and peer_vpc.ec2_backend is not self:
+                peer_vpc.ec2_backend.vpc_pcxs.pop(pcx.id, None)
+        return pcx
+
+    def delete_vpc_peering_connection(self, vpc_pcx_id):
+        pcx = self.get_vpc_peering_connection(vpc_pcx_id)
+        code = pcx.status["Code"]
+        if code in UNDELETABLE_STATES:
+            raise _state_transition(vpc_pcx_id, code, "deleting")
+        # The accepter of a pending request rejects it; only the requester may withdraw it.
+        if code == "pending-acceptance" and "requester" not in _sides(pcx, self):
+            raise OperationNotPermitted5(self.account_id, vpc_pcx_id, "delete")
+        pcx._status.deleted(deleter_id=self.account_id)
+        return pcx
+
+    def modify_vpc_peering_connection_options(self, vpc_pcx_id, accepter_options=None,
+                                              requester_options=None):
+        pcx = self.get_vpc_peering_connection(vpc_pcx_id)
+        sides = _sides(pcx, self)
+        for side, options in (("accepter", accepter_options), ("requester", requester_options)):
+            if options and side not in sides:
+                raise OperationNotPermitted(
+                    f"User {self.account_id} does not have permission to modify the {side} side peering options")
+        if pcx.status["Code"] != "active":
+            raise OperationNotPermitted(
+                f"Peering {vpc_pcx_id} is not active. Peering options can be added only to active peerings.")
+        for current, options in ((pcx.accepter_options, accepter_options), (pcx.requester_options, requester_options)):
+            current.update({k: str(v).lower() == "true" for k, v in (options or {}).items() if k in PEERING_OPTIONS})
+        return pcx
+
+    VPCPeeringConnectionBackend.create_vpc_peering_connection = create_vpc_peering_connection
+    VPCPeeringConnectionBackend.delete_vpc_peering_connection = delete_vpc_peering_connection
+    VPCPeeringConnectionBackend.modify_vpc_peering_connection_options = modify_vpc_peering_connection_options
+    _patch_peering_not_found()
+
+
+# --- VPC peering: responses ----------------------------------------------------------------------
+
+def _patch_peering_responses(response):
+    from moto.core.responses import ActionResult
+    from moto.ec2.exceptions import InvalidFilter, InvalidVPCPeeringConnectionIdError
+    from moto.ec2.models import ec2_backends
+
+    original_accept = response.accept_vpc_peering_connection
+
+    def create_vpc_peering_connection(self):
+        # Moto's own sets a response transformer on a class-wide dict, shared by concurrent calls.
+        tags = self._parse_tag_specification().get("vpc-peering-connection", {})
+        peer_backend = ec2_backends[self._get_param("PeerOwnerId") or self.current_account][
+            self._get_param("PeerRegion") or self.region]
+        vpc = self.ec2_backend.get_vpc(self._get_param("VpcId"))
+        peer_vpc = peer_backend.get_vpc(self._get_param("PeerVpcId"))
+        pcx = self.ec2_backend.create_vpc_peering_connection(vpc, peer_vpc, tags)
+        view = _peering_view(pcx, self.ec2_backend)
+        # AWS answers the request before it checks it; Describe then tells where it went.
+        view["Status"] = {"Code": "initiating-request",
+                          "Message": f"Initiating Request to {peer_vpc.owner_id}"}
+        view.pop("ExpirationTime", None)
+        return ActionResult({"VpcPeeringConnection": view})
+
+    def describe_vpc_peering_connections(self):
+        filters = self._filters_from_querystring()
+        for name in filters:
+            if name not in PEERING_FILTERS and not name.startswith("tag:"):
+                # AWS: InvalidParameterValue "The filter 'x' is invalid"
+                raise InvalidFilter(name, error_type="InvalidParameterValue")
+        held = self.ec2_backend.vpc_pcxs
+        ids = list(dict.fromkeys(self._get_param("VpcPeeringConnectionIds", [])))
+        for pcx_id in ids:
+            if pcx_id not in held:
+                raise InvalidVPCPeeringConnectionIdError(pcx_id)
+        views = [_peering_view(pcx, self.ec2_backend)
+                 for pcx in ([held[i] for i in ids] if ids else list(held.values()))]
+        return ActionResult({"VpcPeeringConnections": [v for v in views if _peering_matches(v, filters)]})
+
+    def accept_vpc_peering_connection(self):
+        original_accept(self)
+        pcx = self.ec2_backend.get_vpc_peering_connection(self._get_param("VpcPeeringConnectionId"))
+        return ActionResult({"VpcPeeringConnection": _peering_view(pcx, self.ec2_backend)})
+
+    def modify_vpc_peering_connection_options(self):
+        asked = {side: self._get_param(f"{side}PeeringConnectionOptions", {})
+                 for side in ("Accepter", "Requester")}
+        pcx = self.ec2_backend.modify_vpc_peering_connection_options(
+            self._get_param("VpcPeeringConnectionId"), asked["Accepter"], asked["Requester"])
+        # Each side of the answer is there only when it was asked for, as on AWS.
+        current = {"Accepter": pcx.accepter_options, "Requester": pcx.requester_options}
+        return ActionResult({f"{side}PeeringConnectionOptions": dict(current[side])
+                             for side in asked if asked[side]})
+
+    response.create_vpc_peering_connection = create_vpc_peering_connection
+    response.describe_vpc_peering_connections = describe_vpc_peering_connections
+    response.accept_vpc_peering_connection = accept_vpc_peering_connection
+    response.modify_vpc_peering_connection_options = modify_vpc_peering_connection_options
+
+
 def install():
     from moto.ec2.responses import EC2Response
 
@@ -310,3 +567,5 @@ def install():
     # Actions are methods of the response class moto dispatches EC2 requests to.
     _patch_configuration_responses(EC2Response)
     _patch_endpoint_responses(EC2Response)
+    _patch_peering_models()
+    _patch_peering_responses(EC2Response)
