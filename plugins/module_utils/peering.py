@@ -4,7 +4,7 @@
 
 A connection is found by its two VPC ids (either way round), never by id, so neither side needs
 to be told the pcx id. Failed, rejected, expired and deleted connections are history, not the
-connection: they are never reused, but the CIDRs they recorded still count for the overlap check.
+connection: they are never reused.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -74,17 +74,6 @@ def side_of(connection, vpc_id):
     return "Requester" if connection["RequesterVpcInfo"].get("VpcId") == vpc_id else "Accepter"
 
 
-def recorded_peer_cidrs(connections, vpc_id):
-    """CIDRs the peer VPC had when earlier connections (even failed ones) were made."""
-    cidrs = set()
-    for connection in connections:
-        info = connection["%sVpcInfo" % ("Accepter" if side_of(connection, vpc_id) == "Requester" else "Requester")]
-        cidrs.update(b["CidrBlock"] for b in info.get("CidrBlockSet") or [])
-        if info.get("CidrBlock"):
-            cidrs.add(info["CidrBlock"])
-    return sorted(cidrs)
-
-
 def overlaps(cidrs, peer_cidrs):
     """(cidr, peer cidr) pairs that overlap."""
     return [(a, b) for a in cidrs for b in peer_cidrs
@@ -123,7 +112,8 @@ def plan(connection, vpc_id, side, dns, tags, purge_tags):
 # --- applying --------------------------------------------------------------------------------
 
 def create(ec2, vpc_id, peer_vpc_id, peer_owner_id, peer_region, tags):
-    params = dict(VpcId=vpc_id, PeerVpcId=peer_vpc_id, PeerOwnerId=peer_owner_id, PeerRegion=peer_region)
+    params = dict((k, v) for k, v in (("VpcId", vpc_id), ("PeerVpcId", peer_vpc_id), ("PeerOwnerId", peer_owner_id),
+                                      ("PeerRegion", peer_region)) if v)
     if tags:
         params["TagSpecifications"] = [{"ResourceType": "vpc-peering-connection",
                                         "Tags": ansible_dict_to_boto3_tag_list(tags)}]

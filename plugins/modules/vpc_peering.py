@@ -19,8 +19,9 @@ description:
     existing one, and never block a new request.
   - Before a request, the VPCs' IPv4 CIDRs (secondary ones included) are checked for overlap, and an
     overlap fails with the ranges and a pointer to PrivateLink, before any mutating call. The peer's
-    CIDRs come from O(peer_vpc_cidrs), from the peer VPC itself when it is in this account, and from
-    any earlier connection between the pair.
+    CIDRs come from O(peer_vpc_cidrs), or from the peer VPC itself when it is in this account.
+  - A request that failed earlier (AWS keeps it visible to the requester for two hours) is not
+    repeated unless the peer's CIDRs are known and do not overlap.
   - Each side sets its own DNS resolution option, as AWS requires; it is applied once the
     connection is active, so the requester sets it on a run after the accepter has accepted.
   - Tags on a peering connection are per account on AWS, so each side manages its own.
@@ -250,6 +251,19 @@ def refuse_overlap(module, vpc, peer_cidrs):
         raise CrossvpcError(peering.overlap_message(vpc["VpcId"], module.params["peer_vpc_id"], clashes))
 
 
+def refuse_repeat(module, vpc, connections):
+    """A request that failed is not repeated blind: without the peer's CIDRs (another account's VPC)
+    nothing here can tell whether its cause, usually overlapping CIDRs, is gone."""
+    params = module.params
+    failed = [c for c in connections if peering.status(c) == "failed"]
+    if failed and params["peer_vpc_cidrs"] is None and (params["peer_owner_id"] or vpc["OwnerId"]) != vpc["OwnerId"]:
+        raise CrossvpcError(
+            "An earlier peering request between %s and %s failed (%s %s); a new one would fail the same way. "
+            "Give peer_vpc_cidrs (the peer VPC's CIDRs) so they can be checked here, and check peer_vpc_id and "
+            "peer_owner_id." % (vpc["VpcId"], params["peer_vpc_id"], failed[0]["VpcPeeringConnectionId"],
+                                peering.failure_reason(failed[0])))
+
+
 def check_peer(module, connection, vpc):
     """A live connection between our VPCs must also link the account and region we were told."""
     params = module.params
@@ -300,9 +314,7 @@ def present(module, ec2):
         refuse_overlap(module, vpc, known)
     connections, connection = find(module, ec2, vpc)
     if connection is None and params["side"] == "requester":
-        # CIDRs recorded by earlier (failed) connections count too: never repeat a failed request.
-        known = sorted(set(known) | set(peering.recorded_peer_cidrs(connections, vpc["VpcId"])))
-        refuse_overlap(module, vpc, known)
+        refuse_repeat(module, vpc, connections)
         future = peering.planned(peering.vpc_info(vpc["VpcId"], vpc["OwnerId"], region, peering.vpc_cidrs(vpc)),
                                  peering.vpc_info(params["peer_vpc_id"], peer_owner, peer_region, known),
                                  params["tags"])

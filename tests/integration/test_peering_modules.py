@@ -157,20 +157,39 @@ def test_failed_peering_from_another_tool_is_not_reused_nor_duplicated(localaws,
     vpc_a, vpc_b = new_vpc(localaws, A, "10.0.0.0/16"), new_vpc(localaws, B, "10.0.0.0/16")
     ec2 = localaws.client("ec2", A)
     failed = ec2.create_vpc_peering_connection(VpcId=vpc_a, PeerVpcId=vpc_b, PeerOwnerId=ACCOUNT_B)
+    failed_id = failed["VpcPeeringConnection"]["VpcPeeringConnectionId"]
     [old] = connections(localaws, A, vpc_a)
     assert old["Status"]["Code"] == "failed", old
     mark = localaws.control.mark()
-    # Without peer_vpc_cidrs: the CIDRs the failed connection recorded are enough to refuse.
+    # Without the peer's CIDRs the module cannot tell the cause is gone: it does not repeat the request.
     refused = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    assert refused.get("failed") and failed_id in refused["msg"] and "peer_vpc_cidrs" in refused["msg"], refused
+    assert "overlapping" in refused["msg"] and "playbooks/privatelink.yml" in refused["msg"], refused
+    # With them, the overlap itself is named.
+    refused = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B,
+                               "peer_vpc_cidrs": ["10.0.0.0/16"]})
     assert_refused_for_overlap(refused, "10.0.0.0/16")
-    assert mutating(localaws, mark) == []
-    assert [c["VpcPeeringConnectionId"] for c in connections(localaws, A, vpc_a)] == [
-        failed["VpcPeeringConnection"]["VpcPeeringConnectionId"]]
-    # Nor does the accepter take it for a request to accept.
+    # Nor does the accepter (to whom AWS does not show failed requests) find anything to accept.
     refused = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "peer_owner_id": ACCOUNT_A},
                      profile=B)
-    assert refused.get("failed") and "No peering request" in refused["msg"] and "failed" in refused["msg"], refused
+    assert refused.get("failed") and "No peering request" in refused["msg"], refused
     assert mutating(localaws, mark) == []
+    assert [c["VpcPeeringConnectionId"] for c in connections(localaws, A, vpc_a)] == [failed_id]
+
+
+def test_failed_peering_is_not_a_blocker_once_the_cidrs_are_known_not_to_overlap(localaws, module):
+    """Same account: the peer VPC is readable, so a request that failed earlier is retried once fixed."""
+    vpc_1 = new_vpc(localaws, A, "10.5.0.0/16")
+    vpc_2 = new_vpc(localaws, A, "10.6.0.0/16", secondary="10.5.128.0/17")
+    ec2 = localaws.client("ec2", A)
+    ec2.create_vpc_peering_connection(VpcId=vpc_1, PeerVpcId=vpc_2)
+    assert [c["Status"]["Code"] for c in connections(localaws, A, vpc_1)] == ["failed"]
+    [association] = [a for a in ec2.describe_vpcs(VpcIds=[vpc_2])["Vpcs"][0]["CidrBlockAssociationSet"]
+                     if a["CidrBlock"] == "10.5.128.0/17"]
+    ec2.disassociate_vpc_cidr_block(AssociationId=association["AssociationId"])
+    result = module(PEERING, {"vpc_id": vpc_1, "peer_vpc_id": vpc_2})
+    assert result["changed"], result.get("msg")
+    assert sorted(c["Status"]["Code"] for c in connections(localaws, A, vpc_1)) == ["failed", "pending-acceptance"]
 
 
 # --- the accepter side -------------------------------------------------------------------------

@@ -45,12 +45,6 @@ def test_overlap_message_names_both_vpcs_the_ranges_and_privatelink():
     assert "cannot route between overlapping ranges" in message and "playbooks/privatelink.yml" in message
 
 
-def test_recorded_peer_cidrs_from_either_end():
-    old = connection("failed")
-    assert peering.recorded_peer_cidrs([old], VPC_A) == ["10.2.0.0/16", "10.3.0.0/16"]
-    assert peering.recorded_peer_cidrs([old], VPC_B) == ["10.1.0.0/16"]
-
-
 def test_live_connection_ignores_history_and_refuses_two_live():
     history = [connection("failed"), connection("rejected"), connection("deleted"), connection("expired")]
     assert peering.live_connection(history) is None
