@@ -1,4 +1,4 @@
-"""EC2: PrivateLink and VPC peering across accounts, as AWS does them and moto does not.
+"""EC2: PrivateLink, VPC peering and Transit Gateway across accounts, as AWS does them and moto does not.
 
 PrivateLink. Moto keeps each account's endpoint services and endpoints apart and never connects them. Here:
 
@@ -29,6 +29,27 @@ accounts or regions, the accepter's; it compares no CIDRs and checks few rights.
 - Only the requester may delete a ``pending-acceptance`` request (the accepter rejects it);
   ``failed``, ``rejected`` and ``deleted`` ones cannot be deleted. Create answers
   ``initiating-request``; Describe then shows ``pending-acceptance`` with its ExpirationTime.
+
+Transit Gateway. Moto keeps TGWs, attachments and route tables per account and loses most routing
+state (static route targets, propagated routes, re-associations). Here (with ``localaws.ram``):
+
+- Another account sees a TGW (DescribeTransitGateways, OwnerId the owner's) and attaches its own
+  VPCs to it only through an accepted RAM share, otherwise ``InvalidTransitGatewayID.NotFound``;
+  its VPC route tables may route to it. Both accounts describe the attachment (VpcOwnerId and
+  ResourceOwnerId the VPC owner's, TransitGatewayOwnerId the TGW owner's); tags are per account.
+- Attachments answer ``pending`` and are ``available`` at once, unless from another account to a
+  TGW without AutoAcceptSharedAttachments: then ``pendingAcceptance`` until the TGW owner (only)
+  accepts or rejects (``rejected``). On becoming available the TGW's default association and
+  propagation apply, where enabled. Deleted ones stay listed as ``deleted``.
+- A TGW with both default association and propagation disabled has no default route table.
+- An attachment has at most one association (``Resource.AlreadyAssociated``); propagations yield
+  ``propagated`` routes for the VPC's CIDRs; static routes keep their attachment, blackholes are
+  ``blackhole``, a duplicate is ``RouteAlreadyExists``; Replace/Delete need an existing route.
+- Describe, Search and Get filters are honoured (unknown ones are ``InvalidParameterValue``);
+  TagSpecifications are applied on every create; unknown ids give AWS's NotFound codes; a TGW
+  with live attachments or a route table with associations is not deleted (``IncorrectState``);
+  a VPC attaches once per TGW (``DuplicateTransitGatewayAttachment``); Modify applies subnets and
+  options.
 """
 
 import inspect
@@ -560,6 +581,668 @@ def _patch_peering_responses(response):
     response.modify_vpc_peering_connection_options = modify_vpc_peering_connection_options
 
 
+# === Transit Gateway ============================================================================
+# One set of objects for both sides: an attachment from B's VPC to A's TGW is held in B's backend
+# and in A's (the same object), so each side describes it and the owner routes with it.
+
+GONE_STATES = ("deleted", "rejected", "failed")
+
+
+def _tgw_error(code, message):
+    from moto.ec2.exceptions import EC2ClientError
+
+    return EC2ClientError(code, message)
+
+
+def _tgw_not_found(tgw_id):
+    return _tgw_error("InvalidTransitGatewayID.NotFound",
+                      f"Transit Gateway {tgw_id} was deleted or does not exist.")
+
+
+def _attachment_not_found(attachment_id):
+    return _tgw_error("InvalidTransitGatewayAttachmentID.NotFound",
+                      f"Transit Gateway VPC Attachment {attachment_id} was deleted or does not exist.")
+
+
+def _table_not_found(table_id):
+    return _tgw_error("InvalidRouteTableID.NotFound",
+                      f"Transit Gateway Route Table {table_id} was deleted or does not exist.")
+
+
+def _tag_list(backend, resource_id):
+    """Tags as the account of ``backend`` set them (tags are not shared with other accounts)."""
+    return [{"Key": k, "Value": v} for k, v in backend.tags.get(resource_id, {}).items()]
+
+
+# --- Transit Gateway: lookups --------------------------------------------------------------------
+
+def _visible_tgws(backend):
+    """The caller's TGWs and, live and shared with it through an accepted RAM share, others'."""
+    from localaws import ram
+
+    for owner in _region_backends(backend.region_name):
+        for tgw in list(owner.transit_gateways.values()):
+            if owner is backend or (tgw.state != "deleted" and ram.shared_with(
+                    backend.account_id, backend.region_name, tgw.arn)):
+                yield tgw
+
+
+def _usable_tgw(backend, tgw_id):
+    tgw = next((t for t in _visible_tgws(backend) if t.id == tgw_id and t.state != "deleted"), None)
+    if tgw is None:
+        raise _tgw_not_found(tgw_id)
+    return tgw
+
+
+def _own_tgw(backend, tgw_id):
+    tgw = backend.transit_gateways.get(tgw_id)
+    if tgw is None or tgw.state == "deleted":
+        raise _tgw_not_found(tgw_id)
+    return tgw
+
+
+def _attachment(backend, attachment_id):
+    attachment = backend.transit_gateway_attachments.get(attachment_id)
+    if attachment is None or attachment.state == "deleted":
+        raise _attachment_not_found(attachment_id)
+    return attachment
+
+
+def _live_attachment(backend, attachment_id):
+    attachment = _attachment(backend, attachment_id)
+    if attachment.state != "available":
+        raise _tgw_error("IncorrectState", f"{attachment_id} is in invalid state")
+    return attachment
+
+
+def _route_table(backend, table_id):
+    table = backend.transit_gateways_route_tables.get(table_id)
+    if table is None or table.state == "deleted":
+        raise _table_not_found(table_id)
+    return table
+
+
+# Our per-attachment routing state; attachments moto made itself (VPN, peering) have none.
+def _associated_table(attachment):
+    if hasattr(attachment, "localaws_table"):
+        return attachment.localaws_table
+    return (attachment.association or {}).get("TransitGatewayRouteTableId")
+
+
+def _propagating(attachment):
+    return attachment.__dict__.setdefault("localaws_propagating", set())
+
+
+def _static_routes(table):
+    """DestinationCidrBlock -> target attachment id (None for a blackhole)."""
+    return table.__dict__.setdefault("localaws_routes", {})
+
+
+# --- Transit Gateway: views ----------------------------------------------------------------------
+
+def _tgw_view(tgw, backend):
+    return {"TransitGatewayId": tgw.id, "TransitGatewayArn": tgw.arn, "State": tgw.state,
+            "OwnerId": tgw.owner_id, "Description": tgw.description or "",
+            "CreationTime": tgw.creation_time, "Options": dict(tgw.options),
+            "Tags": _tag_list(backend, tgw.id)}
+
+
+def _attachment_view(attachment, backend):
+    view = {"TransitGatewayAttachmentId": attachment.id,
+            "TransitGatewayId": attachment.transit_gateway_id,
+            "TransitGatewayOwnerId": getattr(attachment, "localaws_tgw_owner", attachment.owner_id),
+            "ResourceOwnerId": attachment.resource_owner_id,
+            "ResourceType": attachment.resource_type, "ResourceId": attachment.resource_id,
+            "State": attachment.state, "CreationTime": attachment.create_time,
+            "Tags": _tag_list(backend, attachment.id)}
+    if _associated_table(attachment) and attachment.state == "available":
+        view["Association"] = {"TransitGatewayRouteTableId": _associated_table(attachment),
+                               "State": "associated"}
+    return view
+
+
+def _vpc_attachment_view(attachment, backend):
+    return {"TransitGatewayAttachmentId": attachment.id,
+            "TransitGatewayId": attachment.transit_gateway_id, "VpcId": attachment.vpc_id,
+            "VpcOwnerId": attachment.resource_owner_id, "State": attachment.state,
+            "SubnetIds": list(attachment.subnet_ids), "CreationTime": attachment.create_time,
+            "Options": dict(attachment.options), "Tags": _tag_list(backend, attachment.id)}
+
+
+def _table_view(table, backend):
+    return {"TransitGatewayRouteTableId": table.id, "TransitGatewayId": table.transit_gateway_id,
+            "State": table.state,
+            "DefaultAssociationRouteTable": bool(table.default_association_route_table),
+            "DefaultPropagationRouteTable": bool(table.default_propagation_route_table),
+            "CreationTime": table.create_time.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "Tags": _tag_list(backend, table.id)}
+
+
+def _relation_view(attachment, **extra):
+    return dict({"TransitGatewayAttachmentId": attachment.id, "ResourceId": attachment.resource_id,
+                 "ResourceType": attachment.resource_type}, **extra)
+
+
+def _attachment_cidrs(attachment):
+    """What a VPC attachment propagates: its VPC's IPv4 blocks (IPv6 too with Ipv6Support)."""
+    try:
+        vpc = attachment.ec2_backend.get_vpc(attachment.vpc_id)
+    except Exception:  # the VPC is gone: nothing to propagate
+        return []
+    ipv6 = attachment.options.get("Ipv6Support") == "enable"
+    return [c for c in _vpc_cidrs(vpc) if ipv6 or ":" not in c]
+
+
+def _route_view(backend, cidr, attachment_ids, kind):
+    attachments = [backend.transit_gateway_attachments.get(i) for i in attachment_ids]
+    attachments = [a for a in attachments if a is not None]
+    live = any(a.state == "available" for a in attachments)
+    view = {"DestinationCidrBlock": cidr, "Type": kind, "State": "active" if live else "blackhole"}
+    if attachments:
+        view["TransitGatewayAttachments"] = [_relation_view(a) for a in attachments]
+    return view
+
+
+def _routes(backend, table):
+    """Static routes, then the propagated ones (a static route wins for the same CIDR)."""
+    routes = {cidr: _route_view(backend, cidr, [target] if target else [], "static")
+              for cidr, target in _static_routes(table).items()}
+    propagated = {}
+    for attachment in list(backend.transit_gateway_attachments.values()):
+        if table.id in _propagating(attachment) and attachment.state == "available":
+            for cidr in _attachment_cidrs(attachment):
+                propagated.setdefault(cidr, []).append(attachment.id)
+    for cidr, ids in propagated.items():
+        routes.setdefault(cidr, _route_view(backend, cidr, ids, "propagated"))
+    return list(routes.values())
+
+
+# --- Transit Gateway: filters --------------------------------------------------------------------
+
+def _field(*path):
+    def values(view):
+        for key in path:
+            view = (view or {}).get(key)
+        return [] if view is None else [str(view).lower() if isinstance(view, bool) else view]
+    return values
+
+
+def _attachment_field(key):
+    return lambda view: [a[key] for a in view.get("TransitGatewayAttachments", [])]
+
+
+TGW_FILTERS = {"transit-gateway-id": _field("TransitGatewayId"), "state": _field("State"),
+               "owner-id": _field("OwnerId"),
+               "options.amazon-side-asn": _field("Options", "AmazonSideAsn"),
+               "options.auto-accept-shared-attachments": _field("Options", "AutoAcceptSharedAttachments"),
+               "options.default-route-table-association": _field("Options", "DefaultRouteTableAssociation"),
+               "options.default-route-table-propagation": _field("Options", "DefaultRouteTablePropagation"),
+               "options.association-default-route-table-id": _field("Options", "AssociationDefaultRouteTableId"),
+               "options.propagation-default-route-table-id": _field("Options", "PropagationDefaultRouteTableId"),
+               "options.dns-support": _field("Options", "DnsSupport"),
+               "options.vpn-ecmp-support": _field("Options", "VpnEcmpSupport")}
+ATTACHMENT_FILTERS = {"transit-gateway-id": _field("TransitGatewayId"),
+                      "transit-gateway-attachment-id": _field("TransitGatewayAttachmentId"),
+                      "transit-gateway-owner-id": _field("TransitGatewayOwnerId"),
+                      "resource-id": _field("ResourceId"), "resource-type": _field("ResourceType"),
+                      "resource-owner-id": _field("ResourceOwnerId"), "state": _field("State"),
+                      "association.transit-gateway-route-table-id": _field("Association", "TransitGatewayRouteTableId"),
+                      "association.state": _field("Association", "State")}
+# AWS documents only these for DescribeTransitGatewayVpcAttachments (plus tags).
+VPC_ATTACHMENT_FILTERS = {"transit-gateway-id": _field("TransitGatewayId"),
+                          "transit-gateway-attachment-id": _field("TransitGatewayAttachmentId"),
+                          "vpc-id": _field("VpcId"), "state": _field("State")}
+TABLE_FILTERS = {"transit-gateway-id": _field("TransitGatewayId"),
+                 "transit-gateway-route-table-id": _field("TransitGatewayRouteTableId"),
+                 "state": _field("State"),
+                 "default-association-route-table": _field("DefaultAssociationRouteTable"),
+                 "default-propagation-route-table": _field("DefaultPropagationRouteTable")}
+RELATION_FILTERS = {"resource-id": _field("ResourceId"), "resource-type": _field("ResourceType"),
+                    "transit-gateway-attachment-id": _field("TransitGatewayAttachmentId")}
+ROUTE_FILTERS = {"type": _field("Type"), "state": _field("State"),
+                 "attachment.transit-gateway-attachment-id": _attachment_field("TransitGatewayAttachmentId"),
+                 "attachment.resource-id": _attachment_field("ResourceId"),
+                 "attachment.resource-type": _attachment_field("ResourceType")}
+ROUTE_CIDR_FILTERS = {
+    "route-search.exact-match": lambda net, asked: net == asked,
+    "route-search.subnet-of-match": lambda net, asked: net.version == asked.version and net.subnet_of(asked),
+    "route-search.supernet-of-match": lambda net, asked: net.version == asked.version and net.supernet_of(asked),
+    "route-search.longest-prefix-match": lambda net, asked: net.version == asked.version and net.supernet_of(asked),
+}
+
+
+def _checked_filters(response, known, tags=True):
+    from moto.ec2.exceptions import InvalidFilter
+
+    filters = response._filters_from_querystring()
+    for name in filters:
+        tag_filter = name.startswith("tag:") or name in ("tag-key", "tag-value")
+        if name not in known and not (tags and tag_filter):
+            raise InvalidFilter(name, error_type="InvalidParameterValue")
+    return filters
+
+
+def _filter_values(view, name, known):
+    tags = view.get("Tags", [])
+    if name.startswith("tag:"):
+        return [t["Value"] for t in tags if t["Key"] == name[4:]]
+    if name in ("tag-key", "tag-value"):
+        return [t["Key" if name == "tag-key" else "Value"] for t in tags]
+    return known[name](view)
+
+
+def _filtered(views, filters, known):
+    """Views matching every filter (AND) by any of its values (OR), with * and ? wildcards."""
+    from moto.ec2.utils import simple_aws_filter_to_re
+
+    def matches(view):
+        return all(any(re.match(simple_aws_filter_to_re(p), str(v))
+                       for p in patterns for v in _filter_values(view, name, known))
+                   for name, patterns in filters.items() if name in known or name.startswith("tag"))
+    return [v for v in views if matches(v)]
+
+
+def _filtered_routes(routes, filters):
+    for name, asked in filters.items():
+        if name in ROUTE_CIDR_FILTERS:
+            nets = [ipaddress.ip_network(a, strict=False) for a in asked]
+            routes = [r for r in routes if any(ROUTE_CIDR_FILTERS[name](
+                ipaddress.ip_network(r["DestinationCidrBlock"]), n) for n in nets)]
+    if "route-search.longest-prefix-match" in filters and routes:
+        longest = max(ipaddress.ip_network(r["DestinationCidrBlock"]).prefixlen for r in routes)
+        routes = [r for r in routes if ipaddress.ip_network(r["DestinationCidrBlock"]).prefixlen == longest]
+    return _filtered(routes, {n: v for n, v in filters.items() if n in ROUTE_FILTERS}, ROUTE_FILTERS)
+
+
+def _chosen(views, ids, id_key, not_found):
+    """The views asked for by id (each must exist), or all of them."""
+    by_id = {v[id_key]: v for v in views}
+    for wanted in ids:
+        if wanted not in by_id:
+            raise not_found(wanted)
+    return [by_id[i] for i in dict.fromkeys(ids)] if ids else list(by_id.values())
+
+
+# --- Transit Gateway: gateways -------------------------------------------------------------------
+
+def _settle_default_table(tgw):
+    """AWS makes a default route table only for default association and/or propagation."""
+    table = tgw.default_route_table
+    association = tgw.options.get("DefaultRouteTableAssociation") == "enable"
+    propagation = tgw.options.get("DefaultRouteTablePropagation") == "enable"
+    table.default_association_route_table = association
+    table.default_propagation_route_table = propagation
+    if not association:
+        tgw.options.pop("AssociationDefaultRouteTableId", None)
+    if not propagation:
+        tgw.options.pop("PropagationDefaultRouteTableId", None)
+    if not (association or propagation):
+        tgw.ec2_backend.transit_gateways_route_tables.pop(table.id, None)
+        tgw.default_route_table = None
+
+
+def _patch_tgw_gateways(response):
+    from moto.core.responses import ActionResult
+
+    original_modify = response.modify_transit_gateway
+
+    def create_transit_gateway(self):
+        tags = self._parse_tag_specification().get("transit-gateway", {})
+        tgw = self.ec2_backend.create_transit_gateway(
+            description=self._get_param("Description") or None,
+            options=self._get_param("Options", {}),
+            tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+        _settle_default_table(tgw)
+        # AWS answers pending; describe shows it available at once (callers wait either way).
+        return ActionResult({"TransitGateway": dict(_tgw_view(tgw, self.ec2_backend), State="pending")})
+
+    def describe_transit_gateways(self):
+        filters = _checked_filters(self, TGW_FILTERS)
+        views = [_tgw_view(t, self.ec2_backend) for t in _visible_tgws(self.ec2_backend)]
+        views = _chosen(views, self._get_param("TransitGatewayIds", []), "TransitGatewayId",
+                        _tgw_not_found)
+        return ActionResult({"TransitGateways": _filtered(views, filters, TGW_FILTERS)})
+
+    def delete_transit_gateway(self):
+        backend = self.ec2_backend
+        tgw = _own_tgw(backend, self._get_param("TransitGatewayId"))
+        live = [a.id for a in list(backend.transit_gateway_attachments.values())
+                if a.transit_gateway_id == tgw.id and a.state not in GONE_STATES]
+        if live:
+            raise _tgw_error("IncorrectState",
+                             f"{tgw.id} has non-deleted Transit Gateway Attachments: {', '.join(live)}.")
+        tgw.state = "deleted"
+        for table in list(backend.transit_gateways_route_tables.values()):
+            if table.transit_gateway_id == tgw.id:
+                table.state = "deleted"
+        return ActionResult({"TransitGateway": dict(_tgw_view(tgw, backend), State="deleting")})
+
+    def modify_transit_gateway(self):
+        tgw = _own_tgw(self.ec2_backend, self._get_param("TransitGatewayId"))
+        original_modify(self)
+        return ActionResult({"TransitGateway": _tgw_view(tgw, self.ec2_backend)})
+
+    response.create_transit_gateway = create_transit_gateway
+    response.describe_transit_gateways = describe_transit_gateways
+    response.delete_transit_gateway = delete_transit_gateway
+    response.modify_transit_gateway = modify_transit_gateway
+
+
+# --- Transit Gateway: attachments ----------------------------------------------------------------
+
+def _make_available(attachment):
+    """Available, with the TGW's default association and propagation where it has them on."""
+    tgw = attachment.localaws_tgw
+    attachment.state = "available"
+    if tgw.options.get("DefaultRouteTableAssociation") == "enable":
+        attachment.localaws_table = tgw.options.get("AssociationDefaultRouteTableId")
+    if tgw.options.get("DefaultRouteTablePropagation") == "enable":
+        _propagating(attachment).add(tgw.options.get("PropagationDefaultRouteTableId"))
+
+
+def _new_vpc_attachment(response, tgw, vpc):
+    from moto.ec2.exceptions import DuplicateTransitGatewayAttachmentError
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachment
+
+    backend = response.ec2_backend
+    if any(a.resource_id == vpc.id and a.transit_gateway_id == tgw.id and a.state not in GONE_STATES
+           for a in list(backend.transit_gateway_attachments.values())):
+        raise DuplicateTransitGatewayAttachmentError(tgw.id)
+    subnet_ids = response._get_param("SubnetIds", [])
+    for subnet_id in subnet_ids:
+        backend.get_subnet(subnet_id)
+    attachment = TransitGatewayVpcAttachment(
+        backend, transit_gateway=tgw, vpc_id=vpc.id, subnet_ids=list(subnet_ids),
+        tags=response._parse_tag_specification().get("transit-gateway-attachment", {}),
+        options=response._get_param("Options", {}))
+    attachment.localaws_tgw, attachment.localaws_tgw_owner = tgw, tgw.owner_id
+    attachment.localaws_table = None
+    return attachment
+
+
+def _patch_tgw_attachments(response):
+    from moto.core.responses import ActionResult
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachment
+
+    def create_transit_gateway_vpc_attachment(self):
+        backend = self.ec2_backend
+        tgw = _usable_tgw(backend, self._get_param("TransitGatewayId"))
+        attachment = _new_vpc_attachment(self, tgw, backend.get_vpc(self._get_param("VpcId")))
+        # Both accounts hold it: the VPC owner's and the TGW owner's backends.
+        backend.transit_gateway_attachments[attachment.id] = attachment
+        tgw.ec2_backend.transit_gateway_attachments[attachment.id] = attachment
+        shared = tgw.owner_id != backend.account_id
+        if shared and tgw.options.get("AutoAcceptSharedAttachments") != "enable":
+            attachment.state = "pendingAcceptance"
+        else:
+            _make_available(attachment)
+        view = dict(_vpc_attachment_view(attachment, backend), State="pending")
+        return ActionResult({"TransitGatewayVpcAttachment": view})
+
+    def describe_transit_gateway_attachments(self):
+        filters = _checked_filters(self, ATTACHMENT_FILTERS)
+        views = [_attachment_view(a, self.ec2_backend)
+                 for a in list(self.ec2_backend.transit_gateway_attachments.values())]
+        views = _chosen(views, self._get_param("TransitGatewayAttachmentIds", []),
+                        "TransitGatewayAttachmentId", _attachment_not_found)
+        return ActionResult({"TransitGatewayAttachments": _filtered(views, filters, ATTACHMENT_FILTERS)})
+
+    def describe_transit_gateway_vpc_attachments(self):
+        filters = _checked_filters(self, VPC_ATTACHMENT_FILTERS)
+        views = [_vpc_attachment_view(a, self.ec2_backend)
+                 for a in list(self.ec2_backend.transit_gateway_attachments.values())
+                 if isinstance(a, TransitGatewayVpcAttachment)]
+        views = _chosen(views, self._get_param("TransitGatewayAttachmentIds", []),
+                        "TransitGatewayAttachmentId", _attachment_not_found)
+        return ActionResult({"TransitGatewayVpcAttachments": _filtered(views, filters, VPC_ATTACHMENT_FILTERS)})
+
+    def delete_transit_gateway_vpc_attachment(self):
+        attachment = _attachment(self.ec2_backend, self._get_param("TransitGatewayAttachmentId"))
+        attachment.state = "deleted"
+        attachment.localaws_table = None
+        _propagating(attachment).clear()
+        view = dict(_vpc_attachment_view(attachment, self.ec2_backend), State="deleting")
+        return ActionResult({"TransitGatewayVpcAttachment": view})
+
+    def modify_transit_gateway_vpc_attachment(self):
+        attachment = _live_attachment(self.ec2_backend, self._get_param("TransitGatewayAttachmentId"))
+        added, removed = self._get_param("AddSubnetIds", []), self._get_param("RemoveSubnetIds", [])
+        for subnet_id in added:
+            attachment.ec2_backend.get_subnet(subnet_id)
+        kept = [s for s in attachment.subnet_ids if s not in removed]
+        attachment.subnet_ids = kept + [s for s in added if s not in kept]
+        attachment.options.update(self._get_param("Options", {}))
+        view = dict(_vpc_attachment_view(attachment, self.ec2_backend), State="modifying")
+        return ActionResult({"TransitGatewayVpcAttachment": view})
+
+    response.create_transit_gateway_vpc_attachment = create_transit_gateway_vpc_attachment
+    response.describe_transit_gateway_attachments = describe_transit_gateway_attachments
+    response.describe_transit_gateway_vpc_attachments = describe_transit_gateway_vpc_attachments
+    response.delete_transit_gateway_vpc_attachment = delete_transit_gateway_vpc_attachment
+    response.modify_transit_gateway_vpc_attachment = modify_transit_gateway_vpc_attachment
+    _patch_tgw_acceptance(response)
+
+
+def _patch_tgw_acceptance(response):
+    from moto.core.responses import ActionResult
+
+    def decide(self, verb):
+        backend = self.ec2_backend
+        attachment = _attachment(backend, self._get_param("TransitGatewayAttachmentId"))
+        if getattr(attachment, "localaws_tgw_owner", attachment.owner_id) != backend.account_id:
+            # Only the TGW owner decides; the VPC owner sees its request, not the decision.
+            raise _tgw_error("InvalidParameterValue",
+                             f"Cannot {verb} {attachment.id} as the owner of the VPC.")
+        if attachment.state != "pendingAcceptance":
+            raise _tgw_error("IncorrectState", f"{attachment.id} is in invalid state")
+        if verb == "accept":
+            _make_available(attachment)
+        else:
+            attachment.state = "rejected"
+        return ActionResult({"TransitGatewayVpcAttachment": _vpc_attachment_view(attachment, backend)})
+
+    response.accept_transit_gateway_vpc_attachment = lambda self: decide(self, "accept")
+    response.reject_transit_gateway_vpc_attachment = lambda self: decide(self, "reject")
+
+
+# --- Transit Gateway: route tables, associations, propagations -----------------------------------
+
+def _patch_tgw_route_tables(response):
+    from moto.core.responses import ActionResult
+
+    def create_transit_gateway_route_table(self):
+        tgw = _own_tgw(self.ec2_backend, self._get_param("TransitGatewayId"))
+        table = self.ec2_backend.create_transit_gateway_route_table(
+            transit_gateway_id=tgw.id,
+            tags=self._parse_tag_specification().get("transit-gateway-route-table", {}))
+        view = dict(_table_view(table, self.ec2_backend), State="pending")
+        return ActionResult({"TransitGatewayRouteTable": view})
+
+    def describe_transit_gateway_route_tables(self):
+        filters = _checked_filters(self, TABLE_FILTERS)
+        views = [_table_view(t, self.ec2_backend)
+                 for t in list(self.ec2_backend.transit_gateways_route_tables.values())]
+        views = _chosen(views, self._get_param("TransitGatewayRouteTableIds", []),
+                        "TransitGatewayRouteTableId", _table_not_found)
+        return ActionResult({"TransitGatewayRouteTables": _filtered(views, filters, TABLE_FILTERS)})
+
+    def delete_transit_gateway_route_table(self):
+        backend = self.ec2_backend
+        table = _route_table(backend, self._get_param("TransitGatewayRouteTableId"))
+        if any(_associated_table(a) == table.id and a.state == "available"
+               for a in list(backend.transit_gateway_attachments.values())):
+            raise _tgw_error("IncorrectState", f"{table.id} has non-deleted associations")
+        table.state = "deleted"
+        for attachment in list(backend.transit_gateway_attachments.values()):
+            _propagating(attachment).discard(table.id)
+        view = dict(_table_view(table, backend), State="deleting")
+        return ActionResult({"TransitGatewayRouteTable": view})
+
+    def associations(self):
+        table = _route_table(self.ec2_backend, self._get_param("TransitGatewayRouteTableId"))
+        views = [_relation_view(a, State="associated")
+                 for a in list(self.ec2_backend.transit_gateway_attachments.values())
+                 if _associated_table(a) == table.id and a.state == "available"]
+        return ActionResult({"Associations": _filtered(
+            views, _checked_filters(self, RELATION_FILTERS, tags=False), RELATION_FILTERS)})
+
+    def propagations(self):
+        table = _route_table(self.ec2_backend, self._get_param("TransitGatewayRouteTableId"))
+        views = [_relation_view(a, State="enabled")
+                 for a in list(self.ec2_backend.transit_gateway_attachments.values())
+                 if table.id in _propagating(a) and a.state == "available"]
+        return ActionResult({"TransitGatewayRouteTablePropagations": _filtered(
+            views, _checked_filters(self, RELATION_FILTERS, tags=False), RELATION_FILTERS)})
+
+    response.create_transit_gateway_route_table = create_transit_gateway_route_table
+    response.describe_transit_gateway_route_tables = describe_transit_gateway_route_tables
+    response.delete_transit_gateway_route_table = delete_transit_gateway_route_table
+    response.get_transit_gateway_route_table_associations = associations
+    response.get_transit_gateway_route_table_propagations = propagations
+
+
+def _table_and_attachment(response):
+    backend = response.ec2_backend
+    table = _route_table(backend, response._get_param("TransitGatewayRouteTableId"))
+    attachment = _live_attachment(backend, response._get_param("TransitGatewayAttachmentId"))
+    if attachment.transit_gateway_id != table.transit_gateway_id:
+        raise _tgw_error("InvalidParameterValue",
+                         f"{attachment.id} and {table.id} belong to different transit gateways.")
+    return table, attachment
+
+
+def _patch_tgw_relations(response):
+    from moto.core.responses import ActionResult
+
+    def associate_transit_gateway_route_table(self):
+        table, attachment = _table_and_attachment(self)
+        if _associated_table(attachment):
+            raise _tgw_error("Resource.AlreadyAssociated",
+                             f"Transit Gateway Attachment {attachment.id} is already associated to a route table.")
+        attachment.localaws_table = table.id
+        return ActionResult({"Association": _relation_view(
+            attachment, TransitGatewayRouteTableId=table.id, State="associating")})
+
+    def disassociate_transit_gateway_route_table(self):
+        table, attachment = _table_and_attachment(self)
+        if _associated_table(attachment) != table.id:
+            raise _tgw_error("InvalidAssociation.NotFound",
+                             f"Transit Gateway Attachment {attachment.id} is not associated with {table.id}.")
+        attachment.localaws_table = None
+        return ActionResult({"Association": _relation_view(
+            attachment, TransitGatewayRouteTableId=table.id, State="disassociating")})
+
+    def enable_transit_gateway_route_table_propagation(self):
+        table, attachment = _table_and_attachment(self)
+        if table.id in _propagating(attachment):
+            raise _tgw_error("TransitGatewayRouteTablePropagation.Duplicate",
+                             f"Propagation of {attachment.id} to {table.id} is already enabled.")
+        _propagating(attachment).add(table.id)
+        return ActionResult({"Propagation": _relation_view(
+            attachment, TransitGatewayRouteTableId=table.id, State="enabling")})
+
+    def disable_transit_gateway_route_table_propagation(self):
+        table, attachment = _table_and_attachment(self)
+        if table.id not in _propagating(attachment):
+            raise _tgw_error("TransitGatewayRouteTablePropagation.NotFound",
+                             f"Propagation of {attachment.id} to {table.id} is not enabled.")
+        _propagating(attachment).discard(table.id)
+        return ActionResult({"Propagation": _relation_view(
+            attachment, TransitGatewayRouteTableId=table.id, State="disabling")})
+
+    response.associate_transit_gateway_route_table = associate_transit_gateway_route_table
+    response.disassociate_transit_gateway_route_table = disassociate_transit_gateway_route_table
+    response.enable_transit_gateway_route_table_propagation = enable_transit_gateway_route_table_propagation
+    response.disable_transit_gateway_route_table_propagation = disable_transit_gateway_route_table_propagation
+
+
+# --- Transit Gateway: routes ---------------------------------------------------------------------
+
+def _route_target(response):
+    """The attachment a static route names (checked), or None for a blackhole."""
+    if response._get_bool_param("Blackhole", False):
+        return None
+    return _attachment(response.ec2_backend, response._get_param("TransitGatewayAttachmentId")).id
+
+
+def _no_route(cidr, table):
+    return _tgw_error("InvalidRoute.NotFound",
+                      f"No route with destination-cidr-block {cidr} in Transit Gateway Route Table {table.id}")
+
+
+def _patch_tgw_routes(response):
+    from moto.core.responses import ActionResult
+
+    def write_route(self, must_exist):
+        backend = self.ec2_backend
+        table = _route_table(backend, self._get_param("TransitGatewayRouteTableId"))
+        cidr, routes = self._get_param("DestinationCidrBlock"), _static_routes(table)
+        target = _route_target(self)
+        if must_exist and cidr not in routes:
+            raise _no_route(cidr, table)
+        if not must_exist and cidr in routes:
+            raise _tgw_error("RouteAlreadyExists",
+                             f"Route {cidr} already exists in Transit Gateway Route Table {table.id}.")
+        routes[cidr] = target
+        return ActionResult({"Route": _route_view(backend, cidr, [target] if target else [], "static")})
+
+    def delete_transit_gateway_route(self):
+        backend = self.ec2_backend
+        table = _route_table(backend, self._get_param("TransitGatewayRouteTableId"))
+        cidr = self._get_param("DestinationCidrBlock")
+        if cidr not in _static_routes(table):
+            raise _no_route(cidr, table)
+        target = _static_routes(table).pop(cidr)
+        view = dict(_route_view(backend, cidr, [target] if target else [], "static"), State="deleted")
+        return ActionResult({"Route": view})
+
+    def search_transit_gateway_routes(self):
+        table = _route_table(self.ec2_backend, self._get_param("TransitGatewayRouteTableId"))
+        filters = _checked_filters(self, {**ROUTE_FILTERS, **ROUTE_CIDR_FILTERS}, tags=False)
+        routes = _filtered_routes(_routes(self.ec2_backend, table), filters)
+        most = int(self._get_param("MaxResults") or 1000)
+        return ActionResult({"Routes": routes[:most], "AdditionalRoutesAvailable": len(routes) > most})
+
+    response.create_transit_gateway_route = lambda self: write_route(self, must_exist=False)
+    response.replace_transit_gateway_route = lambda self: write_route(self, must_exist=True)
+    response.delete_transit_gateway_route = delete_transit_gateway_route
+    response.search_transit_gateway_routes = search_transit_gateway_routes
+
+
+def _patch_vpc_routes_to_tgw():
+    """VPC routes may target a TGW shared with the account; moto keeps only its own TGWs."""
+    from moto.ec2.exceptions import InvalidTransitGatewayID
+    from moto.ec2.models.route_tables import RouteBackend
+
+    def wrap(original):
+        signature = inspect.signature(original)
+
+        def route_call(self, *args, **kwargs):
+            tgw_id = signature.bind(self, *args, **kwargs).arguments.get("transit_gateway_id")
+            tgw = None
+            if tgw_id:
+                tgw = next((t for t in _visible_tgws(self) if t.id == tgw_id and t.state != "deleted"), None)
+                if tgw is None:
+                    raise InvalidTransitGatewayID(tgw_id)
+            route = original(self, *args, **kwargs)
+            if tgw is not None:
+                route.transit_gateway = tgw
+            return route
+        return route_call
+
+    RouteBackend.create_route = wrap(RouteBackend.create_route)
+    RouteBackend.replace_route = wrap(RouteBackend.replace_route)
+
+
+def _patch_transit_gateway(response):
+    _patch_tgw_gateways(response)
+    _patch_tgw_attachments(response)
+    _patch_tgw_route_tables(response)
+    _patch_tgw_relations(response)
+    _patch_tgw_routes(response)
+    _patch_vpc_routes_to_tgw()
+
+
 def install():
     from moto.ec2.responses import EC2Response
 
@@ -569,3 +1252,4 @@ def install():
     _patch_endpoint_responses(EC2Response)
     _patch_peering_models()
     _patch_peering_responses(EC2Response)
+    _patch_transit_gateway(EC2Response)

@@ -8,7 +8,7 @@ import sys
 from localaws import control, iam, recorder
 
 # One module per AWS service whose moto behaviour we bring closer to AWS. Each has install().
-SERVICE_PATCHES = ("localaws.iam", "localaws.ecs", "localaws.ec2", "localaws.elbv2")
+SERVICE_PATCHES = ("localaws.iam", "localaws.ecs", "localaws.ec2", "localaws.elbv2", "localaws.ram")
 
 
 def build_app():
