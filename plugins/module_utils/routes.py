@@ -130,7 +130,7 @@ def tags_match(resource, tags):
     return all(have.get(k) == v for k, v in tags.items())
 
 
-def plan_routes(tables, destinations, target, state="present", replace=True):
+def plan_routes(tables, destinations, target, state="present", replace=True, skip_local=False):
     """The changes that make ``destinations`` in ``tables`` point at ``target`` (or go away).
 
     target is (option, id), or None with state=absent to remove the routes whatever they point
@@ -145,6 +145,8 @@ def plan_routes(tables, destinations, target, state="present", replace=True):
             before = target_of(route) if route else (None, None)
             change = {"route_table_id": table["RouteTableId"], "destination": destination,
                       "before": before[1], "after": None}
+            if before[1] == "local" and skip_local:
+                continue  # the table's own VPC CIDR: its traffic stays local
             if before[1] == "local":
                 raise CrossvpcError(
                     "destination_cidrs: %s is the local route of %s; AWS does not let it be "

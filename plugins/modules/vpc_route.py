@@ -59,6 +59,12 @@ options:
     type: list
     elements: str
     required: true
+  skip_local_destinations:
+    description:
+      - Skip, rather than refuse, a destination that is a table's own local route (its VPC's CIDR).
+        One task can then route a set of VPCs' CIDRs (every spoke's) in all of those VPCs' tables.
+    type: bool
+    default: false
   replace:
     description:
       - Replace a route to one of O(destination_cidrs) that points at another target. With
@@ -227,7 +233,8 @@ def reconcile(module):
     ec2 = client(module, "ec2")
     tables = routes.find_route_tables(ec2, params["route_table_ids"], params["vpc_id"],
                                       params["subnet_ids"], params["route_table_tags"])
-    changes = routes.plan_routes(tables, destinations, target, params["state"], params["replace"])
+    changes = routes.plan_routes(tables, destinations, target, params["state"], params["replace"],
+                                 params["skip_local_destinations"])
     if target and target[1] != UNKNOWN and any(c["action"] != "delete" for c in changes):
         problem = routes.target_problem(ec2, *target)
         if problem:
@@ -252,6 +259,7 @@ def main():
         route_table_tags=dict(type="dict"),
         destination_cidrs=dict(type="list", elements="str", required=True),
         replace=dict(type="bool", default=True),
+        skip_local_destinations=dict(type="bool", default=False),
         **dict((option, dict(type="str")) for option in target_options)
     )
     module = new_module(

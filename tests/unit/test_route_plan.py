@@ -70,6 +70,15 @@ def test_the_local_route_is_refused(state):
         routes.plan_routes([table("rtb-1")], ["10.0.0.0/16"], PCX, state=state)
 
 
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_the_local_route_is_skipped_when_asked(state):
+    """Every spoke's CIDR routed in every spoke's tables: each table skips its own."""
+    tables = [table("rtb-1"), table("rtb-2", route("10.1.0.0/16", TransitGatewayId=TGW[1]))]
+    changes = routes.plan_routes(tables, ["10.0.0.0/16", "10.1.0.0/16"], TGW, state=state, skip_local=True)
+    expected = [("rtb-1", "10.1.0.0/16", "create")] if state == "present" else [("rtb-2", "10.1.0.0/16", "delete")]
+    assert [(c["route_table_id"], c["destination"], c["action"]) for c in changes] == expected
+
+
 def test_ipv6_destinations_compare_canonically():
     tables = [table("rtb-1", route("2001:0db8:0000::/32", VpcPeeringConnectionId=PCX[1]))]
     assert routes.plan_routes(tables, ["2001:db8::/32"], PCX) == []

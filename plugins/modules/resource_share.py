@@ -1,0 +1,275 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: resource_share
+short_description: Share resources (a transit gateway) with RAM, or accept a share's invitation
+version_added: 0.1.0
+description:
+  - In the owning account (O(state=present) or V(absent)), ensures a RAM resource share, found by
+    O(name), whose resources and principals are exactly O(resource_arns) and O(principals) (or
+    add-only, with O(purge_resources=false) or O(purge_principals=false)). Principals are account
+    ids, organization or organizational unit ARNs, or IAM role or user ARNs; a wildcard is refused.
+  - In a receiving account (O(state=accepted)), accepts the invitation to the share called O(name)
+    from O(owner_account_id) and waits until it is accepted; an accepted invitation, or a share this
+    account already receives, is no change.
+  - Creates, accepts and deletes carry a deterministic client token, so a retried call never makes a
+    second share.
+author:
+  - crossvpc.aws maintainers (@crossvpc)
+options:
+  name:
+    description: The share's name; how it is found on both sides.
+    type: str
+    required: true
+  state:
+    description: V(present) and V(absent) in the owning account; V(accepted) in a receiving account.
+    type: str
+    choices: [present, absent, accepted]
+    default: present
+  resource_arns:
+    description:
+      - ARNs of the resources to share, for example a transit gateway's. In check mode an ARN may be
+        C((known after apply)).
+    type: list
+    elements: str
+  principals:
+    description: 12-digit account ids, organization or OU ARNs, or IAM role or user ARNs to share with.
+    type: list
+    elements: str
+  purge_resources:
+    description: Remove resources that are not in O(resource_arns) (when given).
+    type: bool
+    default: true
+  purge_principals:
+    description: Stop sharing with principals that are not in O(principals) (when given).
+    type: bool
+    default: true
+  allow_external_principals:
+    description:
+      - Allow principals outside this account's organization. AWS's default is V(true); it must be
+        for accounts that are not in one organization with this one.
+    type: bool
+  owner_account_id:
+    description: With O(state=accepted), the 12-digit account that shares the resources.
+    type: str
+  tags:
+    description: Tags of the share.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description: Remove tags not in O(tags). Ignored when O(tags) is omitted.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait for an invitation to be accepted or a share to be deleted.
+    type: int
+    default: 300
+extends_documentation_fragment:
+  - crossvpc.aws.attributes
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Hub account A shares its transit gateway with account B
+  crossvpc.aws.resource_share:
+    name: hub-tgw
+    resource_arns: ["{{ hub.transit_gateway.transit_gateway_arn }}"]
+    principals: ["210987654321"]
+
+- name: Account B accepts the share
+  crossvpc.aws.resource_share:
+    name: hub-tgw
+    state: accepted
+    owner_account_id: "123456789012"
+"""
+
+RETURN = r"""
+resource_share:
+  description: With O(state=present), the share after the change (planned in check mode); empty when absent.
+  returned: always
+  type: dict
+  contains:
+    resource_share_arn:
+      description: Its ARN; C((known after apply)) in check mode when it would be created.
+      type: str
+    name:
+      description: Its name.
+      type: str
+    status:
+      description: C(ACTIVE) once made.
+      type: str
+    owning_account_id:
+      description: The sharing account.
+      type: str
+    allow_external_principals:
+      description: Whether principals outside the organization are allowed.
+      type: bool
+    resource_arns:
+      description: The shared resources.
+      type: list
+      elements: str
+    principals:
+      description: The principals shared with.
+      type: list
+      elements: str
+    tags:
+      description: Its tags.
+      type: dict
+invitation:
+  description: With O(state=accepted), the invitation after the change; empty when the share is already received without one.
+  returned: always
+  type: dict
+  contains:
+    resource_share_invitation_arn:
+      description: The invitation.
+      type: str
+    resource_share_arn:
+      description: The share.
+      type: str
+    resource_share_name:
+      description: The share's name.
+      type: str
+    sender_account_id:
+      description: The sharing account.
+      type: str
+    receiver_account_id:
+      description: This account.
+      type: str
+    status:
+      description: C(ACCEPTED) once accepted.
+      type: str
+changes:
+  description: The planned steps. Empty when nothing changes.
+  returned: always
+  type: dict
+  sample: {"add_principals": ["210987654321"]}
+"""
+
+import re
+
+from ansible_collections.crossvpc.aws.plugins.module_utils import resource_share as ram_share
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    UNKNOWN, CrossvpcError, InvalidInput, client, client_token, new_module, result_with_diff, run_module)
+
+PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[a-z-]*:organizations::\d{12}:(organization|ou)/[\w/-]+|"
+                       r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$")
+
+
+def desired_state(module):
+    params = module.params
+    for principal in params["principals"] or []:
+        if not PRINCIPAL.match(str(principal)):
+            raise InvalidInput("principals", principal, "is not an account id, organization, OU, role or user ARN.",
+                               "Share with 12-digit account ids or organizations ARNs; wildcards are not allowed.")
+    for arn in params["resource_arns"] or []:
+        if not (str(arn).startswith("arn:") or (module.check_mode and arn == UNKNOWN)):
+            raise InvalidInput("resource_arns", arn, "is not an ARN.",
+                               "Use the resource's ARN, e.g. transit_gateway's transit_gateway_arn.")
+    if params["state"] == "accepted" and not re.match(r"^\d{12}$", str(params["owner_account_id"] or "")):
+        raise InvalidInput("owner_account_id", params["owner_account_id"], "is needed to accept a share.",
+                           "Give the 12-digit id of the account that shares the resources.")
+    if params["wait_timeout"] < 1:
+        raise InvalidInput("wait_timeout", params["wait_timeout"], "must be positive.", "Give seconds, for example 300.")
+    return {"name": params["name"], "resources": params["resource_arns"], "principals": params["principals"],
+            "purge_resources": params["purge_resources"], "purge_principals": params["purge_principals"],
+            "allow_external_principals": params["allow_external_principals"],
+            "tags": params["tags"] or {}, "purge_tags": params["purge_tags"] and params["tags"] is not None}
+
+
+def owner(module, ram, desired):
+    params = module.params
+    share = ram_share.find_share(ram, params["name"])
+    members = ram_share.share_members(ram, share)
+    before = ram_share.share_result(share, members)
+    # The token names what is shared, so a share made again after a teardown (a new transit
+    # gateway) is a new request, while a retried create is the same one.
+    token = client_token("resource_share", module.region, params["name"], sorted(desired["resources"] or []),
+                         sorted(desired["principals"] or []))
+    if params["state"] == "absent":
+        if share and not module.check_mode:
+            ram_share.delete_share(ram, share, client_token("delete", share["resourceShareArn"]), params["wait_timeout"])
+        return result_with_diff(module, before, {}, changed=bool(share), resource_share={}, invitation={},
+                                changes={"delete": True} if share else {})
+    # In check mode a (known after apply) ARN plans like any other: a resource to add.
+    steps = ram_share.plan_share(share, members, desired)
+    if steps and not module.check_mode:
+        arn = ram_share.apply_share(ram, share, steps, desired, token)
+        share = ram_share.find_share(ram, params["name"]) or {"resourceShareArn": arn, "name": params["name"]}
+        after = ram_share.share_result(share, ram_share.share_members(ram, share))
+    else:
+        after = planned(share, members, steps, desired)
+    return result_with_diff(module, before, after, changed=bool(steps), resource_share=after, invitation={},
+                            changes=steps)
+
+
+def planned(share, members, steps, desired):
+    if share is None:
+        share = {"resourceShareArn": UNKNOWN, "name": desired["name"], "status": "ACTIVE",
+                 "allowExternalPrincipals": True if desired["allow_external_principals"] is None
+                 else desired["allow_external_principals"],
+                 "tags": [{"key": k, "value": v} for k, v in desired["tags"].items()]}
+        return ram_share.share_result(share, (sorted(desired["resources"] or []), sorted(desired["principals"] or [])))
+    resources = sorted((set(members[0]) | set(steps.get("add_resources", []))) - set(steps.get("remove_resources", [])))
+    principals = sorted((set(members[1]) | set(steps.get("add_principals", []))) - set(steps.get("remove_principals", [])))
+    return ram_share.share_result(share, (resources, principals))
+
+
+def receiver(module, ram):
+    params = module.params
+    invitations = ram_share.find_invitations(ram, params["name"], params["owner_account_id"])
+    accepted = [i for i in invitations if i.get("status") == "ACCEPTED"]
+    pending = [i for i in invitations if i.get("status") == "PENDING"]
+    if accepted or (not pending and ram_share.find_share(ram, params["name"], owner="OTHER-ACCOUNTS")):
+        invitation = ram_share.invitation_result(accepted[0] if accepted else None)
+        return result_with_diff(module, invitation, invitation, changed=False, invitation=invitation,
+                                resource_share={}, changes={})
+    if not pending and not module.check_mode:
+        raise CrossvpcError(
+            "No invitation to resource share %r from account %s. Share it first (resource_share in the owning "
+            "account, with this account among its principals)%s." % (
+                params["name"], params["owner_account_id"], "; earlier invitations were " + ", ".join(
+                    i.get("status") for i in invitations) if invitations else ""))
+    before = ram_share.invitation_result(pending[0] if pending else None)
+    if pending and not module.check_mode:
+        token = client_token("accept", pending[0]["resourceShareInvitationArn"])
+        after = ram_share.invitation_result(ram_share.accept_invitation(ram, pending[0], token, params["wait_timeout"]))
+    else:
+        after = dict(before or {"resource_share_name": params["name"], "sender_account_id": params["owner_account_id"]},
+                     status="ACCEPTED")
+    return result_with_diff(module, before, after, changed=True, invitation=after, resource_share={},
+                            changes={"accept": after.get("resource_share_invitation_arn") or UNKNOWN})
+
+
+def reconcile(module):
+    desired = desired_state(module)
+    ram = client(module, "ram")
+    return receiver(module, ram) if module.params["state"] == "accepted" else owner(module, ram, desired)
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent", "accepted"], default="present"),
+        resource_arns=dict(type="list", elements="str"),
+        principals=dict(type="list", elements="str"),
+        purge_resources=dict(type="bool", default=True),
+        purge_principals=dict(type="bool", default=True),
+        allow_external_principals=dict(type="bool"),
+        owner_account_id=dict(type="str"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=300),
+    )
+    run_module(new_module(argument_spec), reconcile)
+
+
+if __name__ == "__main__":
+    main()
