@@ -1,0 +1,98 @@
+"""Transit Gateway and RAM modules on the local AWS: the cases the playbook test does not reach."""
+
+import pytest
+
+from localaws import ACCOUNT_A, ACCOUNT_B
+
+from test_transit_gateway_playbook import spoke_vpc  # same directory, on sys.path under pytest
+
+
+def mutating(localaws, mark):
+    return [(c["account"], c["action"]) for c in localaws.control.calls(mark) if c["mutating"]]
+
+
+@pytest.mark.parametrize("module_name, args, message", [
+    ("crossvpc.aws.transit_gateway", {"name": "hub", "amazon_side_asn": 65535}, "amazon_side_asn=65535"),
+    ("crossvpc.aws.transit_gateway", {"name": "hub", "amazon_side_asn": 100}, "Use 64512-65534"),
+    ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-1", "attachments": [{"vpc_id": "vpc-0123456789abcdef0"}]},
+     "transit_gateway_id='tgw-1'"),
+    ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-0123456789abcdef0", "attachments": [
+        {"vpc_id": "vpc-0123456789abcdef0"}, {"vpc_id": "vpc-0123456789abcdef0"}]}, "is listed twice"),
+    ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-0123456789abcdef0", "state": "accepted"},
+     "Give vpc_ids, account_ids or attachment_ids"),
+    ("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": "tgw-0123456789abcdef0", "name": "t", "routes": [
+        {"destination_cidr": "10.0.0.0/16"}]}, "needs exactly one of attachment_id and blackhole"),
+    ("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": "tgw-0123456789abcdef0", "name": "t", "routes": [
+        {"destination_cidr": "10.0.0.1/16", "blackhole": True}]}, "has host bits set"),
+    ("crossvpc.aws.resource_share", {"name": "s", "principals": ["*"]}, "principals='*'"),
+    ("crossvpc.aws.resource_share", {"name": "s", "state": "accepted"}, "owner_account_id=None"),
+])
+def test_bad_input_fails_before_any_call(localaws, module, module_name, args, message):
+    mark = localaws.control.mark()
+    result = module(module_name, args)
+    assert result.get("failed") and message in result["msg"], result.get("msg")
+    assert localaws.control.calls(mark) == []
+
+
+def test_route_table_refuses_an_attachment_of_another_gateway(localaws, module):
+    spoke = spoke_vpc(localaws, "crossvpc-a", "10.81.0.0/16", "tgw-mod-other")
+    one = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-one"})["transit_gateway"]["transit_gateway_id"]
+    two = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-two"})["transit_gateway"]["transit_gateway_id"]
+    attached = module("crossvpc.aws.transit_gateway_attachment", {
+        "transit_gateway_id": two, "attachments": [{"vpc_id": spoke["vpc"], "subnet_names": ["tgw-mod-other-1"]}]})
+    foreign = attached["attachments"][0]["transit_gateway_attachment_id"]
+    mark = localaws.control.mark()
+    result = module("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": one, "name": "t",
+                                                                 "associations": [foreign]})
+    assert result.get("failed") and f"associations: {foreign} is not an attachment of {one}" in result["msg"], result
+    assert mutating(localaws, mark) == []
+
+
+def test_an_attachment_moves_between_route_tables(localaws, module):
+    spoke = spoke_vpc(localaws, "crossvpc-a", "10.82.0.0/16", "tgw-mod-move")
+    gateway = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-move", "default_route_table_association": False,
+                                                      "default_route_table_propagation": False})["transit_gateway"]
+    attachment = module("crossvpc.aws.transit_gateway_attachment", {
+        "transit_gateway_id": gateway["transit_gateway_id"],
+        "attachments": [{"vpc_id": spoke["vpc"], "subnet_names": ["tgw-mod-move-1"]}]})["attachments"][0]
+    attachment_id = attachment["transit_gateway_attachment_id"]
+    first = module("crossvpc.aws.transit_gateway_route_table", {
+        "transit_gateway_id": gateway["transit_gateway_id"], "name": "first", "associations": [attachment_id]})
+    second = module("crossvpc.aws.transit_gateway_route_table", {
+        "transit_gateway_id": gateway["transit_gateway_id"], "name": "second", "associations": [attachment_id]})
+    assert second["changes"]["move"] == {attachment_id: first["route_table"]["transit_gateway_route_table_id"]}
+    ec2 = localaws.client("ec2", "crossvpc-a")
+    [found] = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attachment_id])["TransitGatewayAttachments"]
+    assert found["Association"]["TransitGatewayRouteTableId"] == second["route_table"]["transit_gateway_route_table_id"]
+
+
+def test_a_spoke_of_another_account_needs_the_share_then_waits_for_the_hub(localaws, module):
+    spoke = spoke_vpc(localaws, "crossvpc-b", "10.83.0.0/16", "tgw-mod-b")
+    gateway = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-shared"})["transit_gateway"]
+    attach = {"transit_gateway_id": gateway["transit_gateway_id"],
+              "attachments": [{"vpc_id": spoke["vpc"], "subnet_names": ["tgw-mod-b-1", "tgw-mod-b-2"]}]}
+    mark = localaws.control.mark()
+    unshared = module("crossvpc.aws.transit_gateway_attachment", attach, profile="crossvpc-b")
+    assert unshared.get("failed") and "share it with this one" in unshared["msg"], unshared
+    assert mutating(localaws, mark) == []
+
+    share = {"name": "tgw-mod-shared", "resource_arns": [gateway["transit_gateway_arn"]], "principals": [ACCOUNT_B]}
+    assert module("crossvpc.aws.resource_share", share)["changed"]
+    accept = {"name": "tgw-mod-shared", "state": "accepted", "owner_account_id": ACCOUNT_A}
+    assert module("crossvpc.aws.resource_share", accept, profile="crossvpc-b")["changed"]
+    mark = localaws.control.mark()
+    assert module("crossvpc.aws.resource_share", share)["changed"] is False
+    assert module("crossvpc.aws.resource_share", accept, profile="crossvpc-b")["changed"] is False
+    assert mutating(localaws, mark) == []
+
+    attached = module("crossvpc.aws.transit_gateway_attachment", attach, profile="crossvpc-b")
+    assert attached["attachments"][0]["state"] == "pendingAcceptance", attached
+    attachment_id = attached["attachments"][0]["transit_gateway_attachment_id"]
+    hub = {"transit_gateway_id": gateway["transit_gateway_id"], "state": "accepted", "account_ids": [ACCOUNT_B]}
+    planned = module("crossvpc.aws.transit_gateway_attachment", hub, check=True)
+    assert planned["changed"] and planned["changes"] == {attachment_id: {"accept": True}}
+    assert module("crossvpc.aws.transit_gateway_attachment", hub)["changed"]
+    [found] = localaws.client("ec2", "crossvpc-a").describe_transit_gateway_attachments(
+        TransitGatewayAttachmentIds=[attachment_id])["TransitGatewayAttachments"]
+    assert found["State"] == "available" and found["ResourceOwnerId"] == ACCOUNT_B
+    assert module("crossvpc.aws.transit_gateway_attachment", hub)["changed"] is False
