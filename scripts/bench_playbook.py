@@ -1,6 +1,6 @@
-"""Benchmark playbooks/privatelink.yml on a fresh local AWS: check, converge, no-op, teardown.
+"""Benchmark a connection playbook on a fresh local AWS: check, converge, no-op, teardown.
 
-    .venv/bin/python scripts/bench_privatelink.py [--runs 3]
+    .venv/bin/python scripts/bench_playbook.py [--playbook privatelink|peering] [--runs 3]
 
 Each run starts an empty local AWS, builds the lab (not timed), then times each phase and counts
 its AWS calls per account at the server (read vs mutating). Prints a Markdown table of medians.
@@ -21,11 +21,14 @@ sys.path.insert(0, str(REPO))
 
 from localaws.client import LocalAWS  # noqa: E402  (the repo root is not on sys.path by default)
 
-PHASES = [("check (--check --diff)", "privatelink.yml", ["--check", "--diff"]),
-          ("converge", "privatelink.yml", []),
-          ("no-op rerun", "privatelink.yml", []),
-          ("teardown", "privatelink_teardown.yml", []),
-          ("teardown again", "privatelink_teardown.yml", [])]
+
+def phases(name):
+    """(title, playbook, arguments) of each timed phase of playbooks/NAME.yml."""
+    return [("check (--check --diff)", f"{name}.yml", ["--check", "--diff"]),
+            ("converge", f"{name}.yml", []),
+            ("no-op rerun", f"{name}.yml", []),
+            ("teardown", f"{name}_teardown.yml", []),
+            ("teardown again", f"{name}_teardown.yml", [])]
 
 
 def free_port():
@@ -39,7 +42,7 @@ def playbook(env, name, args):
     subprocess.run(command, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def one_run():
+def one_run(name):
     state = Path(tempfile.mkdtemp(prefix="bench-localaws-"))
     port = free_port()
     cli = [sys.executable, "-m", "localaws", "--state-dir", str(state)]
@@ -50,10 +53,10 @@ def one_run():
         control = LocalAWS(env["AWS_ENDPOINT_URL"])
         playbook(env, "lab.yml", [])
         rows = {}
-        for title, name, args in PHASES:
+        for title, phase_playbook, args in phases(name):
             mark = control.mark()
             started = time.monotonic()
-            playbook(env, name, args)
+            playbook(env, phase_playbook, args)
             seconds = time.monotonic() - started
             calls = control.calls(mark)
             counts = {}
@@ -68,13 +71,15 @@ def one_run():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--playbook", choices=["privatelink", "peering"], default="privatelink")
     parser.add_argument("--runs", type=int, default=3)
-    runs = [one_run() for _run in range(parser.parse_args().runs)]
-    print(f"playbooks/privatelink.yml on the local AWS, median of {len(runs)} runs "
+    options = parser.parse_args()
+    runs = [one_run(options.playbook) for _run in range(options.runs)]
+    print(f"playbooks/{options.playbook}.yml on the local AWS, median of {len(runs)} runs "
           f"({os.cpu_count()} cores, {time.strftime('%Y-%m-%d')})\n")
     print("| phase | wall time | account A read/mutating | account B read/mutating |")
     print("|---|---|---|---|")
-    for title, _name, _args in PHASES:
+    for title, _name, _args in phases(options.playbook):
         seconds = statistics.median(run[title][0] for run in runs)
         counts = runs[-1][title][1]
         a, b = (counts.get(acct, (0, 0)) for acct in ("111111111111", "222222222222"))
