@@ -20,6 +20,7 @@ import hashlib
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 # What check mode returns for an id that only a real run can know, and what a later task in the
@@ -113,6 +114,22 @@ def tag_changes(current, desired, purge):
     to_set = dict((k, v) for k, v in desired.items() if current.get(k) != v)
     to_remove = sorted(k for k in current if k not in desired and not k.startswith("aws:")) if purge else []
     return to_set, to_remove
+
+
+def tag_steps(current, desired, purge):
+    """The tagging steps of a plan: {"tag": {...}, "untag": [...]}, each only when non-empty."""
+    to_set, to_remove = tag_changes(current, desired, purge)
+    return dict((key, value) for key, value in (("tag", to_set), ("untag", to_remove)) if value)
+
+
+def ec2_tag(ec2, resource_id, to_set, to_remove):
+    """Set and remove tags on an EC2 resource (nothing to do makes no call)."""
+    if to_set:
+        call(ec2, "create_tags", "tag %s" % resource_id, Resources=[resource_id],
+             Tags=ansible_dict_to_boto3_tag_list(to_set))
+    if to_remove:
+        call(ec2, "delete_tags", "untag %s" % resource_id, Resources=[resource_id],
+             Tags=[{"Key": k} for k in to_remove])
 
 
 def wait_for(describe, done, failed, timeout, what, delay=1.0, max_delay=15.0):

@@ -15,7 +15,7 @@ import ipaddress
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, call, paginate, tag_changes, tags_of, wait_for)
+    UNKNOWN, CrossvpcError, call, paginate, tag_steps, tags_of, wait_for)
 
 LIVE_STATES = ("initiating-request", "pending-acceptance", "provisioning", "active")
 DEAD_STATES = ("failed", "rejected", "expired")
@@ -101,11 +101,8 @@ def plan(connection, vpc_id, side, dns, tags, purge_tags):
             current = (own.get("PeeringOptions") or {}).get(DNS_OPTION, False)
         if current != dns:
             steps["dns"] = dns
-    to_set, to_remove = tag_changes(tags_of(connection) if connection else {}, tags, purge_tags)
-    if to_set and not steps.get("create"):  # a new request carries its tags
-        steps["tag"] = to_set
-    if to_remove:
-        steps["untag"] = to_remove
+    if not steps.get("create"):  # a new request carries its tags
+        steps.update(tag_steps(tags_of(connection) if connection else {}, tags, purge_tags))
     return steps
 
 
@@ -129,15 +126,6 @@ def set_dns(ec2, connection, vpc_id, dns):
     key = "%sPeeringConnectionOptions" % side_of(connection, vpc_id)
     call(ec2, "modify_vpc_peering_connection_options", "set DNS resolution on %s" % connection["VpcPeeringConnectionId"],
          VpcPeeringConnectionId=connection["VpcPeeringConnectionId"], **{key: {DNS_OPTION: dns}})
-
-
-def tag(ec2, connection_id, to_set, to_remove):
-    if to_set:
-        call(ec2, "create_tags", "tag %s" % connection_id, Resources=[connection_id],
-             Tags=ansible_dict_to_boto3_tag_list(to_set))
-    if to_remove:
-        call(ec2, "delete_tags", "untag %s" % connection_id, Resources=[connection_id],
-             Tags=[{"Key": k} for k in to_remove])
 
 
 def remove(ec2, connection, vpc_id):

@@ -15,7 +15,7 @@ import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    CrossvpcError, call, paginate, tag_changes, tags_of, wait_for)
+    CrossvpcError, call, ec2_tag, paginate, tag_changes, tags_of, wait_for)
 
 GONE_SERVICE_STATES = ("Deleting", "Deleted", "Failed")
 GONE_ENDPOINT_STATES = ("deleting", "deleted")
@@ -29,15 +29,6 @@ def _by_name(items, name, what):
         raise CrossvpcError("Found %d %s named %r: %s. Remove the extra ones or pass the id." % (
             len(matches), what, name, ", ".join(i.get("ServiceId") or i.get("VpcEndpointId") for i in matches)))
     return matches[0] if matches else None
-
-
-def _tag(ec2, resource_id, to_set, to_remove):
-    if to_set:
-        call(ec2, "create_tags", "tag %s" % resource_id, Resources=[resource_id],
-             Tags=ansible_dict_to_boto3_tag_list(to_set))
-    if to_remove:
-        call(ec2, "delete_tags", "untag %s" % resource_id, Resources=[resource_id],
-             Tags=[{"Key": k} for k in to_remove])
 
 
 # --- endpoint service (provider) ----------------------------------------------------------------
@@ -124,7 +115,7 @@ def apply_service(ec2, current, plan, desired, token):
         if modify:
             call(ec2, "modify_vpc_endpoint_service_configuration", "modify endpoint service %s" % service_id,
                  ServiceId=service_id, **modify)
-        _tag(ec2, service_id, plan.get("set_tags"), plan.get("remove_tags"))
+        ec2_tag(ec2, service_id, plan.get("set_tags"), plan.get("remove_tags"))
     if plan.get("add_principals") or plan.get("remove_principals"):
         permissions = {}
         if plan.get("add_principals"):
@@ -324,7 +315,7 @@ def apply_endpoint(ec2, current, plan, desired, token):
             modify[key] = plan[step]
     if modify:
         call(ec2, "modify_vpc_endpoint", "modify endpoint %s" % endpoint_id, VpcEndpointId=endpoint_id, **modify)
-    _tag(ec2, endpoint_id, plan.get("set_tags"), plan.get("remove_tags"))
+    ec2_tag(ec2, endpoint_id, plan.get("set_tags"), plan.get("remove_tags"))
     return endpoint_id
 
 

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    CrossvpcError, call, client_token, tag_changes, wait_for)
+    CrossvpcError, call, client_token, tag_steps, wait_for)
 
 GONE_STATES = ("DELETING", "DELETED", "FAILED")
 
@@ -72,11 +72,7 @@ def plan_share(share, members, desired):
     if desired["allow_external_principals"] is not None and \
             share.get("allowExternalPrincipals") != desired["allow_external_principals"]:
         steps["allow_external_principals"] = desired["allow_external_principals"]
-    to_set, to_remove = tag_changes(tags_of(share), desired["tags"], desired["purge_tags"])
-    if to_set:
-        steps["tag"] = to_set
-    if to_remove:
-        steps["untag"] = to_remove
+    steps.update(tag_steps(tags_of(share), desired["tags"], desired["purge_tags"]))
     return steps
 
 

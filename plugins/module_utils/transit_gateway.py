@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    CrossvpcError, call, paginate, tag_changes, tags_of, wait_for)
+    CrossvpcError, call, ec2_tag, paginate, tag_steps, tags_of, wait_for)
 
 GONE_STATES = ("deleting", "deleted")
 DEAD_ATTACHMENT_STATES = ("rejected", "rejecting", "failed", "failing")
@@ -37,15 +37,6 @@ def _flag(value):
 def _wire(option, value):
     """A module option's value as AWS spells it in Options."""
     return value if option == "amazon_side_asn" else _flag(value)
-
-
-def tag(ec2, resource_id, to_set, to_remove):
-    if to_set:
-        call(ec2, "create_tags", "tag %s" % resource_id, Resources=[resource_id],
-             Tags=ansible_dict_to_boto3_tag_list(to_set))
-    if to_remove:
-        call(ec2, "delete_tags", "untag %s" % resource_id, Resources=[resource_id],
-             Tags=[{"Key": k} for k in to_remove])
 
 
 def tag_specifications(resource_type, tags):
@@ -91,11 +82,7 @@ def plan_gateway(current, desired):
         steps["options"] = changes
     if desired["description"] is not None and current.get("Description", "") != desired["description"]:
         steps["description"] = desired["description"]
-    to_set, to_remove = tag_changes(tags_of(current), desired["tags"], desired["purge_tags"])
-    if to_set:
-        steps["tag"] = to_set
-    if to_remove:
-        steps["untag"] = to_remove
+    steps.update(tag_steps(tags_of(current), desired["tags"], desired["purge_tags"]))
     return steps
 
 
@@ -115,7 +102,7 @@ def apply_gateway(ec2, current, steps, desired, timeout):
             if "description" in steps:
                 params["Description"] = steps["description"]
             call(ec2, "modify_transit_gateway", "modify %s" % gateway_id, **params)
-        tag(ec2, gateway_id, steps.get("tag"), steps.get("untag"))
+        ec2_tag(ec2, gateway_id, steps.get("tag"), steps.get("untag"))
     return wait_gateway(ec2, gateway_id, timeout)
 
 
@@ -308,11 +295,7 @@ def plan_attachment(current, wanted):
                    if wanted.get(option) is not None and options.get(key) != _flag(wanted[option]))
     if changes:
         steps["options"] = changes
-    to_set, to_remove = tag_changes(tags_of(current), wanted["tags"], wanted["purge_tags"])
-    if to_set:
-        steps["tag"] = to_set
-    if to_remove:
-        steps["untag"] = to_remove
+    steps.update(tag_steps(tags_of(current), wanted["tags"], wanted["purge_tags"]))
     return steps
 
 
@@ -331,7 +314,7 @@ def apply_attachment(ec2, gateway_id, current, steps, wanted):
     if modify:
         call(ec2, "modify_transit_gateway_vpc_attachment", "modify %s" % attachment_id,
              TransitGatewayAttachmentId=attachment_id, **modify)
-    tag(ec2, attachment_id, steps.get("tag"), steps.get("untag"))
+    ec2_tag(ec2, attachment_id, steps.get("tag"), steps.get("untag"))
     return attachment_id
 
 
@@ -512,11 +495,8 @@ def plan_table(current, state, desired, attachments):
         replace = dict((c, t) for c, t in desired["routes"].items() if c in routes and routes[c] != t)
         delete = sorted(c for c in routes if c not in desired["routes"]) if desired["purge_routes"] else []
         steps.update((k, v) for k, v in (("add_routes", add), ("replace_routes", replace), ("delete_routes", delete)) if v)
-    to_set, to_remove = tag_changes(tags_of(current) if current else {}, desired["tags"], desired["purge_tags"])
-    if to_set and current:
-        steps["tag"] = to_set
-    if to_remove:
-        steps["untag"] = to_remove
+    if current:  # a new table carries its tags
+        steps.update(tag_steps(tags_of(current), desired["tags"], desired["purge_tags"]))
     return steps
 
 
@@ -560,7 +540,7 @@ def apply_table(ec2, gateway_id, current, steps, desired, timeout):
     for cidr in steps.get("delete_routes", []):
         call(ec2, "delete_transit_gateway_route", "delete route %s in %s" % (cidr, table_id),
              TransitGatewayRouteTableId=table_id, DestinationCidrBlock=cidr)
-    tag(ec2, table_id, steps.get("tag"), steps.get("untag"))
+    ec2_tag(ec2, table_id, steps.get("tag"), steps.get("untag"))
     wait_for(lambda: settled(ec2, table_id), lambda done: done, lambda done: None, timeout,
              "associations and propagations of %s to settle" % table_id)
     return describe_table(ec2, table_id)

@@ -211,7 +211,7 @@ import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import peering, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, InvalidInput, client, new_module, result_with_diff, run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, client, ec2_tag, new_module, result_with_diff, run_module)
 
 
 def validate(module):
@@ -373,7 +373,7 @@ def apply(module, ec2, connection, steps, params):
         connection = peering.wait_until(ec2, connection_id, ("active",), timeout)
     if "dns" in steps:
         peering.set_dns(ec2, connection, params["vpc_id"], steps["dns"])
-    peering.tag(ec2, connection_id, steps.get("tag"), steps.get("untag"))
+    ec2_tag(ec2, connection_id, steps.get("tag"), steps.get("untag"))
     return peering.describe(ec2, connection_id)
 
 

@@ -26,8 +26,8 @@ def test_a_missing_gateway_is_created():
 
 def test_unset_options_are_left_alone_and_set_ones_changed_in_place():
     assert tgw.plan_gateway(GATEWAY, wanted_gateway()) == {}
-    assert tgw.plan_gateway(GATEWAY, wanted_gateway(amazon_side_asn=64600, default_route_table_association=False,
-                                                     description="the hub")) == {
+    wanted = wanted_gateway(amazon_side_asn=64600, default_route_table_association=False, description="the hub")
+    assert tgw.plan_gateway(GATEWAY, wanted) == {
         "options": {"AmazonSideAsn": 64600, "DefaultRouteTableAssociation": "disable"}, "description": "the hub"}
 
 
