@@ -127,6 +127,7 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
     ({"vpc_name": "tgw-bad-1", "subnet_names": ["tgw-bad-1-1", "tgw-bad-1-1b"], "name": "x"}, "one subnet per Availability Zone"),
     ({"vpc_name": "tgw-bad-1", "subnet_names": ["tgw-bad-2-1"], "name": "x"}, "subnet_names: tgw-bad-2-1 not found"),
     ({"vpc_name": "no-such-vpc", "subnet_names": ["x"], "name": "x"}, "vpc_name='no-such-vpc'"),
+    ({"vpc_name": "tgw-bad-1", "subnet_ids": ["SUBNET OF tgw-bad-2"], "name": "x"}, "is not a subnet of"),
 ])
 def test_bad_spokes_fail_before_any_mutating_call(localaws, module, spoke_entry, message):
     ec2 = localaws.client("ec2", "crossvpc-a")
@@ -136,6 +137,9 @@ def test_bad_spokes_fail_before_any_mutating_call(localaws, module, spoke_entry,
         [vpc] = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["tgw-bad-1"]}])["Vpcs"]
         ec2.create_subnet(VpcId=vpc["VpcId"], CidrBlock="10.71.9.0/24", AvailabilityZone="us-east-1a",
                           TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": "tgw-bad-1-1b"}]}])
+    if spoke_entry.get("subnet_ids") == ["SUBNET OF tgw-bad-2"]:
+        other = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["tgw-bad-2-1"]}])["Subnets"][0]
+        spoke_entry = dict(spoke_entry, subnet_ids=[other["SubnetId"]])
     gateway = module("crossvpc.aws.transit_gateway", {"name": "tgw-bad-input"})["transit_gateway"]
     mark = localaws.control.mark()
     result = module("crossvpc.aws.transit_gateway_attachment",
