@@ -36,9 +36,11 @@ def inventory(tmp_path, hub_name, spokes_a, spokes_b):
                 "transit_gateway_spoke_vpcs": [{"vpc_name": s["name"], "subnet_names": [f"{s['name']}-1", f"{s['name']}-2"],
                                                 "name": s["name"]} for s in spokes]}
 
+    hub = dict(host("crossvpc-a", ACCOUNT_A, spokes_a), transit_gateway_hub_route_tables=[
+        {"name": "spokes", "associate": "*", "propagate": "*", "routes": [{"destination_cidr": "10.99.0.0/16", "blackhole": True}]}])
     path = tmp_path / "inventory.json"
     path.write_text(json.dumps({"all": {"children": {
-        "hub": {"hosts": {"acct_a": host("crossvpc-a", ACCOUNT_A, spokes_a)}},
+        "hub": {"hosts": {"acct_a": hub}},
         "spoke": {"hosts": {"acct_a": {}, "acct_b": host("crossvpc-b", ACCOUNT_B, spokes_b)}}}}}))
     return path
 
@@ -97,6 +99,9 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
     propagated = ec2_a.search_transit_gateway_routes(
         TransitGatewayRouteTableId=table_id, Filters=[{"Name": "type", "Values": ["propagated"]}])["Routes"]
     assert {r["DestinationCidrBlock"] for r in propagated} == {s["cidr"] for s in spokes}
+    static = ec2_a.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=table_id, Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
+    assert [(r["DestinationCidrBlock"], r["State"]) for r in static] == [("10.99.0.0/16", "blackhole")]
     # Every route table of every spoke VPC routes the other spokes' CIDRs, and only those, to the hub.
     for spoke in spokes:
         others = {s["cidr"]: tgw_id for s in spokes if s is not spoke}
