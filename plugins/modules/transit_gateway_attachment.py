@@ -322,9 +322,12 @@ def hub(module, ec2):
         raise CrossvpcError("vpc_ids: %s not attached to %s. Run the spokes first (the spoke play of "
                             "playbooks/transit_gateway.yml)." % (", ".join(missing), gateway_id))
     wanted = "available" if params["state"] == "accepted" else "rejected"
-    dead = [a for a in chosen if a["State"] in tgw.DEAD_ATTACHMENT_STATES and wanted == "available"]
-    if dead:
-        raise CrossvpcError("Cannot accept %s: %s." % (gateway_id, "; ".join(
+    # A VPC whose only attachment was rejected or failed cannot be accepted: say so (a spoke that
+    # attached again after a rejection has a live one, which is what counts).
+    live_vpcs = set(a["ResourceId"] for a in chosen if a["State"] not in tgw.DEAD_ATTACHMENT_STATES)
+    dead = [a for a in chosen if a["State"] in tgw.DEAD_ATTACHMENT_STATES and a["ResourceId"] not in live_vpcs]
+    if dead and wanted == "available":
+        raise CrossvpcError("Cannot accept attachments to %s: %s. Attach the VPC again from its account." % (gateway_id, "; ".join(
             "%s of %s is %s" % (a["TransitGatewayAttachmentId"], a["ResourceId"], a["State"]) for a in dead)))
     to_decide = sorted(a["TransitGatewayAttachmentId"] for a in chosen if a["State"] == "pendingAcceptance")
     before = [hub_result(a) for a in chosen]
