@@ -35,6 +35,18 @@ def cidrs(parameter, values):
     return [cidr(parameter, value) for value in values or []]
 
 
+def account_id(parameter, value, fix="Use the 12-digit id of the AWS account."):
+    if not isinstance(value, str) or not re.match(r"^\d{12}$", value):
+        raise InvalidInput(parameter, value, "is not an AWS account id.", fix)
+    return value
+
+
+def positive_seconds(parameter, value):
+    if value < 1:
+        raise InvalidInput(parameter, value, "must be positive.", "Give a number of seconds, for example 300.")
+    return value
+
+
 def resource_id(parameter, value, prefixes):
     """An AWS id with one of ``prefixes`` (rtb, vpc, ...), for example rtb-0123456789abcdef0."""
     if isinstance(prefixes, str):

@@ -156,6 +156,7 @@ changes:
 import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import resource_share as ram_share
+from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, CrossvpcError, InvalidInput, client, client_token, new_module, result_with_diff, run_module)
 
@@ -173,11 +174,10 @@ def desired_state(module):
         if not (str(arn).startswith("arn:") or (module.check_mode and arn == UNKNOWN)):
             raise InvalidInput("resource_arns", arn, "is not an ARN.",
                                "Use the resource's ARN, e.g. transit_gateway's transit_gateway_arn.")
-    if params["state"] == "accepted" and not re.match(r"^\d{12}$", str(params["owner_account_id"] or "")):
-        raise InvalidInput("owner_account_id", params["owner_account_id"], "is needed to accept a share.",
-                           "Give the 12-digit id of the account that shares the resources.")
-    if params["wait_timeout"] < 1:
-        raise InvalidInput("wait_timeout", params["wait_timeout"], "must be positive.", "Give seconds, for example 300.")
+    if params["state"] == "accepted":
+        validation.account_id("owner_account_id", params["owner_account_id"],
+                              "Give the 12-digit id of the account that shares the resources.")
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
     return {"name": params["name"], "resources": params["resource_arns"], "principals": params["principals"],
             "purge_resources": params["purge_resources"], "purge_principals": params["purge_principals"],
             "allow_external_principals": params["allow_external_principals"],

@@ -159,6 +159,7 @@ changes:
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import transit_gateway as tgw
+from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
@@ -173,8 +174,7 @@ def desired_state(params):
     if asn is not None and not any(low <= asn <= high for low, high in ASN_RANGES):
         raise InvalidInput("amazon_side_asn", asn, "is not a private ASN AWS accepts.",
                            "Use 64512-65534 or 4200000000-4294967294.")
-    if params["wait_timeout"] < 1:
-        raise InvalidInput("wait_timeout", params["wait_timeout"], "must be positive.", "Give seconds, for example 600.")
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
     desired = dict((option, params[option]) for option in tgw.TGW_OPTIONS)
     desired["description"] = params["description"]
     desired["tags"] = dict(params["tags"] or {}, Name=params["name"])

@@ -200,8 +200,6 @@ changes:
   sample: {"vpc-0b0b0b0b0b0b0b0b0": {"create": true}}
 """
 
-import re
-
 from ansible_collections.crossvpc.aws.plugins.module_utils import transit_gateway as tgw
 from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
@@ -212,8 +210,7 @@ def validate(module):
     params = module.params
     if not (module.check_mode and params["transit_gateway_id"] == UNKNOWN):
         validation.resource_id("transit_gateway_id", params["transit_gateway_id"], "tgw")
-    if params["wait_timeout"] < 1:
-        raise InvalidInput("wait_timeout", params["wait_timeout"], "must be positive.", "Give seconds, for example 600.")
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
     if params["state"] in ("present", "absent"):
         if not params["attachments"]:
             raise InvalidInput("attachments", params["attachments"], "is empty.",
@@ -241,8 +238,7 @@ def validate(module):
     validation.resource_ids("attachment_ids", [i for i in params["attachment_ids"] or []
                                                if not (module.check_mode and i == UNKNOWN)], "tgw-attach")
     for account in params["account_ids"] or []:
-        if not re.match(r"^\d{12}$", str(account)):
-            raise InvalidInput("account_ids", account, "is not an AWS account id.", "Use the 12-digit id.")
+        validation.account_id("account_ids", account)
 
 
 def wanted_entries(params):

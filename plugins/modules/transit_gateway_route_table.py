@@ -159,8 +159,7 @@ def desired_state(module):
 
     if not (unknown_ok and params["transit_gateway_id"] == UNKNOWN):
         validation.resource_id("transit_gateway_id", params["transit_gateway_id"], "tgw")
-    if params["wait_timeout"] < 1:
-        raise InvalidInput("wait_timeout", params["wait_timeout"], "must be positive.", "Give seconds, for example 300.")
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
     routes = None
     if params["routes"] is not None:
         routes = {}

@@ -105,11 +105,9 @@ changed_endpoint_ids:
   sample: [vpce-0123456789abcdef0]
 """
 
-import re
-
 from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, InvalidInput, client, new_module, result_with_diff, run_module)
+    UNKNOWN, CrossvpcError, client, new_module, result_with_diff, run_module)
 
 
 def validate(module):
@@ -118,8 +116,7 @@ def validate(module):
         validation.resource_id("service_id", params["service_id"], "vpce-svc")
     validation.resource_ids("vpc_endpoint_ids", [i for i in params["vpc_endpoint_ids"] or [] if i != UNKNOWN], "vpce")
     for account in params["consumer_accounts"] or []:
-        if not re.match(r"^\d{12}$", str(account)):
-            raise InvalidInput("consumer_accounts", account, "is not an AWS account id.", "Use the 12-digit id.")
+        validation.account_id("consumer_accounts", account)
 
 
 def reconcile(module):

@@ -220,9 +220,9 @@ def validate(module):
     validation.resource_id("peer_vpc_id", params["peer_vpc_id"], "vpc")
     if params["vpc_id"] == params["peer_vpc_id"]:
         raise InvalidInput("peer_vpc_id", params["peer_vpc_id"], "is vpc_id itself.", "Peer two different VPCs.")
-    if params["peer_owner_id"] is not None and not re.match(r"^\d{12}$", params["peer_owner_id"]):
-        raise InvalidInput("peer_owner_id", params["peer_owner_id"], "is not an AWS account id.",
-                           "Use the 12-digit id of the account that owns peer_vpc_id.")
+    if params["peer_owner_id"] is not None:
+        validation.account_id("peer_owner_id", params["peer_owner_id"],
+                              "Use the 12-digit id of the account that owns peer_vpc_id.")
     if params["peer_region"] is not None and not re.match(r"^[a-z]{2}(-[a-z]+)+-\d$", params["peer_region"]):
         raise InvalidInput("peer_region", params["peer_region"], "is not an AWS region.", "For example eu-west-1.")
     for value in params["peer_vpc_cidrs"] or []:
@@ -231,8 +231,7 @@ def validate(module):
     pcx = params["peering_connection_id"]
     if pcx is not None and not (module.check_mode and pcx == UNKNOWN):
         validation.resource_id("peering_connection_id", pcx, "pcx")
-    if params["wait_timeout"] < 1:
-        raise InvalidInput("wait_timeout", params["wait_timeout"], "must be positive.", "Give seconds, for example 300.")
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
 
 
 def peer_cidrs(module, vpc):
