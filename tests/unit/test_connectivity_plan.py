@@ -1,6 +1,8 @@
 """The connectivity planner over plain data: one table of topologies, each link's method and why."""
 
+import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -385,3 +387,17 @@ def test_discover_by_id_and_its_failures():
         connectivity.discover(ec2, discovering("nowhere"), "vpcs[0]")
     with pytest.raises(CrossvpcError, match="belongs to account 111111111111, not account_id=222222222222"):
         connectivity.discover(ec2, discovering("x", vpc_id="vpc-0aaaaaaaaaaaaaaaa", account_id=ACCT_B), "vpcs[0]")
+
+
+def test_readme_shows_the_plan_of_the_demo_topology_and_growth_turns_peering_into_a_transit_gateway():
+    """The README's diagram is the planner's own output for inventories/local, not a drawing."""
+    vpcs = [{"name": "crossvpc-lab-a", "account_id": "111111111111", "region": "us-east-1", "cidrs": ["10.0.0.0/16"]},
+            {"name": "crossvpc-lab-b", "account_id": "222222222222", "region": "us-east-1", "cidrs": ["10.0.0.0/16"]},
+            {"name": "crossvpc-lab-c", "account_id": "222222222222", "region": "us-east-1", "cidrs": ["10.1.0.0/16"]}]
+    links = [{"client": "crossvpc-lab-b", "server": "crossvpc-lab-a", "ports": [8443], "service": "eks"},
+             {"client": "crossvpc-lab-c", "server": "crossvpc-lab-a", "ports": [8443], "service": "eks"}]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    [shown] = re.findall(r"```mermaid\n(.*?)```", readme, re.S)
+    assert shown.strip() == connectivity.mermaid(connectivity.plan(vpcs, links)).strip()
+    grown = connectivity.plan(vpcs, links, expected_vpcs=10)
+    assert [link["method"] for link in grown["links"]] == ["privatelink", "transit_gateway"]
