@@ -49,7 +49,8 @@ def subnets_vpc(ec2, subnet_ids):
     zones = {}
     for subnet_id in subnet_ids:
         if subnet_id not in found:
-            raise InvalidInput("subnet_ids", subnet_id, "not found in this account and region.")
+            raise InvalidInput("subnet_ids", subnet_id, "not found in this account and region.",
+                               "Check the id, the account (profile) and the region.")
         zone = found[subnet_id]["AvailabilityZone"]
         if zone in zones:
             raise InvalidInput("subnet_ids", subnet_id, "is in %s like %s; a load balancer takes one subnet per "

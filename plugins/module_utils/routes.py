@@ -93,7 +93,7 @@ def find_route_tables(ec2, route_table_ids=None, vpc_id=None, subnet_ids=None, t
               if t.get("VpcId") == vpc_id]
     if not tables:
         # Every VPC has a main route table, so no table means no such VPC here.
-        raise CrossvpcError("vpc_id=%r: no such VPC in this account and region." % vpc_id)
+        raise CrossvpcError("vpc_id=%r: no such VPC in this account and region. Check the id, the account (profile) and the region." % vpc_id)
     if subnet_ids:
         tables = tables_of_subnets(ec2, tables, vpc_id, subnet_ids)
     if tags:
@@ -111,7 +111,7 @@ def tables_of_subnets(ec2, tables, vpc_id, subnet_ids):
     vpc_of = dict((s["SubnetId"], s["VpcId"]) for s in subnets)
     for subnet_id in subnet_ids:
         if subnet_id not in vpc_of:
-            raise CrossvpcError("subnet_ids: %s not found in this account and region." % subnet_id)
+            raise CrossvpcError("subnet_ids: %s not found in this account and region. Check the id, the account (profile) and the region." % subnet_id)
         if vpc_of[subnet_id] != vpc_id:
             raise CrossvpcError("subnet_ids: %s belongs to %s, not to vpc_id %s." % (
                 subnet_id, vpc_of[subnet_id], vpc_id))

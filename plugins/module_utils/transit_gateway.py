@@ -243,7 +243,8 @@ def resolve_vpcs(ec2, wanted, strict=True):
                                     "Check the name, or give vpc_id." % (where, entry["vpc_name"], len(found)))
             entry["vpc_id"] = found[0]
         elif entry["vpc_id"] not in by_id and strict:
-            raise CrossvpcError("%s.vpc_id=%r: no such VPC in this account and region." % (where, entry["vpc_id"]))
+            raise CrossvpcError("%s.vpc_id=%r: no such VPC in this account and region. Check the id, the account (profile) and the region." % (
+                where, entry["vpc_id"]))
         if not strict:
             continue
         vpc = by_id[entry["vpc_id"]]

@@ -154,9 +154,10 @@ def desired_state(params):
         if params["listener_port"] is None:
             raise InvalidInput("listener_port", None, "is required with state=present.", "Give the service's port.")
         validation.port("listener_port", params["listener_port"])
-    target_port = params["target_port"] or params["listener_port"]
     if params["target_port"] is not None:
-        validation.port("target_port", target_port)
+        validation.port("target_port", params["target_port"])
+    target_port = params["target_port"] or params["listener_port"]
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
     for target in params["targets"] or []:
         if params["target_type"] == "ip":
             try:

@@ -186,6 +186,7 @@ def desired_state(module):
         validation.service_name("service_name", params["service_name"], module.region)
     validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
     validation.resource_ids("security_group_ids", params["security_group_ids"], "sg")
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
     tags = dict(params["tags"] or {}, Name=params["name"])
     return {"vpc_id": params["vpc_id"], "service_name": params["service_name"],
             # None: not managed (left as they are on an existing endpoint)
@@ -204,7 +205,8 @@ def check_network(ec2, desired):
     for subnet_id in desired["subnet_ids"] or []:
         subnet = found.get(subnet_id)
         if subnet is None:
-            raise InvalidInput("subnet_ids", subnet_id, "not found in this account and region.")
+            raise InvalidInput("subnet_ids", subnet_id, "not found in this account and region.",
+                               "Check the id, the account (profile) and the region.")
         if subnet["VpcId"] != desired["vpc_id"]:
             raise InvalidInput("subnet_ids", subnet_id, "belongs to %s, not to vpc_id %s." % (
                 subnet["VpcId"], desired["vpc_id"]), "Use subnets of the endpoint's VPC.")

@@ -117,6 +117,7 @@ def validate(module):
     validation.resource_ids("vpc_endpoint_ids", [i for i in params["vpc_endpoint_ids"] or [] if i != UNKNOWN], "vpce")
     for account in params["consumer_accounts"] or []:
         validation.account_id("consumer_accounts", account)
+    validation.positive_seconds("wait_timeout", params["wait_timeout"])
 
 
 def reconcile(module):

@@ -228,7 +228,8 @@ def reconcile(module):
     ec2 = client(module, "ec2")
     current = privatelink.find_service(ec2, params["service_id"], params["name"])
     if params["service_id"] and current is None and desired is not None:
-        raise InvalidInput("service_id", params["service_id"], "no such endpoint service in this account and region.")
+        raise InvalidInput("service_id", params["service_id"], "no such endpoint service in this account and region.",
+                           "Check the id, the account (profile) and the region.")
     principals = privatelink.service_principals(ec2, current["ServiceId"]) if current else []
     before = privatelink.service_result(current, principals)
 
