@@ -8,13 +8,13 @@ INSTALLED := $(VENV)/.installed-requirements.txt
 LINK := .collections/ansible_collections/crossvpc/aws
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test setup lint sanity pytest unit molecule clean
+.PHONY: demo test setup lint sanity pytest unit molecule test-reliability clean
 
 demo: setup
 	scripts/demo.sh
 
-test: setup lint sanity pytest molecule
-	@echo "make test: lint, sanity, pytest and molecule all passed"
+test: setup lint sanity pytest molecule test-reliability
+	@echo "make test: lint, sanity, pytest, molecule and the reliability suite all passed"
 
 setup: $(INSTALLED) $(LINK)
 	@# A no-op here (amazon.aws comes with the pinned ansible bundle); fetches it where Galaxy is reachable.
@@ -37,7 +37,12 @@ sanity: setup
 	VENV=$(abspath $(VENV)) scripts/ansible-test-sanity.sh
 
 pytest: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not reliability" tests
+
+# Crash at every task boundary and rerun, faults and throttling, least privilege swept action by
+# action: slow, so apart; `make test` runs it too. Summaries land in tests/output/reliability/.
+test-reliability: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m reliability tests
 
 unit: setup
 	$(BIN)/python -m pytest tests/unit

@@ -1,6 +1,6 @@
 """Benchmark a connection playbook on a fresh local AWS: check, converge, no-op, teardown.
 
-    .venv/bin/python scripts/bench_playbook.py [--playbook privatelink|peering] [--runs 3]
+    .venv/bin/python scripts/bench_playbook.py [--playbook privatelink|peering|connect] [--runs 3]
 
 Each run starts an empty local AWS, builds the lab (not timed), then times each phase and counts
 its AWS calls per account at the server (read vs mutating). Prints a Markdown table of medians.
@@ -71,7 +71,7 @@ def one_run(name):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--playbook", choices=["privatelink", "peering"], default="privatelink")
+    parser.add_argument("--playbook", choices=["privatelink", "peering", "connect"], default="privatelink")
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
     runs = [one_run(options.playbook) for _run in range(options.runs)]
