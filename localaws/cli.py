@@ -1,4 +1,4 @@
-"""python -m localaws {start,stop,status,reset,env,calls,faults,serve}
+"""python -m localaws {start,stop,status,reset,env,calls,faults,iam,serve}
 
 start writes, in the state directory (default ./.localaws, or $LOCALAWS_STATE_DIR):
   pid          the server's process id (stop signals only that process)
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, DEFAULT_PORT, DEFAULT_REGION
 from localaws.client import LocalAWS, summarize
-from localaws.iam import ACCOUNT_A_KEY_ID, ACCOUNT_A_SECRET
+from localaws.iam import ACCOUNT_A_KEY_ID, ACCOUNT_A_SECRET, ADMIN_ROLE_NAME
 
 HOST = "127.0.0.1"
-ROLE_NAME = "crossvpc-local-admin"
+ROLE_NAME = ADMIN_ROLE_NAME
 PROFILES = {"crossvpc-a": ACCOUNT_A, "crossvpc-b": ACCOUNT_B, "crossvpc-c": ACCOUNT_C}
 
 
@@ -157,7 +157,7 @@ def cmd_status(args):
 
 def cmd_reset(args):
     client_or_exit(args).reset()
-    print("localaws reset: every account is empty, call log and fault rules cleared")
+    print("localaws reset: every account is empty, call log and fault rules cleared, IAM enforcement off")
     return 0
 
 
@@ -203,6 +203,18 @@ def cmd_faults(args):
     return 0
 
 
+def cmd_iam(args):
+    client = client_or_exit(args)
+    if args.enforce in ("on", "off"):
+        client.enforce_iam(args.enforce == "on")
+    decisions = client.iam_decisions(args.since) if args.decisions else []
+    for d in decisions:
+        print(f"{d['seq']:6}  {d['decision']:13} {d['action']:50} {d['principal']}")
+    print(f"IAM enforcement {'on' if client.iam_enforced() else 'off'}: IAM users and roles other than "
+          f"{ROLE_NAME} are authorized against their policies")
+    return 0
+
+
 def cmd_serve(args):
     from localaws.server import serve
 
@@ -243,6 +255,10 @@ def parser():
     add.add_argument("--code")
     add.add_argument("--status", type=int)
     add.add_argument("--seed", type=int)
+    iam = sub.add_parser("iam", help="switch IAM enforcement for non-admin principals, show its decisions")
+    iam.add_argument("enforce", nargs="?", choices=["on", "off"])
+    iam.add_argument("--decisions", action="store_true", help="list decisions about restricted callers")
+    iam.add_argument("--since", type=int, default=0)
     serve = sub.add_parser("serve", help="serve in the foreground (start uses this)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     return top

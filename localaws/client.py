@@ -39,6 +39,21 @@ class LocalAWS:
     def clear_faults(self):
         return self._call("DELETE", "faults")
 
+    def enforce_iam(self, enforce=True):
+        """Authorize the calls of IAM users and non-admin roles against their policies (authz.py)."""
+        return self._call("POST", "iam", {"enforce": bool(enforce)})["enforce"]
+
+    def iam_enforced(self):
+        return self._call("GET", "iam?since=999999999999")["enforce"]
+
+    def iam_decisions(self, since=0):
+        """Enforcement decisions about restricted callers after sequence number ``since``, oldest first:
+        principal, account, action (ec2:CreateVpc), decision (allow/deny/explicit-deny/untrusted)."""
+        return self._call("GET", f"iam?since={int(since)}")["decisions"]
+
+    def iam_mark(self):
+        return self._call("GET", "iam?since=999999999999")["last"]
+
     def reset(self):
         return self._call("POST", "reset")
 

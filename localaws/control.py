@@ -1,4 +1,4 @@
-"""Control routes under /_localaws/: health, call log, fault rules, reset.
+"""Control routes under /_localaws/: health, call log, fault rules, IAM enforcement, reset.
 
 A WSGI layer in front of moto's own dispatcher, on the same port, so a test or the CLI reads what
 the collection did from the same server the collection talked to.
@@ -8,6 +8,7 @@ import json
 from urllib.parse import parse_qs
 
 from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
+from localaws.authz import ENFORCEMENT
 from localaws.recorder import CALLS, FAULT_RULES
 
 PREFIX = "/_localaws/"
@@ -60,9 +61,18 @@ class ControlApp:
         if name == "faults" and method == "DELETE":
             FAULT_RULES.clear()
             return 200, {"cleared": True}
+        if name == "iam" and method == "GET":
+            decisions, last = ENFORCEMENT.since(int(query.get("since", 0)))
+            return 200, {"enforce": ENFORCEMENT.enabled, "last": last, "decisions": decisions}
+        if name == "iam" and method == "POST":
+            settings = json.loads(body or b"{}")
+            if not isinstance(settings.get("enforce"), bool):
+                raise ValueError('POST /_localaws/iam takes {"enforce": true|false}')
+            return 200, {"enforce": ENFORCEMENT.set(settings["enforce"])}
         if name == "reset" and method == "POST":
             reset_moto()
             CALLS.clear()
             FAULT_RULES.clear()
+            ENFORCEMENT.clear()
             return 200, {"reset": True}
         return 404, {"error": f"no control route {method} {PREFIX}{name}"}

@@ -14,6 +14,9 @@ ACCOUNT_A_KEY_ID = "AKIACROSSVPCLOCALA01"
 ACCOUNT_A_SECRET = "localaws-account-a-static-secret-key"
 
 STATIC_KEYS = {ACCOUNT_A_KEY_ID: ACCOUNT_A}
+# The role every other account is reached by, from account A (the aws-config profiles use it).
+# IAM enforcement (authz.py) never restricts its sessions, nor the static keys.
+ADMIN_ROLE_NAME = "crossvpc-local-admin"
 
 
 def _known_account(access_key):

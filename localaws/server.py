@@ -5,7 +5,7 @@ import os
 import signal
 import sys
 
-from localaws import control, iam, recorder
+from localaws import authz, control, recorder
 
 # One module per AWS service whose moto behaviour we bring closer to AWS. Each has install().
 SERVICE_PATCHES = ("localaws.iam", "localaws.ecs", "localaws.ec2", "localaws.elbv2", "localaws.ram")
@@ -19,7 +19,7 @@ def build_app():
 
     for name in SERVICE_PATCHES:
         importlib.import_module(name).install()
-    recorder.install(reject_request=iam.reject_unknown_key)
+    recorder.install(reject_request=authz.reject_request)
     return control.ControlApp(DomainDispatcherApplication(create_backend_app))
 
 
