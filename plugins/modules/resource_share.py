@@ -225,9 +225,13 @@ def planned(share, members, steps, desired):
 def receiver(module, ram):
     params = module.params
     invitations = ram_share.find_invitations(ram, params["name"], params["owner_account_id"])
-    accepted = [i for i in invitations if i.get("status") == "ACCEPTED"]
+    received = ram_share.find_share(ram, params["name"], owner="OTHER-ACCOUNTS")
+    # An accepted invitation counts only for the share this account receives now: after a teardown
+    # and a rebuild, the old share's accepted invitation stays listed beside the new one's.
+    accepted = [i for i in invitations if i.get("status") == "ACCEPTED" and received and
+                i.get("resourceShareArn") == received["resourceShareArn"]]
     pending = [i for i in invitations if i.get("status") == "PENDING"]
-    if accepted or (not pending and ram_share.find_share(ram, params["name"], owner="OTHER-ACCOUNTS")):
+    if accepted or (not pending and received):
         invitation = ram_share.invitation_result(accepted[0] if accepted else None)
         return result_with_diff(module, invitation, invitation, changed=False, invitation=invitation,
                                 resource_share={}, changes={})

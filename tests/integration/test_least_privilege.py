@@ -84,18 +84,12 @@ def without(document, action):
     return dict(document, Statement=statements)
 
 
-def inventory(play, restricted, build=0):
-    """The local inventory's hosts and settings, grouped for one playbook, with restricted roles' profiles.
-
-    Each build of the transit gateway after a teardown gets a name of its own: the spoke's
-    resource_share (state=accepted) takes the ACCEPTED invitation of the deleted share of the
-    same name for the new share's PENDING one, and so never accepts it (a bug outside this test).
-    """
+def inventory(play, restricted):
+    """The local inventory's hosts and settings, grouped for one playbook, with restricted roles' profiles."""
     hosts = {}
     for name in ("account_a", "account_b"):
         data = yaml.safe_load((INVENTORY / f"{name}.yml").read_text())
         hosts[name] = dict(data["all"]["children"]["lab_accounts"]["hosts"][name])
-    hosts["account_a"]["transit_gateway_hub_name"] = f"crossvpc-least-{build}"
     hosts["account_a_spoke"] = dict(hosts["account_a"])
     for role in restricted:
         hosts[ROLES[role][0]]["aws_profile"] = profile_of(role)
@@ -115,7 +109,6 @@ class Least:
     def __init__(self, localaws, ansible, directory):
         self.localaws, self.ansible, self.directory = localaws, ansible, directory
         self.config = directory / "aws-config"
-        self.builds = dict.fromkeys(PLAYS, 0)
         sections = [(localaws.state_dir / "aws-config").read_text()]
         for role, (_host, account) in ROLES.items():
             sections.append("\n".join([
@@ -147,7 +140,7 @@ class Least:
 
     def run(self, play, restricted=(), fatal=False, teardown=False):
         path = self.directory / f"{play}-{'-'.join(restricted) or 'admin'}.json"
-        path.write_text(json.dumps(inventory(play, restricted, self.builds[play])))
+        path.write_text(json.dumps(inventory(play, restricted)))
         env = {"AWS_CONFIG_FILE": str(self.config)}
         if fatal:  # stop the whole run at the first refusal: the state stays where it was refused
             env["ANSIBLE_ANY_ERRORS_FATAL"] = "1"
@@ -159,7 +152,6 @@ class Least:
     def teardown(self, play):
         result = self.run(play, teardown=True)
         assert result.returncode == 0, output(result)
-        self.builds[play] += 1
 
     def decisions(self, mark, role):
         prefix = f"arn:aws:sts::{ROLES[role][1]}:assumed-role/{iam_role_name(role)}/"

@@ -96,3 +96,32 @@ def test_a_spoke_of_another_account_needs_the_share_then_waits_for_the_hub(local
         TransitGatewayAttachmentIds=[attachment_id])["TransitGatewayAttachments"]
     assert found["State"] == "available" and found["ResourceOwnerId"] == ACCOUNT_B
     assert module("crossvpc.aws.transit_gateway_attachment", hub)["changed"] is False
+
+
+def test_a_share_rebuilt_under_the_same_name_is_accepted_again(localaws, module):
+    """After a teardown the old share's ACCEPTED invitation stays listed; it must not stand in
+    for the new share's PENDING one."""
+    gateway = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-rebuilt"})["transit_gateway"]
+    share = {"name": "tgw-mod-rebuilt", "resource_arns": [gateway["transit_gateway_arn"]], "principals": [ACCOUNT_B]}
+    accept = {"name": "tgw-mod-rebuilt", "state": "accepted", "owner_account_id": ACCOUNT_A}
+    old = module("crossvpc.aws.resource_share", share)["resource_share"]["resource_share_arn"]
+    assert module("crossvpc.aws.resource_share", accept, profile="crossvpc-b")["changed"]
+    assert module("crossvpc.aws.resource_share", dict(share, state="absent"))["changed"]
+
+    # The rebuild shares a new transit gateway, as after a teardown of the whole hub.
+    rebuilt = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-rebuilt-2"})["transit_gateway"]
+    share["resource_arns"] = [rebuilt["transit_gateway_arn"]]
+    new = module("crossvpc.aws.resource_share", share)["resource_share"]["resource_share_arn"]
+    assert new != old
+    accepted = module("crossvpc.aws.resource_share", accept, profile="crossvpc-b")
+    assert accepted["changed"] and accepted["invitation"]["resource_share_arn"] == new, accepted
+    ram = localaws.client("ram", "crossvpc-b")
+    statuses = {i["resourceShareArn"]: i["status"] for i in ram.get_resource_share_invitations()["resourceShareInvitations"]
+                if i["resourceShareName"] == "tgw-mod-rebuilt"}
+    assert statuses == {old: "ACCEPTED", new: "ACCEPTED"}
+    received = ram.get_resource_shares(resourceOwner="OTHER-ACCOUNTS", name="tgw-mod-rebuilt")["resourceShares"]
+    assert [s["resourceShareArn"] for s in received if s["status"] == "ACTIVE"] == [new]
+    mark = localaws.control.mark()
+    again = module("crossvpc.aws.resource_share", accept, profile="crossvpc-b")
+    assert again["changed"] is False and again["invitation"]["resource_share_arn"] == new
+    assert mutating(localaws, mark) == []
