@@ -45,7 +45,8 @@ def user(localaws, policy, profile="crossvpc-a"):
     return user_name, {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
 
 
-def role(localaws, policy, profile="crossvpc-b", trust=TRUST_A):
+def role(localaws, policy, profile="crossvpc-b", trust=None):
+    trust = trust or TRUST_A
     iam = localaws.client("iam", profile)
     role_name = name("least-role")
     arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
