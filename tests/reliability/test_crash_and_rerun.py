@@ -1,0 +1,520 @@
+"""Crash and rerun: SIGKILL ansible-playbook at every task boundary of privatelink.yml, peering.yml and
+transit_gateway.yml in turn, and in the middle of their waits, then rerun it and check that the end
+state equals an uninterrupted run's, with no resource made twice; then tear down to nothing.
+
+How, per playbook, on the lab (built once per test worker):
+
+1. A reference run, uninterrupted, with callback_plugins/crash_at.py recording every task start and
+   the localaws call-log sequence number at that moment: the boundaries. Its end state, read from
+   both accounts with boto3 and normalized (ids replaced by names), is the reference snapshot.
+2. Kill points: every boundary. A boundary with no mutating call since the previous tested one (or
+   since the start: then the reference run itself is that rerun) leaves the server exactly as that
+   one did, and a rerun starts from nothing but the server's state, so it is covered by
+   equivalence; the proof (the calls in between, none mutating) goes in the summary. Waits: the
+   wait's describe calls are throttled (a localaws fault rule the plugin adds when the task starts,
+   seeded so the calls before the create pass) and the run is killed once the first of them failed.
+3. Per kill point: the killed run (rc -9; no process of its group left; its mutating calls those of
+   the reference up to that point), an uninterrupted rerun (rc 0), snapshot == reference and every
+   identity once, then the teardown, after which the accounts hold the lab alone.
+
+tests/output/reliability/crash-<playbook>.json sums it up. CROSSVPC_CRASH_WAITS=distinct kills only in
+waits whose task changes something after the wait began (the others are covered like boundaries).
+"""
+
+import json
+import os
+import random
+import re
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from localaws import ACCOUNT_A, ACCOUNT_B
+
+pytestmark = pytest.mark.reliability
+
+HERE = Path(__file__).resolve().parent
+OUTPUT = REPO / "tests" / "output" / "reliability"
+SHARDS = 2  # kill points of one playbook are split over this many tests, so pytest -n 2 balances
+PLAYBOOKS = {
+    "privatelink": {"waits": [
+        ("Ensure the Network Load Balancer in front of the service", ACCOUNT_A, "CreateLoadBalancer"),
+        ("Ensure the interface endpoint to the provider's service", ACCOUNT_B, "CreateVpcEndpoint"),
+        ("Accept the consumer accounts' connections", ACCOUNT_A, "AcceptVpcEndpointConnections"),
+        ("Read the endpoint as the consumer sees it now", ACCOUNT_B, None)]},
+    "peering": {"waits": [
+        ("Request peering with the peer VPC", ACCOUNT_A, "CreateVpcPeeringConnection"),
+        ("Accept the peering request and set this side's DNS resolution", ACCOUNT_B, "AcceptVpcPeeringConnection")]},
+    "transit_gateway": {"waits": [
+        ("Ensure the transit gateway", ACCOUNT_A, "CreateTransitGateway"),
+        ("Attach the VPCs", ACCOUNT_B, "CreateTransitGatewayVpcAttachment"),
+        ("Accept the spokes' attachments from other accounts", ACCOUNT_A, "AcceptTransitGatewayVpcAttachment")]},
+}
+CRASH_ENV = {"ANSIBLE_CALLBACK_PLUGINS": str(HERE / "callback_plugins"), "ANSIBLE_CALLBACKS_ENABLED": "crash_at",
+             "ANSIBLE_PIPELINING": "1"}
+FAILED_WAIT_CALLS = 6  # throttled describe calls in a row once the wait began (the run dies at the first)
+
+
+ACCOUNTS = {"A": "crossvpc-a", "B": "crossvpc-b"}
+GONE = {"deleted", "deleting", "failed-deletion"}
+SHAPELESS = re.compile(r"^([a-z]+(?:-[a-z]+)*)-[0-9a-f]{8,17}$")
+
+
+def tag(resource, key="Name", tags="Tags"):
+    return next((t.get("Value", t.get("value")) for t in resource.get(tags) or [] if t.get("Key", t.get("key")) == key), None)
+
+
+class Names:
+    """AWS ids (and ARNs) to stable names; an unknown id keeps only its kind ("igw-?")."""
+
+    def __init__(self):
+        self.names = {}
+
+    def add(self, key, name):
+        if key:
+            self.names[key] = name
+
+    def __call__(self, key):
+        if key in self.names:
+            return self.names[key]
+        match = SHAPELESS.match(key or "")
+        return f"{match.group(1)}-?" if match else key
+
+    def many(self, keys):
+        return sorted(self(k) for k in keys or [])
+
+
+def _clients(localaws):
+    return {a: {s: localaws.client(s, p) for s in ("ec2", "elbv2", "ram")} for a, p in ACCOUNTS.items()}
+
+
+def _name_network(names, ec2, account):
+    vpcs = ec2.describe_vpcs()["Vpcs"]
+    for vpc in vpcs:
+        names.add(vpc["VpcId"], tag(vpc) or f"vpc({vpc['CidrBlock']})@{account}")
+    for subnet in ec2.describe_subnets()["Subnets"]:
+        names.add(subnet["SubnetId"], tag(subnet) or f"subnet({subnet['CidrBlock']})")
+    for group in ec2.describe_security_groups()["SecurityGroups"]:
+        names.add(group["GroupId"], f"{names(group['VpcId'])}/{group['GroupName']}")
+    for table in ec2.describe_route_tables()["RouteTables"]:
+        places = sorted("main" if a.get("Main") else names(a.get("SubnetId")) for a in table["Associations"])
+        names.add(table["RouteTableId"], f"{names(table['VpcId'])}/rtb[{','.join(places) or tag(table) or '-'}]")
+
+
+def _rules(names, permissions):
+    return sorted([p.get("IpProtocol"), p.get("FromPort"), p.get("ToPort"),
+                   sorted(r["CidrIp"] for r in p.get("IpRanges", [])),
+                   names.many(g["GroupId"] for g in p.get("UserIdGroupPairs", []))] for p in permissions)
+
+
+def snapshot(localaws):
+    """{kind: sorted [identity, attributes]} over both accounts."""
+    clients, names, kinds = _clients(localaws), Names(), {}
+
+    def put(kind, identity, attributes):
+        kinds.setdefault(kind, []).append([identity, attributes])
+
+    for account, c in clients.items():
+        _name_network(names, c["ec2"], account)
+    # Names of what the playbooks make, before anything refers to them.
+    for account, c in clients.items():
+        ec2, elb = c["ec2"], c["elbv2"]
+        for lb in elb.describe_load_balancers()["LoadBalancers"]:
+            names.add(lb["LoadBalancerArn"], f"nlb:{lb['LoadBalancerName']}")
+        for tg in elb.describe_target_groups()["TargetGroups"]:
+            names.add(tg["TargetGroupArn"], f"tg:{tg['TargetGroupName']}")
+        for service in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]:
+            names.add(service["ServiceId"], f"svc:{tag(service)}")
+            names.add(service["ServiceName"], f"svc:{tag(service)}")
+        for pcx in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]:
+            names.add(pcx["VpcPeeringConnectionId"],
+                      f"pcx:{names(pcx['RequesterVpcInfo']['VpcId'])}>{names(pcx['AccepterVpcInfo']['VpcId'])}")
+        for tgw in ec2.describe_transit_gateways()["TransitGateways"]:
+            names.add(tgw["TransitGatewayId"], f"tgw:{tag(tgw) or names(tgw['TransitGatewayId'])}")
+            names.add(tgw["TransitGatewayArn"], f"tgw:{tag(tgw)}")
+    for account, c in clients.items():
+        ec2 = c["ec2"]
+        for endpoint in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+            names.add(endpoint["VpcEndpointId"], f"vpce:{tag(endpoint)}@{names(endpoint['VpcId'])}")
+        for att in ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]:
+            names.add(att["TransitGatewayAttachmentId"], f"attach:{names(att['TransitGatewayId'])}:{names(att['ResourceId'])}")
+        for table in ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]:
+            names.add(table["TransitGatewayRouteTableId"], f"tgw-rtb:{names(table['TransitGatewayId'])}:{tag(table)}")
+
+    for account, c in clients.items():
+        ec2, elb, ram = c["ec2"], c["elbv2"], c["ram"]
+        for group in ec2.describe_security_groups()["SecurityGroups"]:
+            put(f"security_groups@{account}", names(group["GroupId"]),
+                {"in": _rules(names, group.get("IpPermissions", [])), "out": _rules(names, group.get("IpPermissionsEgress", []))})
+        for table in ec2.describe_route_tables()["RouteTables"]:
+            for route in table["Routes"]:
+                target = next((route[k] for k in ("GatewayId", "VpcPeeringConnectionId", "TransitGatewayId",
+                                                  "NatGatewayId", "NetworkInterfaceId", "VpcEndpointId") if route.get(k)), None)
+                destination = route.get("DestinationCidrBlock") or route.get("DestinationPrefixListId")
+                put(f"routes@{account}", f"{names(table['RouteTableId'])}:{destination}", [names(target), route.get("State")])
+        for lb in elb.describe_load_balancers()["LoadBalancers"]:
+            put(f"load_balancers@{account}", names(lb["LoadBalancerArn"]),
+                {"state": lb["State"]["Code"], "scheme": lb["Scheme"], "type": lb["Type"], "vpc": names(lb["VpcId"]),
+                 "subnets": names.many(z["SubnetId"] for z in lb.get("AvailabilityZones", []))})
+            for listener in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]:
+                put(f"listeners@{account}", f"{names(lb['LoadBalancerArn'])}:{listener['Port']}",
+                    [listener["Protocol"], names.many(a.get("TargetGroupArn") for a in listener["DefaultActions"])])
+        for tg in elb.describe_target_groups()["TargetGroups"]:
+            health = elb.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]
+            put(f"target_groups@{account}", names(tg["TargetGroupArn"]),
+                {"port": tg["Port"], "protocol": tg["Protocol"], "vpc": names(tg["VpcId"]),
+                 "targets": sorted([h["Target"]["Id"], h["Target"].get("Port")] for h in health)})
+        for service in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]:
+            allowed = ec2.describe_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"])["AllowedPrincipals"]
+            put(f"endpoint_services@{account}", names(service["ServiceId"]),
+                {"state": service.get("ServiceState"), "acceptance": service.get("AcceptanceRequired"),
+                 "nlbs": names.many(service.get("NetworkLoadBalancerArns")), "principals": sorted(p["Principal"] for p in allowed)})
+            for connection in ec2.describe_vpc_endpoint_connections(
+                    Filters=[{"Name": "service-id", "Values": [service["ServiceId"]]}])["VpcEndpointConnections"]:
+                if connection.get("VpcEndpointState", "").lower() not in GONE:
+                    put(f"endpoint_connections@{account}", f"{names(service['ServiceId'])}<{names(connection['VpcEndpointId'])}",
+                        connection.get("VpcEndpointState"))
+        for endpoint in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+            if endpoint["State"].lower() not in GONE:
+                put(f"endpoints@{account}", names(endpoint["VpcEndpointId"]),
+                    {"state": endpoint["State"], "service": names(endpoint["ServiceName"]), "subnets": names.many(endpoint.get("SubnetIds")),
+                     "groups": names.many(g["GroupId"] for g in endpoint.get("Groups", [])), "dns": endpoint.get("PrivateDnsEnabled")})
+        for pcx in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]:
+            if pcx["Status"]["Code"] not in GONE:
+                put(f"peerings@{account}", names(pcx["VpcPeeringConnectionId"]),
+                    {"status": pcx["Status"]["Code"], "tags": {t["Key"]: t["Value"] for t in pcx.get("Tags", [])},
+                     "options": [(pcx.get(side) or {}).get("PeeringOptions") for side in ("RequesterVpcInfo", "AccepterVpcInfo")]})
+        for tgw in ec2.describe_transit_gateways()["TransitGateways"]:
+            if tgw["State"] not in GONE:
+                options = tgw.get("Options", {})
+                put(f"transit_gateways@{account}", names(tgw["TransitGatewayId"]),
+                    {"state": tgw["State"], "owner": tgw["OwnerId"], **{k: options.get(k) for k in (
+                        "AmazonSideAsn", "AutoAcceptSharedAttachments", "DefaultRouteTableAssociation", "DefaultRouteTablePropagation")}})
+        for att in ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]:
+            if att["State"] not in GONE:
+                put(f"tgw_attachments@{account}", names(att["TransitGatewayAttachmentId"]),
+                    {"state": att["State"], "owner": att.get("ResourceOwnerId"), "type": att.get("ResourceType"),
+                     "association": names((att.get("Association") or {}).get("TransitGatewayRouteTableId"))})
+        for table in ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]:
+            if table["State"] in GONE:
+                continue
+            table_id = table["TransitGatewayRouteTableId"]
+            associated = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table_id)["Associations"]
+            propagating = ec2.get_transit_gateway_route_table_propagations(
+                TransitGatewayRouteTableId=table_id)["TransitGatewayRouteTablePropagations"]
+            routes = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=table_id, Filters=[
+                {"Name": "type", "Values": ["static", "propagated"]}])["Routes"]
+            put(f"tgw_route_tables@{account}", names(table_id), {
+                "state": table["State"],
+                "associations": sorted([names(a["TransitGatewayAttachmentId"]), a.get("State")] for a in associated),
+                "propagations": sorted([names(p["TransitGatewayAttachmentId"]), p.get("State")] for p in propagating),
+                "routes": sorted([r["DestinationCidrBlock"], r["Type"], r["State"],
+                                  names.many(a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", []))]
+                                 for r in routes)})
+        for owner in ("SELF", "OTHER-ACCOUNTS"):
+            for share in ram.get_resource_shares(resourceOwner=owner)["resourceShares"]:
+                if share["status"] in ("DELETED", "DELETING"):
+                    continue
+                members = [] if owner != "SELF" else ram.get_resource_share_associations(
+                    associationType="PRINCIPAL", resourceShareArns=[share["resourceShareArn"]])["resourceShareAssociations"]
+                resources = [] if owner != "SELF" else ram.get_resource_share_associations(
+                    associationType="RESOURCE", resourceShareArns=[share["resourceShareArn"]])["resourceShareAssociations"]
+                put(f"resource_shares@{account}", f"share:{share['name']}", {
+                    "status": share["status"], "owner": owner,
+                    "principals": sorted([m["associatedEntity"], m["status"]] for m in members),
+                    "resources": sorted([names(r["associatedEntity"]), r["status"]] for r in resources)})
+    return {kind: sorted(items, key=repr) for kind, items in sorted(kinds.items())}
+
+
+def duplicates(snap):
+    """{kind: [identity listed more than once]}."""
+    found = {}
+    for kind, items in snap.items():
+        twice = sorted(i for i, n in Counter(item[0] for item in items).items() if n > 1)
+        if twice:
+            found[kind] = twice
+    return found
+
+
+def difference(snap, other):
+    """What ``snap`` has that ``other`` has not, and the reverse, per kind (for messages)."""
+    diff = {}
+    for kind in sorted(set(snap) | set(other)):
+        mine, theirs = snap.get(kind, []), other.get(kind, [])
+        extra = [i for i in mine if i not in theirs]
+        missing = [i for i in theirs if i not in mine]
+        if extra or missing:
+            diff[kind] = {"extra": extra, "missing": missing}
+    return diff
+
+
+# --- The harness ---------------------------------------------------------------------------------
+
+def mutations(calls, after, upto):
+    """(account, action) of the mutating calls that took effect with after < seq <= upto."""
+    return [(c["account"], c["action"]) for c in calls
+            if after < c["seq"] <= upto and c["mutating"] and not c.get("fault") and (c.get("status") or 200) < 400]
+
+
+def is_read(call):
+    return call["service"] != "sts" and call["action"].startswith(("Describe", "Get", "Search", "List"))
+
+
+def seed_for(passing, failing, rate=0.5):
+    """A seed whose localaws fault rule lets ``passing`` calls through, then fails ``failing`` in a row
+    (recorder.FaultRules draws random.Random(seed).random() per matching call; below ``rate`` fails)."""
+    for seed in range(1, 2_000_000):
+        draws = random.Random(seed)
+        if all(draws.random() >= rate for _call in range(passing)) and all(draws.random() < rate for _call in range(failing)):
+            return seed
+    raise AssertionError(f"no seed for {passing} passing then {failing} failing calls")
+
+
+class Reference:
+    """An uninterrupted recorded run: its boundaries, calls, end state, and the kill points they give."""
+
+    def __init__(self, playbook, tasks, calls, start, end, snap, seconds):
+        self.playbook, self.tasks, self.calls, self.start, self.end = playbook, tasks, calls, start, end
+        self.snap, self.seconds = snap, seconds
+
+    def task_range(self, index):
+        """(seq at the start of task ``index``, seq at the next task start or the run's end)."""
+        following = [t["seq"] for t in self.tasks if t["index"] == index + 1]
+        return self.tasks[index - 1]["seq"], following[0] if following else self.end
+
+    def kill_points(self):
+        """Boundaries to kill at, and those covered by equivalence with a proof from the call log."""
+        killed, covered, last, last_name = [], [], self.start, "the reference run (nothing changed before it)"
+        for task in self.tasks:
+            changed = mutations(self.calls, last, task["seq"])
+            if changed:
+                killed.append({"kind": "boundary", "id": f"boundary {task['index']}", "index": task["index"], "name": task["name"],
+                               "seq": task["seq"], "mutations_before": len(mutations(self.calls, self.start, task["seq"]))})
+                last, last_name = task["seq"], f"boundary {task['index']}"
+            else:
+                reads = [c["action"] for c in self.calls if last < c["seq"] <= task["seq"]]
+                covered.append({"id": f"boundary {task['index']}", "name": task["name"], "equivalent_to": last_name,
+                                "proof": f"calls with seq in ({last}, {task['seq']}]: {len(reads)}, none mutating", "reads": sorted(set(reads))})
+        return killed, covered
+
+    def waits(self, specs):
+        """Kill points in the middle of each wait: the task, the call the wait follows, the describe it repeats."""
+        points = []
+        for name, account, create_action in specs:
+            [task] = [t for t in self.tasks if name in t["name"]][:1] or pytest.fail(f"{self.playbook}: no task named {name!r}")
+            low, high = self.task_range(task["index"])
+            calls = [c for c in self.calls if low < c["seq"] <= high]
+            anchor = low
+            if create_action:
+                created = [c for c in calls if c["account"] == account and c["action"] == create_action]
+                assert created, f"{self.playbook}: task {name!r} made no {create_action} in the reference run"
+                anchor = created[0]["seq"]
+            [describe] = [c for c in calls if c["seq"] > anchor and c["account"] == account and is_read(c)][:1] or pytest.fail(
+                f"{self.playbook}: task {name!r} read nothing after {create_action or 'its start'}")
+            passing = sum(1 for c in calls if c["seq"] < describe["seq"] and c["account"] == account and c["action"] == describe["action"])
+            after = mutations(self.calls, anchor, high)
+            points.append({"kind": "wait", "id": f"wait in {name!r}", "index": task["index"], "name": task["name"], "account": account,
+                           "create": create_action, "describe": describe["action"], "passing": passing,
+                           "distinct": bool(after), "mutations_after_wait_began": after,
+                           "mutations_before": len(mutations(self.calls, self.start, anchor)),
+                           "next_boundary": f"boundary {task['index'] + 1}"})
+        return points
+
+
+class Crash:
+    """Kill, rerun, compare, tear down: one playbook on the lab of one test worker."""
+
+    def __init__(self, localaws, ansible, baseline, tmp, playbook):
+        self.localaws, self.ansible, self.baseline, self.tmp, self.playbook = localaws, ansible, baseline, tmp, playbook
+        self.runs = 0
+
+    def run(self, name, **env):
+        self.runs += 1
+        started = time.monotonic()
+        result = self.ansible(REPO / "playbooks" / f"{name}.yml", env=dict(CRASH_ENV, **{k: str(v) for k, v in env.items()}))
+        return result, round(time.monotonic() - started, 1)
+
+    def tail(self, result):
+        return (result.stdout[-2500:] + result.stderr[-2500:]).strip()
+
+    def teardown(self, why):
+        result, seconds = self.run(f"{self.playbook}_teardown")
+        assert result.returncode == 0, f"{self.playbook}_teardown.yml failed {why}:\n{self.tail(result)}"
+        left = difference(snapshot(self.localaws), self.baseline)
+        assert not left, f"{self.playbook}_teardown.yml {why} left resources of ours: {json.dumps(left, indent=1)}"
+        return seconds
+
+    def clean(self):
+        """Teardown only when something of ours is left (a previous test's failure)."""
+        if difference(snapshot(self.localaws), self.baseline):
+            self.teardown("before the reference run")
+
+    def reference(self):
+        self.clean()
+        record = self.tmp / f"{self.playbook}-reference.jsonl"
+        start = self.localaws.control.mark()
+        result, seconds = self.run(self.playbook, CROSSVPC_RECORD_TASKS=record)
+        assert result.returncode == 0, f"uninterrupted {self.playbook}.yml failed:\n{self.tail(result)}"
+        end = self.localaws.control.mark()
+        tasks = [json.loads(line) for line in record.read_text().splitlines()]
+        assert [t["index"] for t in tasks] == list(range(1, len(tasks) + 1)) and all(t["seq"] is not None for t in tasks), tasks
+        snap = snapshot(self.localaws)
+        assert not duplicates(snap), f"the uninterrupted run made duplicates: {duplicates(snap)}"
+        assert difference(snap, self.baseline), f"{self.playbook}.yml made nothing"
+        reference = Reference(self.playbook, tasks, self.localaws.control.calls(start), start, end, snap, seconds)
+        reference.teardown_seconds = self.teardown("after the reference run")
+        return reference
+
+    def kill_env(self, point, record):
+        env = {"CROSSVPC_RECORD_TASKS": record}
+        if point["kind"] == "boundary":
+            return dict(env, CROSSVPC_KILL_AT_TASK=point["index"])
+        fault = {"kind": "throttle", "service": "*", "action": point["describe"], "account": point["account"], "rate": 0.5,
+                 "seed": seed_for(point["passing"], FAILED_WAIT_CALLS)}
+        return dict(env, CROSSVPC_KILL_IN_WAIT=point["name"], CROSSVPC_KILL_DELAY="0.2",
+                    CROSSVPC_KILL_AFTER_CALL=point["describe"], CROSSVPC_KILL_FAULT=json.dumps(fault))
+
+    def check_killed(self, point, reference, record, mark):
+        lines = [json.loads(line) for line in record.read_text().splitlines()]
+        killed = [line for line in lines if "killed" in line]
+        assert len(killed) == 1 and killed[0]["index"] == point["index"], f"the plugin did not kill at task {point['index']}: {lines[-3:]}"
+        members = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _pgid(p) == killed[0]["pgid"]]
+        assert not members, f"processes of the killed run still run: {[p.name for p in members]}"
+        calls = self.localaws.control.calls(mark)
+        done = Counter(mutations(calls, mark, 10 ** 12))
+        if point["kind"] == "boundary":
+            expected = Counter(mutations(reference.calls, reference.start, point["seq"]))
+            assert done == expected, f"the killed run's changes differ from the reference's before this boundary: {done} != {expected}"
+            return {"mutations_before_kill": sum(done.values())}
+        [started] = [line["seq"] for line in lines if line.get("index") == point["index"] and "killed" not in line]
+        creates = [c for c in calls if c["seq"] > started and c["account"] == point["account"] and c["action"] == point["create"]]
+        assert creates, f"killed before the wait's {point['create']}: {killed[0]}"
+        reads = [c for c in calls if c["seq"] > creates[0]["seq"] and c["account"] == point["account"] and c["action"] == point["describe"]]
+        assert reads and all(c.get("fault") for c in reads), (
+            f"the kill did not land in the wait (its {point['describe']} calls after {point['create']}: {reads})")
+        return {"mutations_before_kill": sum(done.values()), "wait_calls_before_kill": len(reads)}
+
+    def kill_and_rerun(self, point, reference):
+        record = self.tmp / f"{self.playbook}-{self.runs}.jsonl"
+        mark = self.localaws.control.mark()
+        try:
+            killed, kill_seconds = self.run(self.playbook, **self.kill_env(point, record))
+        finally:
+            self.localaws.control.clear_faults()
+        assert killed.returncode == -9, f"expected the run to be killed (rc -9), got rc {killed.returncode}:\n{self.tail(killed)}"
+        facts = self.check_killed(point, reference, record, mark)
+        rerun, rerun_seconds = self.run(self.playbook)
+        assert rerun.returncode == 0, f"the rerun failed:\n{self.tail(rerun)}"
+        snap = snapshot(self.localaws)
+        twice = duplicates(snap)
+        diff = difference(snap, reference.snap)
+        outcome = dict(facts, duplicates=twice, seconds={"killed": kill_seconds, "rerun": rerun_seconds})
+        assert not twice, f"duplicates after the rerun: {json.dumps(twice, indent=1)}"
+        assert not diff, f"the end state differs from the uninterrupted run's: {json.dumps(diff, indent=1)}"
+        outcome["seconds"]["teardown"] = self.teardown("after the rerun")
+        return outcome
+
+
+def _pgid(proc):
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@pytest.fixture(scope="module")
+def lab(localaws, ansible):
+    """The lab, once per test worker, and a snapshot of it alone."""
+    built = ansible(REPO / "playbooks" / "lab.yml", env={"ANSIBLE_PIPELINING": "1"})
+    assert built.returncode == 0, built.stdout[-3000:]
+    baseline = snapshot(localaws)
+    yield baseline
+    ansible(REPO / "playbooks" / "lab_teardown.yml", env={"ANSIBLE_PIPELINING": "1"})
+
+
+REFERENCES = {}  # per test worker: playbook -> Reference
+
+
+def write_summary(playbook, shard, run_id, summary):
+    """crash-<playbook>.<shard>.json per test, merged into crash-<playbook>.json with the other shards of this run."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    part = OUTPUT / f"crash-{playbook}.{shard}.json"
+    part.write_text(json.dumps(dict(summary, run=run_id), indent=1))
+    parts = [json.loads(p.read_text()) for p in sorted(OUTPUT.glob(f"crash-{playbook}.*.json"))]
+    parts = [p for p in parts if p.get("run") == run_id]
+    merged = {"playbook": playbook, "shards_done": sorted(p["shard"] for p in parts), "shards": SHARDS,
+              "boundaries_total": summary["boundaries_total"], "boundaries_killed": [], "boundaries_covered_by_equivalence": [],
+              "waits_killed": [], "waits_covered_by_equivalence": [], "duplicates_found": 0, "failures": [], "seconds": {}}
+    for p in parts:
+        for key in ("boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence", "failures"):
+            merged[key] += p[key]
+        merged["duplicates_found"] += p["duplicates_found"]
+        merged["seconds"][f"shard {p['shard']}"] = p["seconds"]
+    for key in ("boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence"):
+        merged[key].sort(key=lambda k: (k.get("index", 0), k["id"]))
+    merged["counts"] = {key: len(merged[key]) for key in (
+        "boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence", "failures")}
+    merged["counts"]["boundaries_total"] = merged["boundaries_total"]
+    tmp = OUTPUT / f".crash-{playbook}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(merged, indent=1))
+    tmp.replace(OUTPUT / f"crash-{playbook}.json")
+
+
+@pytest.fixture(scope="session")
+def run_id(request):
+    workerinput = getattr(request.config, "workerinput", None)
+    return workerinput["testrunuid"] if workerinput else uuid.uuid4().hex
+
+
+@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda s: f"shard{s + 1}of{SHARDS}")
+@pytest.mark.parametrize("playbook", PLAYBOOKS)
+def test_crash_and_rerun(localaws, ansible, lab, tmp_path, run_id, playbook, shard):
+    started = time.monotonic()
+    crash = Crash(localaws, ansible, lab, tmp_path, playbook)
+    reference = REFERENCES.get(playbook)
+    if reference is None:
+        reference = REFERENCES[playbook] = crash.reference()
+    boundaries, covered = reference.kill_points()
+    waits = reference.waits(PLAYBOOKS[playbook]["waits"])
+    all_waits = os.environ.get("CROSSVPC_CRASH_WAITS", "all") == "all"
+    # A wait in a task that changes nothing (a read-back) leaves the server as the boundary before the task did.
+    wait_covered = [dict(w, equivalent_to=w["next_boundary"], proof=f"no mutating call from {w['create'] or 'the task start'} "
+                         "to the next boundary in the reference run") for w in waits if not (w["create"] and (w["distinct"] or all_waits))]
+    points = boundaries + [w for w in waits if w["create"] and (w["distinct"] or all_waits)]
+    mine = points[shard::SHARDS]
+    tried, failures, duplicates_found = [], [], 0
+    for point in mine:
+        t0 = time.monotonic()
+        try:
+            outcome = crash.kill_and_rerun(point, reference)
+        except AssertionError as error:
+            failures.append(f"{playbook}.yml, kill at {point['id']} ({point['name']}): {error}")
+            outcome = {"failed": str(error)[:4000]}
+            if "duplicates after the rerun" in str(error):
+                duplicates_found += 1
+            try:
+                crash.clean()
+            except AssertionError as cleanup:
+                failures.append(f"{playbook}.yml: cleanup after {point['id']} failed, later kill points not tried: {cleanup}")
+                tried.append(dict(point, **outcome))
+                break
+        else:
+            duplicates_found += sum(len(v) for v in outcome["duplicates"].values())
+        tried.append(dict(point, **outcome, total_seconds=round(time.monotonic() - t0, 1)))
+    summary = {
+        "playbook": playbook, "shard": shard, "boundaries_total": len(reference.tasks),
+        "boundaries_killed": [p for p in tried if p["kind"] == "boundary"],
+        "boundaries_covered_by_equivalence": covered if shard == 0 else [],
+        "waits_killed": [p for p in tried if p["kind"] == "wait"],
+        "waits_covered_by_equivalence": wait_covered if shard == 0 else [],
+        "duplicates_found": duplicates_found, "failures": failures,
+        "seconds": {"reference_run": reference.seconds, "reference_teardown": getattr(reference, "teardown_seconds", None),
+                    "test": round(time.monotonic() - started, 1), "ansible_runs": crash.runs},
+    }
+    write_summary(playbook, shard, run_id, summary)
+    assert not failures, "\n\n".join(failures)
+    assert duplicates_found == 0

@@ -1,0 +1,430 @@
+"""The three connection playbooks converge, and their teardowns clean up, while the local AWS throttles
+30% of every call and answers 5% with a 5xx; errors that no retry can fix fail at once with AWS's words.
+
+The lab is built once, without faults. Every resource of ours is counted by diffing a read-back inventory
+of both accounts (VPCs, subnets, route tables and routes, security groups and rules, ENIs, endpoint services
+and endpoints, peerings, transit gateways and their attachments, tables and routes, load balancers, target
+groups, listeners, targets, RAM shares) against the lab's: the lab is never "ours", anything a playbook
+adds is, and a teardown that removes a piece of the lab is caught too.
+
+The faults are drawn from one seeded stream per (account, service), so the hosts that Ansible runs in
+parallel don't shuffle each other's draws: a failing run fails the same way again. Each run writes a
+summary to tests/output/reliability/faults-<playbook>.json.
+"""
+
+import json
+import time
+from collections import Counter
+
+import pytest
+
+from conftest import REPO
+from localaws import ACCOUNT_A, ACCOUNT_B
+
+pytestmark = pytest.mark.reliability
+
+PLAYBOOKS = REPO / "playbooks"
+OUTPUT = REPO / "tests" / "output" / "reliability"
+PROFILES = {ACCOUNT_A: "crossvpc-a", ACCOUNT_B: "crossvpc-b"}
+# Every service the lab and the playbooks call, in both accounts (AssumeRole into B is made by A).
+SERVICES = ("ec2", "elbv2", "ram", "sts", "iam", "ecs", "eks")
+# 30% throttling and 5% 5xx of all calls, in every scope. Rules are tried in order and the first that fires
+# answers, so each later rate is scaled up by what the earlier ones took.
+WEATHER = (("server", 0.025), ("unavailable", 0.025 / 0.975), ("throttle", 0.30 / 0.95))
+# The read-only last play only follows paths: reruns without faults skip it to save time.
+NO_CHECK = {"reachability_check": False}
+
+# What each playbook adds to the lab, by kind, exactly once each (the uninterrupted tests' assertions):
+# PrivateLink: one NLB with one target group, one listener and the two pod targets; one endpoint service,
+# open to B only; in B one endpoint (with a network interface in each of its two subnets) and its security
+# group: one ingress rule from the clients' group, no egress.
+EXPECTED = {
+    "privatelink.yml": {"load-balancer": 1, "target-group": 1, "listener": 1, "target": 2,
+                        "endpoint-service": 1, "endpoint-service-principal": 1, "endpoint": 1,
+                        "security-group": 1, "sg-rule": 1, "eni": 2},
+    # Peering: one connection; both VPCs' three route tables (two subnets' and the main one) route the
+    # peer's CIDR to it; the requester's port 8443 open to the accepter in a group of its own (and the
+    # default egress rule every new group has).
+    "peering.yml": {"peering": 1, "route": 6, "security-group": 1, "sg-rule": 2},
+    # Transit Gateway: the hub, its route table (two associations, two propagations, no static route in
+    # the lab's inventory), the share to B (one resource, one principal), one attachment per spoke VPC
+    # (VPC_A, VPC_C), and every spoke's three route tables routing the other spoke's CIDR to the hub.
+    "transit_gateway.yml": {"transit-gateway": 1, "tgw-route-table": 1, "tgw-association": 2,
+                            "tgw-propagation": 2, "tgw-attachment": 2, "resource-share": 1, "share-resource": 1,
+                            "share-principal": 1, "route": 6},
+}
+
+
+# --- what exists in both accounts -----------------------------------------------------------------------
+
+
+def _route_target(route):
+    for key in ("TransitGatewayId", "VpcPeeringConnectionId", "GatewayId", "NatGatewayId", "NetworkInterfaceId",
+                "VpcEndpointId", "InstanceId"):
+        if route.get(key):
+            return route[key]
+    return None
+
+
+def _rules(group):
+    for direction, key in (("in", "IpPermissions"), ("out", "IpPermissionsEgress")):
+        for p in group.get(key, []):
+            sources = ([r["CidrIp"] for r in p.get("IpRanges", [])] + [r["CidrIpv6"] for r in p.get("Ipv6Ranges", [])]
+                       + [g["GroupId"] for g in p.get("UserIdGroupPairs", [])]
+                       + [r["PrefixListId"] for r in p.get("PrefixListIds", [])])
+            for source in sources:
+                yield (group["GroupId"], direction, p.get("IpProtocol"), p.get("FromPort"), p.get("ToPort"), source)
+
+
+def _ec2_inventory(ec2, account, found):
+    for vpc in ec2.describe_vpcs()["Vpcs"]:
+        found.add(("vpc", account, vpc["VpcId"]))
+    for subnet in ec2.describe_subnets()["Subnets"]:
+        found.add(("subnet", account, subnet["SubnetId"]))
+    for table in ec2.describe_route_tables()["RouteTables"]:
+        found.add(("route-table", account, table["RouteTableId"]))
+        for route in table["Routes"]:
+            if route.get("GatewayId") != "local":
+                destination = route.get("DestinationCidrBlock") or route.get("DestinationPrefixListId")
+                found.add(("route", account, table["RouteTableId"], destination, _route_target(route)))
+    for group in ec2.describe_security_groups()["SecurityGroups"]:
+        found.add(("security-group", account, group["GroupId"], group["GroupName"]))
+        found.update(("sg-rule", account) + rule for rule in _rules(group))
+    for eni in ec2.describe_network_interfaces()["NetworkInterfaces"]:
+        found.add(("eni", account, eni["NetworkInterfaceId"]))
+    for service in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]:
+        if service["ServiceState"].lower() not in ("deleted", "deleting", "failed"):
+            found.add(("endpoint-service", account, service["ServiceId"]))
+            for principal in ec2.describe_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"])[
+                    "AllowedPrincipals"]:
+                found.add(("endpoint-service-principal", account, service["ServiceId"], principal["Principal"]))
+    for endpoint in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+        if endpoint["State"].lower() not in ("deleted", "deleting"):
+            found.add(("endpoint", account, endpoint["VpcEndpointId"]))
+    for pcx in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]:
+        if pcx["Status"]["Code"] not in ("deleted", "deleting", "rejected", "failed", "expired"):
+            found.add(("peering", pcx["RequesterVpcInfo"]["OwnerId"], pcx["VpcPeeringConnectionId"]))  # seen from both
+    for tgw in ec2.describe_transit_gateways()["TransitGateways"]:
+        if tgw["State"] not in ("deleted", "deleting"):
+            found.add(("transit-gateway", tgw["OwnerId"], tgw["TransitGatewayId"]))
+    for attachment in ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]:
+        if attachment["State"] not in ("deleted", "deleting", "rejected", "failed"):
+            found.add(("tgw-attachment", attachment["ResourceOwnerId"], attachment["TransitGatewayAttachmentId"]))
+    for table in ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]:
+        if table["State"] in ("deleted", "deleting"):
+            continue
+        table_id = table["TransitGatewayRouteTableId"]
+        found.add(("tgw-route-table", account, table_id))
+        for route in ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=table_id, Filters=[
+                {"Name": "type", "Values": ["static"]}])["Routes"]:
+            found.add(("tgw-route", account, table_id, route["DestinationCidrBlock"], route["State"]))
+        for a in ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table_id)["Associations"]:
+            found.add(("tgw-association", account, table_id, a["TransitGatewayAttachmentId"]))
+        for p in ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=table_id)[
+                "TransitGatewayRouteTablePropagations"]:
+            found.add(("tgw-propagation", account, table_id, p["TransitGatewayAttachmentId"]))
+
+
+def _elb_inventory(elb, account, found):
+    for lb in elb.describe_load_balancers()["LoadBalancers"]:
+        found.add(("load-balancer", account, lb["LoadBalancerArn"]))
+        for listener in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]:
+            found.add(("listener", account, listener["ListenerArn"]))
+    for tg in elb.describe_target_groups()["TargetGroups"]:
+        found.add(("target-group", account, tg["TargetGroupArn"]))
+        for target in elb.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]:
+            found.add(("target", account, tg["TargetGroupArn"], target["Target"]["Id"], target["Target"].get("Port")))
+
+
+def _ram_inventory(ram, account, found):
+    for share in ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]:
+        if share["status"] not in ("DELETED", "DELETING", "FAILED"):
+            found.add(("resource-share", account, share["resourceShareArn"]))
+            arn = [share["resourceShareArn"]]
+            for r in ram.list_resources(resourceOwner="SELF", resourceShareArns=arn)["resources"]:
+                found.add(("share-resource", account, share["resourceShareArn"], r["arn"]))
+            for p in ram.list_principals(resourceOwner="SELF", resourceShareArns=arn)["principals"]:
+                found.add(("share-principal", account, share["resourceShareArn"], p["id"]))
+    for invitation in ram.get_resource_share_invitations()["resourceShareInvitations"]:
+        if invitation["status"] == "PENDING" and invitation.get("receiverAccountId") == account:
+            found.add(("share-invitation", account, invitation["resourceShareInvitationArn"]))
+
+
+_CLIENTS = {}
+
+
+def client(localaws, service, profile):
+    key = (localaws.url, service, profile)
+    if key not in _CLIENTS:
+        _CLIENTS[key] = localaws.client(service, profile)
+    return _CLIENTS[key]
+
+
+def inventory(localaws):
+    """Everything of the kinds the lab and the playbooks make, in both accounts, as a set of tuples
+    (kind, account, id...). Read with faults cleared."""
+    found = set()
+    for account, profile in PROFILES.items():
+        _ec2_inventory(client(localaws, "ec2", profile), account, found)
+        _elb_inventory(client(localaws, "elbv2", profile), account, found)
+        _ram_inventory(client(localaws, "ram", profile), account, found)
+    return found
+
+
+def kinds(items):
+    return dict(Counter(item[0] for item in items))
+
+
+# --- runs under faults ----------------------------------------------------------------------------------
+
+
+def add_weather(control, seed):
+    """The fault rules, one seeded stream per (account, service)."""
+    rules = []
+    for n, (account, service) in enumerate((a, s) for a in PROFILES for s in SERVICES):
+        for k, (kind, rate) in enumerate(WEATHER):
+            rules.append(control.add_fault(kind=kind, service=service, account=account, rate=rate,
+                                           seed=seed * 1000 + n * 10 + k))
+    return rules
+
+
+def injected(control):
+    hits = Counter()
+    for rule in control.faults():
+        hits[rule["code"] or rule["kind"]] += rule["hits"]
+    return dict(hits)
+
+
+class Run:
+    def __init__(self, name, result, calls, wall):
+        self.name, self.result, self.calls, self.wall = name, result, calls, wall
+
+    @property
+    def ok(self):
+        return self.result.returncode == 0
+
+    def failures(self):
+        return [(task, host, result) for task, host, result in self.result.tasks()
+                if result.get("failed") or result.get("unreachable")]
+
+    def mutating(self):
+        return [(c["account"], c["service"], c["action"]) for c in self.calls if c["mutating"]]
+
+    def longest_fault_streak(self):
+        """Most faults in a row on one (account, service, action): botocore itself makes 3 attempts, so a
+        streak of 3 or more reached our own retry (module_utils/aws.py RETRY)."""
+        streak, longest = Counter(), 0
+        for c in self.calls:
+            key = (c["account"], c["service"], c["action"])
+            streak[key] = streak[key] + 1 if c["fault"] else 0
+            longest = max(longest, streak[key])
+        return longest
+
+    def summary(self):
+        faulted = [c for c in self.calls if c["fault"]]
+        return {"wall_s": round(self.wall, 1), "returncode": self.result.returncode, "calls": len(self.calls),
+                "mutating_calls": len(self.mutating()), "faulted_calls": len(faulted),
+                "faults_by_code": dict(Counter(c["error"] for c in faulted)),
+                "longest_fault_streak": self.longest_fault_streak(), "changed": self.result.changed()}
+
+    def explain(self):
+        """Which task failed with what, and the calls that led there (faults included)."""
+        lines = [f"{self.name}: rc={self.result.returncode} {self.summary()}"]
+        for task, host, result in self.failures():
+            lines.append(f"FAILED {host}: {task}: {result.get('error_code', '')} {result.get('msg', '')}"[:2000])
+        errors = [c for c in self.calls if c.get("error") and not c["fault"]]
+        lines += [f"error not injected: {c['account']} {c['service']}:{c['action']} {c['status']} {c['error']}"
+                  for c in errors[-10:]]
+        lines += [f"  #{c['seq']} {c['account']} {c['service']}:{c['action']} {c['status']} "
+                  f"{c.get('error') or ''} {'(fault rule %s)' % c['fault'] if c['fault'] else ''}" for c in self.calls[-25:]]
+        if not self.result.output:
+            lines.append((self.result.stdout + self.result.stderr)[-3000:])
+        return "\n".join(lines)
+
+
+def run(localaws, ansible, playbook, extra_vars=None):
+    mark = localaws.control.mark()
+    started = time.monotonic()
+    result = ansible(PLAYBOOKS / playbook, extra_vars=extra_vars)
+    wall = time.monotonic() - started
+    return Run(playbook, result, localaws.control.calls(mark), wall)
+
+
+def task_seconds(result, task_name):
+    """How long a task took, from the json callback's timestamps."""
+    from datetime import datetime
+
+    for play in result.output.get("plays", []):
+        for task in play["tasks"]:
+            if task_name in (task["task"]["name"], task["task"]["name"].split(" : ", 1)[-1]):
+                duration = task["task"]["duration"]
+                start, end = (datetime.fromisoformat(duration[k].replace("Z", "+00:00")) for k in ("start", "end"))
+                return (end - start).total_seconds()
+    raise KeyError(task_name)
+
+
+@pytest.fixture(scope="module")
+def lab(localaws, ansible):
+    """The lab, built once without faults; yields its inventory, which is never ours."""
+    localaws.control.clear_faults()
+    built = run(localaws, ansible, "lab.yml")
+    assert built.ok, built.explain()
+    baseline = inventory(localaws)
+    yield baseline
+    localaws.control.clear_faults()
+    ansible(PLAYBOOKS / "lab_teardown.yml")
+
+
+@pytest.fixture(autouse=True)
+def no_faults_left(localaws):
+    localaws.control.clear_faults()
+    yield
+    localaws.control.clear_faults()
+
+
+def ours(localaws, baseline):
+    """(what the playbooks added to the lab, what they took away from it)."""
+    now = inventory(localaws)
+    return now - baseline, baseline - now
+
+
+# --- converge and tear down under faults -----------------------------------------------------------------
+
+CASES = {"privatelink.yml": ("privatelink_teardown.yml", 11),
+         "peering.yml": ("peering_teardown.yml", 23),
+         "transit_gateway.yml": ("transit_gateway_teardown.yml", 37)}
+
+
+@pytest.mark.parametrize("playbook", CASES)
+def test_converges_and_tears_down_under_faults(localaws, ansible, lab, playbook):
+    teardown, seed = CASES[playbook]
+    try:
+        converge_and_tear_down(localaws, ansible, lab, playbook, teardown, seed)
+    except BaseException:
+        # Leave the next case a clean lab: the teardown, without faults.
+        localaws.control.clear_faults()
+        ansible(PLAYBOOKS / teardown)
+        raise
+
+
+def converge_and_tear_down(localaws, ansible, lab, playbook, teardown, seed):
+    report = {"playbook": playbook, "teardown": teardown, "seed": seed, "rules": [
+        {"kind": kind, "rate": round(rate, 4)} for kind, rate in WEATHER], "scopes": [
+        f"{a}:{s}" for a in PROFILES for s in SERVICES]}
+    assert ours(localaws, lab) == (set(), set()), "left over from an earlier test"
+
+    # One run under faults must converge: retries absorb them.
+    add_weather(localaws.control, seed)
+    converge = run(localaws, ansible, playbook)
+    report["converge"] = dict(converge.summary(), injected=injected(localaws.control))
+    localaws.control.clear_faults()
+    write(playbook, report)
+    assert converge.ok, converge.explain()
+    scopes = {(c["account"], c["service"]) for c in converge.calls}
+    assert scopes <= {(a, s) for a in PROFILES for s in SERVICES}, "calls outside the faulted scopes"
+
+    added, removed = ours(localaws, lab)
+    report["resources_after_converge"] = kinds(added)
+    report["duplicates"] = sum(max(0, n - EXPECTED[playbook].get(kind, 0)) for kind, n in kinds(added).items())
+    write(playbook, report)
+    assert removed == set(), f"{playbook} removed pieces of the lab: {sorted(removed)}"
+    assert kinds(added) == EXPECTED[playbook], sorted(added)
+
+    # Converged means converged: a rerun without faults changes nothing.
+    rerun = run(localaws, ansible, playbook, NO_CHECK)
+    report["rerun_without_faults"] = rerun.summary()
+    write(playbook, report)
+    assert rerun.ok and rerun.result.changed() == 0, rerun.explain()
+    assert rerun.mutating() == []
+
+    # The teardown under the same faults leaves nothing of ours in either account.
+    add_weather(localaws.control, seed)
+    down = run(localaws, ansible, teardown)
+    report["teardown"] = dict(down.summary(), injected=injected(localaws.control))
+    localaws.control.clear_faults()
+    added, removed = ours(localaws, lab)
+    report["resources_left_after_teardown"] = len(added)
+    report["resources_left_by_kind"] = kinds(added)
+    report["lab_resources_removed_by_teardown"] = kinds(removed)
+    write(playbook, report)
+    assert down.ok, down.explain()
+    assert added == set(), f"left after {teardown}: {sorted(added)}"
+    assert removed == set(), f"{teardown} removed pieces of the lab: {sorted(removed)}"
+
+    # And a second teardown, without faults, is a no-op.
+    again = run(localaws, ansible, teardown)
+    report["second_teardown"] = again.summary()
+    write(playbook, report)
+    assert again.ok and again.result.changed() == 0, again.explain()
+    assert again.mutating() == []
+
+
+def write(playbook, report):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / f"faults-{playbook.replace('.yml', '')}.json").write_text(json.dumps(report, indent=1, sort_keys=True))
+
+
+def record(name, case, facts):
+    """Add one case's facts to tests/output/reliability/<name>.json."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / f"{name}.json"
+    cases = json.loads(path.read_text()) if path.exists() else {}
+    cases[case] = facts
+    path.write_text(json.dumps(cases, indent=1, sort_keys=True))
+
+
+# --- errors no retry can fix -------------------------------------------------------------------------------
+
+# (playbook, service, action, code, status, the failing task); each action is the playbook's first mutating
+# call, so a failure leaves nothing to clean up.
+NOT_RETRYABLE = {
+    "access-denied": ("privatelink.yml", "elbv2", "CreateLoadBalancer", "AccessDenied", 403,
+                      "Ensure the Network Load Balancer in front of the service"),
+    "unauthorized-operation": ("transit_gateway.yml", "ec2", "CreateTransitGateway", "UnauthorizedOperation", 403,
+                               "Ensure the transit gateway"),
+    "invalid-parameter": ("peering.yml", "ec2", "CreateVpcPeeringConnection", "InvalidParameterValue", 400,
+                          "Request peering with the peer VPC"),
+}
+
+
+@pytest.mark.parametrize("case", NOT_RETRYABLE)
+def test_errors_that_no_retry_fixes_fail_at_once(localaws, ansible, lab, case):
+    playbook, service, action, code, status, task = NOT_RETRYABLE[case]
+    message = f"The request was refused by the {case} test ({code})"
+    localaws.control.add_fault(service=service, action=action, account=ACCOUNT_A, code=code, status=status,
+                               message=message, count=5)
+    failed = run(localaws, ansible, playbook)
+    [rule] = localaws.control.faults()
+    localaws.control.clear_faults()
+    assert not failed.ok, failed.explain()
+    [(failed_task, _host, result)] = failed.failures()
+    seconds = task_seconds(failed.result, task)
+    record("not-retryable", case, {"playbook": playbook, "action": f"{service}:{action}", "code": code,
+                                   "hits": rule["hits"], "task_s": seconds, "run_wall_s": round(failed.wall, 1),
+                                   "msg": result.get("msg"), "error_code": result.get("error_code")})
+    assert failed_task.split(" : ", 1)[-1] == task, failed.explain()
+    assert code in result["msg"] and message in result["msg"], result["msg"]
+    assert rule["hits"] == 1, f"{action} was tried {rule['hits']} times: a {code} must not be retried"
+    assert seconds < 15, f"{task} took {seconds:.1f}s to fail"
+    assert [c for c in failed.mutating() if c[2] != action] == [], "something was made before the failure"
+    assert ours(localaws, lab) == (set(), set())
+
+
+def test_throttling_a_few_times_is_retried(localaws, module, lab):
+    """Three throttles in a row on one create: retried, the task succeeds, and it is made once."""
+    localaws.control.add_fault(kind="throttle", service="ec2", action="CreateTransitGateway", account=ACCOUNT_A,
+                               count=3)
+    mark = localaws.control.mark()
+    made = module("crossvpc.aws.transit_gateway", {"name": "crossvpc-throttled"})
+    [rule] = localaws.control.faults()
+    localaws.control.clear_faults()
+    assert made.get("changed") and not made.get("failed"), made
+    assert rule["hits"] == 3
+    creates = [c["status"] for c in localaws.control.calls(mark) if c["action"] == "CreateTransitGateway"]
+    record("not-retryable", "throttled-3-times", {"action": "ec2:CreateTransitGateway", "hits": rule["hits"],
+                                                  "statuses": creates, "changed": made.get("changed")})
+    assert creates == [503, 503, 503, 200]
+    assert kinds(ours(localaws, lab)[0]) == {"transit-gateway": 1, "tgw-route-table": 1}  # and its default table
+    gone = module("crossvpc.aws.transit_gateway", {"name": "crossvpc-throttled", "state": "absent"})
+    assert gone.get("changed"), gone
+    assert ours(localaws, lab) == (set(), set())
