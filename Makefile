@@ -39,10 +39,11 @@ sanity: setup
 pytest: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not reliability" tests
 
-# The slow reliability suite (tests marked `reliability`: crash and rerun, faults on every call),
-# apart from `make test` until it fits CI's time. Summaries land in tests/output/reliability/.
+# The slow reliability suite (tests marked `reliability`: crash and rerun, faults on every call,
+# ~22 min on 2 cores), apart from `make test` so a change can be tested without it; .ci/run runs
+# both. --dist load spreads the crash shards over the workers. Summaries: tests/output/reliability/.
 test-reliability: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m reliability tests
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load -m reliability tests
 
 unit: setup
 	$(BIN)/python -m pytest tests/unit
