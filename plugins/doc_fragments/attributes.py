@@ -25,3 +25,19 @@ attributes:
     platforms: aws
     description: Target AWS platform.
 """
+
+    # Read-only modules (crossvpc.aws.attributes.info): nothing changes, so no diff.
+    INFO = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; check mode makes the same calls and returns the same result.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is no diff.
+  platform:
+    support: full
+    platforms: aws
+    description: Target AWS platform.
+"""

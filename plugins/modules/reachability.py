@@ -95,18 +95,8 @@ options:
         says so in RV(reachable) and RV(broken_hop) and the task succeeds.
     type: bool
     default: true
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode makes the same calls and returns the same result.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no diff.
-  platform:
-    support: full
-    platforms: aws
-    description: Target AWS platform.
 extends_documentation_fragment:
+  - crossvpc.aws.attributes.info
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

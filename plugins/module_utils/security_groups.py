@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Security groups that open a few ports to named sources: find, plan, apply.
+
+A group's rules are reduced to flat tuples (protocol, from_port, to_port, kind, source), one per
+source, so desired and current compare as sets: what is missing is authorized, what is extra is
+revoked, in one call each. The group is found by name in its VPC (AWS keeps names unique there),
+so a rerun after a crash between create and authorize finds it and finishes the rules.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    UNKNOWN, CrossvpcError, call, ec2_tag, error_code, paginate, tag_steps, tags_of)
+
+# kind -> (key of the source list in an IpPermission, key of the source in each item)
+SOURCE_KEYS = (
+    ("cidr", "IpRanges", "CidrIp"),
+    ("cidr6", "Ipv6Ranges", "CidrIpv6"),
+    ("group", "UserIdGroupPairs", "GroupId"),
+    ("prefix_list", "PrefixListIds", "PrefixListId"),
+)
+ALL_EGRESS = frozenset([("-1", None, None, "cidr", "0.0.0.0/0")])
+
+
+def rules_of(permissions):
+    """Flat rule tuples from AWS's IpPermissions (protocol -1 carries no ports)."""
+    rules = set()
+    for permission in permissions or []:
+        protocol = str(permission.get("IpProtocol"))
+        ports = (None, None) if protocol == "-1" else (permission.get("FromPort"), permission.get("ToPort"))
+        for kind, list_key, item_key in SOURCE_KEYS:
+            for item in permission.get(list_key) or []:
+                rules.add((protocol,) + ports + (kind, item[item_key]))
+    return rules
+
+
+def permissions_of(rules):
+    """AWS's IpPermissions for rule tuples, one permission per rule, in a stable order."""
+    keys = dict((kind, (list_key, item_key)) for kind, list_key, item_key in SOURCE_KEYS)
+    permissions = []
+    for protocol, from_port, to_port, kind, source in sorted(rules, key=str):
+        permission = {"IpProtocol": protocol}
+        if protocol != "-1":
+            permission.update(FromPort=from_port, ToPort=to_port)
+        list_key, item_key = keys[kind]
+        permission[list_key] = [{item_key: source}]
+        permissions.append(permission)
+    return permissions
+
+
+def describe_rules(rules):
+    """Rule tuples as readable dicts (what --diff and the result show)."""
+    described = []
+    for protocol, from_port, to_port, kind, source in sorted(rules, key=str):
+        rule = {"protocol": "all" if protocol == "-1" else protocol, kind: source}
+        if protocol != "-1":
+            rule["ports"] = "%s" % from_port if from_port == to_port else "%s-%s" % (from_port, to_port)
+        described.append(rule)
+    return described
+
+
+def desired_ingress(protocol, ports, cidrs, group_ids):
+    """One rule per (port, source); ``cidrs`` are ipaddress networks, ``group_ids`` resolved ids."""
+    sources = [("cidr6" if network.version == 6 else "cidr", str(network)) for network in cidrs]
+    sources += [("group", group_id) for group_id in group_ids]
+    return set((protocol, port, port) + source for port in ports for source in sources)
+
+
+def find_group(ec2, vpc_id, name):
+    """The group called ``name`` in the VPC, or None."""
+    groups = paginate(ec2, "describe_security_groups", "SecurityGroups", "find security group %s" % name,
+                      Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": [name]}])
+    return groups[0] if groups else None
+
+
+def group_ids_by_name(ec2, vpc_id, names):
+    """{name: id} of the named groups of the VPC; a name that does not exist there is an error."""
+    if not names:
+        return {}
+    groups = paginate(ec2, "describe_security_groups", "SecurityGroups", "find the source security groups",
+                      Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": list(names)}])
+    found = dict((g["GroupName"], g["GroupId"]) for g in groups)
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise CrossvpcError("source_security_group_names: no security group called %s in %s. Create the clients' "
+                            "group first, or name it by id in source_security_group_ids." % (
+                                ", ".join(missing), vpc_id))
+    return found
+
+
+def group_state(group):
+    """What --diff shows of a group (None when it does not exist)."""
+    if group is None:
+        return None
+    return {"group_id": group["GroupId"], "group_name": group["GroupName"], "vpc_id": group["VpcId"],
+            "description": group.get("Description"), "ingress": describe_rules(rules_of(group.get("IpPermissions"))),
+            "egress": describe_rules(rules_of(group.get("IpPermissionsEgress"))), "tags": tags_of(group)}
+
+
+def plan_group(group, ingress, egress, tags, purge_tags):
+    """The steps from ``group`` (None: to be made) to the desired rules and tags; {} when none.
+
+    A new group comes with AWS's default egress rule and no ingress; its tags go with the create.
+    """
+    if group is None:
+        steps, current_in, current_out = {"create": True}, set(), set(ALL_EGRESS)
+    else:
+        steps = tag_steps(tags_of(group), tags, purge_tags)
+        current_in, current_out = rules_of(group.get("IpPermissions")), rules_of(group.get("IpPermissionsEgress"))
+    for direction, current, desired in (("ingress", current_in, ingress), ("egress", current_out, egress)):
+        if desired - current:
+            steps["authorize_" + direction] = desired - current
+        if current - desired:
+            steps["revoke_" + direction] = current - desired
+    return steps
+
+
+def planned_state(before, steps, name, vpc_id, description, ingress, egress, tags):
+    """What --check says the group will be."""
+    current_tags = (before or {}).get("tags", {})
+    planned_tags = dict((k, v) for k, v in current_tags.items() if k not in steps.get("untag", []))
+    planned_tags.update(steps.get("tag") or (tags if before is None else None) or {})
+    return {"group_id": before["group_id"] if before else UNKNOWN, "group_name": name, "vpc_id": vpc_id,
+            "description": before["description"] if before else description,
+            "ingress": describe_rules(ingress), "egress": describe_rules(egress), "tags": planned_tags}
+
+
+def apply_group(ec2, group, steps, vpc_id, name, description, tags):
+    """Carry out plan_group()'s steps; returns the group read back."""
+    if steps.get("create"):
+        group = create_group(ec2, vpc_id, name, description, tags)
+    else:
+        ec2_tag(ec2, group["GroupId"], steps.get("tag"), steps.get("untag"))
+    for direction in ("ingress", "egress"):
+        apply_rules(ec2, group["GroupId"], direction, steps.get("authorize_" + direction),
+                    steps.get("revoke_" + direction))
+    return find_group(ec2, vpc_id, name)
+
+
+def create_group(ec2, vpc_id, name, description, tags):
+    """Create the group; a create that AWS made although its answer was lost is found, not repeated."""
+    params = dict(VpcId=vpc_id, GroupName=name, Description=description)
+    if tags:
+        params["TagSpecifications"] = [{"ResourceType": "security-group", "Tags": ansible_dict_to_boto3_tag_list(tags)}]
+    try:
+        call(ec2, "create_security_group", "create security group %s in %s" % (name, vpc_id), **params)
+    except CrossvpcError as error:
+        if error_code(error.error) != "InvalidGroup.Duplicate":
+            raise
+    group = find_group(ec2, vpc_id, name)
+    if group is None:
+        raise CrossvpcError("Created security group %s in %s, but cannot read it back." % (name, vpc_id))
+    return group
+
+
+def apply_rules(ec2, group_id, direction, to_add, to_remove):
+    """Revoke then authorize, one call each (nothing to do makes no call)."""
+    if to_remove:
+        call(ec2, "revoke_security_group_%s" % direction, "revoke %s rules of %s" % (direction, group_id),
+             GroupId=group_id, IpPermissions=permissions_of(to_remove))
+    if to_add:
+        call(ec2, "authorize_security_group_%s" % direction, "authorize %s rules on %s" % (direction, group_id),
+             GroupId=group_id, IpPermissions=permissions_of(to_add))
+
+
+def delete_group(ec2, group_id, timeout):
+    """Delete the group, waiting while AWS still counts it in use (the network interfaces of an endpoint
+    just deleted go a little later); past the timeout, AWS's refusal is the error."""
+    deadline, delay = time.monotonic() + timeout, 2.0
+    while True:
+        try:
+            call(ec2, "delete_security_group", "delete security group %s" % group_id, missing={}, GroupId=group_id)
+            return
+        except CrossvpcError as error:
+            if error_code(error.error) != "DependencyViolation":
+                raise
+            if time.monotonic() + delay > deadline:
+                raise CrossvpcError("%s It is still attached to a network interface or referenced by another "
+                                    "group's rule: remove those first." % error.message, error.error)
+        time.sleep(delay)
+        delay = min(delay * 2, 15.0)
