@@ -10,6 +10,8 @@ Default run, per playbook: the play passes with both its roles restricted, and a
 rerun; each role used exactly its policy's actions (from localaws's decision log: nothing in a
 policy goes unused); then one representative action per role is removed and the play fails at
 it with AWS's refusal naming it.
+
+With `-m reliability` (make test-reliability), every action of every policy is removed in turn.
 """
 
 import json
@@ -23,6 +25,7 @@ from localaws import ACCOUNT_A, ACCOUNT_B
 POLICIES = REPO / "policies"
 PLAYBOOKS = REPO / "playbooks"
 INVENTORY = REPO / "inventories" / "local"
+OUTPUT = REPO / "tests" / "output" / "reliability"
 
 # Policy -> (the host that runs it, its account). account_a_spoke is account A's spoke, kept
 # apart from the hub so that the hub's policy is tested alone (it stays admin).
@@ -56,6 +59,11 @@ REFUSALS = ("UnauthorizedOperation", "AccessDenied")  # AccessDeniedException st
 
 def iam_role_name(role):
     return f"crossvpc-least-{role.replace('_', '-')}"
+
+
+def principal_prefix(role):
+    """The start of the ARN the local AWS logs for calls made as the role (assumed-role/<name>/<session>)."""
+    return f"arn:aws:sts::{ROLES[role][1]}:assumed-role/{iam_role_name(role)}/"
 
 
 def profile_of(role):
@@ -144,9 +152,6 @@ class Least:
         env = {"AWS_CONFIG_FILE": str(self.config)}
         if fatal:  # stop the whole run at the first refusal: the state stays where it was refused
             env["ANSIBLE_ANY_ERRORS_FATAL"] = "1"
-            # amazon.aws.ec2_security_group fails with "Unable to create security group: Failed to create
-            # security group", dropping AWS's message; its traceback keeps it.
-            env["ANSIBLE_DISPLAY_TRACEBACK"] = "error"
         return self.ansible(PLAYBOOKS / f"{play}{'_teardown' if teardown else ''}.yml", inventory=path, env=env)
 
     def teardown(self, play):
@@ -154,8 +159,7 @@ class Least:
         assert result.returncode == 0, output(result)
 
     def decisions(self, mark, role):
-        prefix = f"arn:aws:sts::{ROLES[role][1]}:assumed-role/{iam_role_name(role)}/"
-        return [d for d in self.localaws.control.iam_decisions(mark) if d["principal"].startswith(prefix)]
+        return [d for d in self.localaws.control.iam_decisions(mark) if d["principal"].startswith(principal_prefix(role))]
 
 
 def output(result):
@@ -175,12 +179,14 @@ def first_use(decisions):
 
 
 def assert_refused_at(least, play, role, action, mark, result):
-    """The run failed, the first refusal of the role was this action, and the play's output says so."""
-    text = result.stdout + result.stderr
+    """The run failed, the first refusal of the role was this action, and the failed task's message
+    (what the user reads, not a traceback) names it with AWS's refusal code."""
     denied = [d for d in least.decisions(mark, role) if d["decision"] != "allow"]
     assert result.returncode != 0, f"{play} passed without {action} for {role}:\n{output(result)}"
     assert denied and denied[0]["action"] == action, (action, denied[:3])
-    assert f"perform: {action} " in text and any(code in text for code in REFUSALS), output(result)
+    messages = [str(o.get("msg")) for _task, _host, outcome in result.tasks() if outcome.get("failed")
+                for o in [outcome] + outcome.get("results", [])]  # a loop's items carry their own msg
+    assert any(f"perform: {action} " in m and any(code in m for code in REFUSALS) for m in messages), output(result)
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +232,8 @@ def test_play_passes_under_its_policies_and_fails_without_a_representative_actio
         assert {d["decision"] for d in used[role] + rerun} == {"allow"}, role
         # Every action in the policy was used (a rerun reads some things a first run has no need
         # to) and none was refused: the policy is what the play calls.
-        assert sorted(first_use(used[role] + rerun)) == actions_of(policy_of(role)), role
+        calls, listed = set(first_use(used[role] + rerun)), set(actions_of(policy_of(role)))
+        assert calls == listed, f"{role}: used, not listed: {sorted(calls - listed)}; listed, unused: {sorted(listed - calls)}"
     least.teardown(play)
 
     # One action per role taken away, from a clean state: the play stops at its first use.
@@ -242,3 +249,52 @@ def test_play_passes_under_its_policies_and_fails_without_a_representative_actio
         for role in roles:
             least.set_policy(role, policy_of(role))
         least.teardown(play)
+
+
+@pytest.mark.reliability
+@pytest.mark.parametrize("play", list(PLAYS))
+def test_every_action_removed_in_turn_fails_the_play_naming_it(least, play):
+    """Each (role, action) of the play's policies removed alone, in the order of first use.
+
+    Removals go in that order without a teardown in between: a run refused at action k leaves the
+    state a first run had just before k, so the next run, with k given back and k+1 removed, redoes
+    the prefix as a no-op rerun (reads only), makes k's change and stops at k+1. That costs one
+    partial run per action instead of a build and a teardown each. Actions that only a rerun uses
+    (reads of what now exists) come last; a run that then passes is run once more, as that rerun.
+    """
+    roles = PLAYS[play][0]
+    for role in roles:
+        least.set_policy(role, policy_of(role))
+    mark = least.localaws.control.iam_mark()
+    for _run in ("first run", "rerun"):  # the order of first use, rerun-only reads last
+        result = least.run(play, roles)
+        assert result.returncode == 0, output(result)
+    steps = []
+    for decision in least.localaws.control.iam_decisions(mark):
+        role = next((r for r in roles if decision["principal"].startswith(principal_prefix(r))), None)
+        if role and decision["action"] != "sts:GetCallerIdentity" and (role, decision["action"]) not in steps:
+            steps.append((role, decision["action"]))
+    assert sorted(steps) == sorted((r, a) for r in roles for a in actions_of(policy_of(r)))
+    least.teardown(play)
+
+    refused, reruns = [], 0
+    try:
+        for role, action in steps:
+            least.set_policy(role, without(policy_of(role), action))
+            mark = least.localaws.control.iam_mark()
+            result = least.run(play, roles, fatal=True)
+            if result.returncode == 0:  # a read only a rerun makes: this was the first run's end
+                reruns += 1
+                result = least.run(play, roles, fatal=True)
+            assert_refused_at(least, play, role, action, mark, result)
+            least.set_policy(role, policy_of(role))
+            refused.append(f"{role} {action}")
+    finally:
+        for role in roles:
+            least.set_policy(role, policy_of(role))
+        least.teardown(play)
+        summary = {"play": play, "actions": len(steps), "refused_at_the_action": len(refused),
+                   "reruns_needed": reruns, "refused": refused}
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        (OUTPUT / f"least-privilege-{play}.json").write_text(json.dumps(summary, indent=2))
+    assert len(refused) == len(steps)
