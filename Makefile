@@ -40,7 +40,7 @@ pytest: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not reliability" tests
 
 # The slow reliability suite (tests marked `reliability`: crash and rerun, faults on every call,
-# ~22 min on 2 cores), apart from `make test` so a change can be tested without it; .ci/run runs
+# every IAM action removed in turn; ~21 min on 2 cores), apart from `make test` so a change can be tested without it; .ci/run runs
 # both. --dist load spreads the crash shards over the workers. Summaries: tests/output/reliability/.
 test-reliability: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load -m reliability tests
