@@ -123,9 +123,11 @@ def plan_group(group, ingress, egress, tags, purge_tags):
 
 def planned_state(before, steps, name, vpc_id, description, ingress, egress, tags):
     """What --check says the group will be."""
-    current_tags = (before or {}).get("tags", {})
-    planned_tags = dict((k, v) for k, v in current_tags.items() if k not in steps.get("untag", []))
-    planned_tags.update(steps.get("tag") or (tags if before is None else None) or {})
+    if before is None:
+        planned_tags = dict(tags or {})
+    else:
+        planned_tags = dict((k, v) for k, v in before["tags"].items() if k not in steps.get("untag", []))
+        planned_tags.update(steps.get("tag", {}))
     return {"group_id": before["group_id"] if before else UNKNOWN, "group_name": name, "vpc_id": vpc_id,
             "description": before["description"] if before else description,
             "ingress": describe_rules(ingress), "egress": describe_rules(egress), "tags": planned_tags}
