@@ -28,8 +28,12 @@ def built(localaws):
     ec2_a, ec2_b = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-b")
     vpc_a, vpc_b, vpc_c = vpc_id(ec2_a, "crossvpc-lab-a"), vpc_id(ec2_b, "crossvpc-lab-b"), vpc_id(ec2_b, "crossvpc-lab-c")
     named = {"Key": "Name", "Value": NAME}
+    # Only peerings between the lab's VPCs: other tests of this worker share the local AWS and may
+    # leave peerings of their own VPCs.
+    lab_vpcs = {vpc_a, vpc_b, vpc_c}
     peerings = [p for p in ec2_a.describe_vpc_peering_connections()["VpcPeeringConnections"]
-                if p["Status"]["Code"] not in ("deleted", "rejected", "failed", "expired")]
+                if p["Status"]["Code"] not in ("deleted", "rejected", "failed", "expired")
+                and {p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]} <= lab_vpcs]
     pcx = {p["VpcPeeringConnectionId"] for p in peerings}
     return {
         "services": [(s["ServiceId"], s["AcceptanceRequired"])
