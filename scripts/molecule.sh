@@ -2,7 +2,7 @@
 # Run this collection's molecule scenarios (extensions/molecule/) against a private local AWS.
 #
 # Usage: scripts/molecule.sh [molecule args]       (default: test --all)
-#   e.g. scripts/molecule.sh test -s lab
+#   e.g. scripts/molecule.sh test -s privatelink
 #
 # Environment:
 #   REPO  collection checkout to test (default: this script's parent's parent directory)
