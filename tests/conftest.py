@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,9 @@ class Server:
         return self.session(profile, region).client(service, endpoint_url=self.url)
 
 
-@pytest.fixture(scope="session")
-def localaws():
+@contextmanager
+def running_localaws():
+    """A local AWS of its own on a free port, with a throw-away state directory."""
     state_dir = Path(tempfile.mkdtemp(prefix="localaws-test-"))
     port = free_port()
     cli = [sys.executable, "-m", "localaws", "--state-dir", str(state_dir)]
@@ -77,6 +79,12 @@ def localaws():
         yield Server(state_dir, port)
     finally:
         subprocess.run(cli + ["stop"], cwd=REPO, check=False, stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def localaws():
+    with running_localaws() as server:
+        yield server
 
 
 class PlaybookResult:
@@ -108,9 +116,8 @@ class PlaybookResult:
         return sum(s.get("changed", 0) for s in self.stats.values())
 
 
-@pytest.fixture(scope="session")
-def ansible(localaws):
-    """Run real playbooks against the local AWS and get their results as data."""
+def playbook_runner(localaws):
+    """Run real playbooks against this local AWS and get their results as data."""
 
     def run(playbook, *args, check=False, diff=False, extra_vars=None, inventory=None, env=None):
         command = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)]
@@ -136,6 +143,21 @@ def ansible(localaws):
         return PlaybookResult(completed, output)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def ansible(localaws):
+    return playbook_runner(localaws)
+
+
+@pytest.fixture(scope="session")
+def lab(ansible):
+    """playbooks/lab.yml, built once per test worker and kept: the worker's local AWS goes away
+    with the session, so a module tears down only what it builds on the lab (the lab's own
+    build and teardown are tests/integration/test_lab.py's, on a local AWS of its own)."""
+    built = ansible(REPO / "playbooks" / "lab.yml")
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    return built
 
 
 @pytest.fixture(scope="session")

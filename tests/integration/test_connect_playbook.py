@@ -5,8 +5,6 @@ account B); inventories/local links B and C to A's service on 8443. Everything a
 back from the two accounts or counted at the server.
 """
 
-import pytest
-
 from localaws import ACCOUNT_A, ACCOUNT_B
 from conftest import REPO
 
@@ -56,15 +54,6 @@ def built(localaws):
 
 def nothing(state):
     return {k: v for k, v in state.items() if k != "vpcs" and v}
-
-
-@pytest.fixture(scope="module")
-def lab(localaws, ansible):
-    made = ansible(PLAYBOOKS / "lab.yml")
-    assert made.returncode == 0, made.stdout[-3000:]
-    yield
-    ansible(PLAYBOOKS / "connect_teardown.yml")
-    ansible(PLAYBOOKS / "lab_teardown.yml")
 
 
 def test_check_mode_prints_the_plan_and_changes_nothing(localaws, ansible, lab, tmp_path):

@@ -4,12 +4,27 @@ Besides VPC_A (account A) and VPC_B (account B), both 10.0.0.0/16, account B get
 VPC with a distinct CIDR (lab_peer_vpc in inventories/local/account_b.yml).
 """
 
+import pytest
+
 from localaws import ACCOUNT_A, ACCOUNT_B
-from conftest import REPO
+from conftest import REPO, playbook_runner, running_localaws
 
 # VPC_C as inventories/local/account_b.yml declares it.
 PEER = {"name": "crossvpc-lab-c", "cidr": "10.1.0.0/16",
         "subnets": {"private-1": ("10.1.1.0/24", "us-east-1a"), "private-2": ("10.1.2.0/24", "us-east-1b")}}
+
+
+@pytest.fixture(scope="module")
+def localaws():
+    """A local AWS of this module's own: the lab is built here from nothing and torn down, while
+    the other modules of the worker keep theirs (conftest's session-wide lab)."""
+    with running_localaws() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def ansible(localaws):
+    return playbook_runner(localaws)
 
 
 def by_name(items, name):

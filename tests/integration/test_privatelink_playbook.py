@@ -30,19 +30,11 @@ def ours(localaws):
 
 
 def test_teardown_of_nothing_is_a_no_op(localaws, ansible):
-    """Before the lab exists (first in this file): molecule's first destroy does exactly this."""
+    """A teardown when nothing of the connection exists (a user's first teardown) changes nothing."""
     mark = localaws.control.mark()
     result = ansible(PLAYBOOKS / "privatelink_teardown.yml")
     assert result.returncode == 0 and result.changed() == 0, result.stdout[-3000:]
     assert mutating(localaws, mark) == []
-
-
-@pytest.fixture(scope="module")
-def lab(localaws, ansible):
-    built = ansible(PLAYBOOKS / "lab.yml")
-    assert built.returncode == 0, built.stdout[-3000:]
-    yield
-    ansible(PLAYBOOKS / "lab_teardown.yml")
 
 
 def test_check_mode_on_a_clean_account_plans_everything_and_creates_nothing(localaws, ansible, lab):

@@ -1,9 +1,9 @@
 """crossvpc.aws.reachability on the lab: each path is built with the real playbooks, found reachable,
 then broken one hop at a time with boto3 (and restored), and the module must name that hop.
 
-One lab (playbooks/lab.yml, peering.yml, privatelink.yml) and one Transit Gateway hub with a spoke in
-each account (playbooks/transit_gateway.yml on VPCs of their own, since the lab's peering already
-routes VPC_A <-> VPC_C) are built side by side once and shared by the whole file.
+The worker's lab connected by peering.yml and privatelink.yml, and one Transit Gateway hub with a spoke
+in each account (playbooks/transit_gateway.yml on VPCs of their own, since the lab's peering already
+routes VPC_A <-> VPC_C), are built side by side once and shared by the whole file.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -54,9 +54,7 @@ def in_parallel(*steps):
         return [f.result() for f in [pool.submit(step) for step in steps]]
 
 
-def build_lab(ansible):
-    built = ansible(PLAYBOOKS / "lab.yml")
-    assert built.returncode == 0, built.stdout[-3000:]
+def connect_lab(ansible):
     peering, privatelink = in_parallel(lambda: ansible(PLAYBOOKS / "peering.yml"),
                                        lambda: ansible(PLAYBOOKS / "privatelink.yml"))
     for built in (peering, privatelink):
@@ -74,18 +72,18 @@ def build_hub(localaws, ansible, directory):
 
 
 @pytest.fixture(scope="module")
-def paths(localaws, ansible, tmp_path_factory):
-    """The lab with peering and PrivateLink, and the Transit Gateway hub, built side by side."""
+def paths(localaws, ansible, lab, tmp_path_factory):
+    """Peering and PrivateLink on the lab, and the Transit Gateway hub, built side by side; torn
+    down after the module's tests, leaving the worker's lab as it was."""
     directory = tmp_path_factory.mktemp("reach-tgw")
-    lab, hosts = in_parallel(lambda: build_lab(ansible), lambda: build_hub(localaws, ansible, directory))
-    yield {"lab": lab}
+    connected, hosts = in_parallel(lambda: connect_lab(ansible), lambda: build_hub(localaws, ansible, directory))
+    yield {"lab": connected}
     in_parallel(lambda: ansible(PLAYBOOKS / "privatelink_teardown.yml"), lambda: ansible(PLAYBOOKS / "peering_teardown.yml"),
                 lambda: ansible(PLAYBOOKS / "transit_gateway_teardown.yml", inventory=hosts))
-    ansible(PLAYBOOKS / "lab_teardown.yml")
 
 
 @pytest.fixture
-def lab(paths):
+def connected(paths):
     return paths["lab"]
 
 
@@ -118,7 +116,7 @@ def route_removed(localaws, profile, table_name, cidr):
         ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock=cidr, **target)
 
 
-def test_peering_is_reachable_with_reads_only(localaws, module, lab):
+def test_peering_is_reachable_with_reads_only(localaws, module, connected):
     with no_writes(localaws):
         result = reach(module, PEER_SOURCE, PEER_DESTINATION)
     assert result["reachable"] is True and result["path"] == "peering", result["msg"]
@@ -132,13 +130,13 @@ def test_peering_is_reachable_with_reads_only(localaws, module, lab):
     assert hops["source route table"]["account"] == ACCOUNT_B
 
 
-def test_peering_check_mode_makes_the_same_reads(localaws, module, lab):
+def test_peering_check_mode_makes_the_same_reads(localaws, module, connected):
     with no_writes(localaws):
         result = reach(module, PEER_SOURCE, PEER_DESTINATION, check=True)
     assert result["reachable"] is True and result["changed"] is False
 
 
-def test_missing_return_route_is_the_destination_route_table(localaws, module, lab):
+def test_missing_return_route_is_the_destination_route_table(localaws, module, connected):
     with route_removed(localaws, "crossvpc-a", "crossvpc-lab-a-private-1", "10.1.0.0/16") as table_id:
         result = reach(module, PEER_SOURCE, PEER_DESTINATION)
     broken = assert_broken(result, "destination route table", table_id, "10.1.1.0/24")
@@ -146,7 +144,7 @@ def test_missing_return_route_is_the_destination_route_table(localaws, module, l
     assert reach(module, PEER_SOURCE, PEER_DESTINATION)["reachable"] is True
 
 
-def test_missing_source_route_fails_the_task_with_hop_and_fix(localaws, module, lab):
+def test_missing_source_route_fails_the_task_with_hop_and_fix(localaws, module, connected):
     with route_removed(localaws, "crossvpc-b", "crossvpc-lab-c-private-1", "10.0.0.0/16") as table_id:
         result = reach(module, PEER_SOURCE, PEER_DESTINATION, fail_when_unreachable=True)
     assert result.get("failed") is True, result
@@ -155,7 +153,7 @@ def test_missing_source_route_fails_the_task_with_hop_and_fix(localaws, module, 
     assert result["path"] is None
 
 
-def test_revoked_destination_rule_is_the_destination_security_group(localaws, module, lab):
+def test_revoked_destination_rule_is_the_destination_security_group(localaws, module, connected):
     ec2 = localaws.client("ec2", "crossvpc-a")
     [group] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["crossvpc-demo-from-peer"]}])[
         "SecurityGroups"]
@@ -172,7 +170,7 @@ def test_revoked_destination_rule_is_the_destination_security_group(localaws, mo
     ("crossvpc-b", "crossvpc-lab-c-private-1", True, "10.0.0.0/16", "source network ACL"),
     ("crossvpc-a", "crossvpc-lab-a-private-1", False, "10.1.1.0/24", "destination network ACL"),
 ])
-def test_nacl_deny_names_that_acl(localaws, module, lab, profile, subnet, egress, cidr, hop):
+def test_nacl_deny_names_that_acl(localaws, module, connected, profile, subnet, egress, cidr, hop):
     ec2 = localaws.client("ec2", profile)
     subnet_id = by_name(ec2, "subnets", subnet)["SubnetId"]
     [acl] = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}])["NetworkAcls"]
@@ -185,7 +183,7 @@ def test_nacl_deny_names_that_acl(localaws, module, lab, profile, subnet, egress
     assert_broken(result, hop, acl["NetworkAclId"], "rule 50: deny")
 
 
-def test_far_side_without_a_profile_is_not_checked_and_warns(module, lab):
+def test_far_side_without_a_profile_is_not_checked_and_warns(module, connected):
     result = reach(module, PEER_SOURCE, PEER_DESTINATION, account_profiles={})
     assert result["reachable"] is True and result["broken_hop"] is None
     unchecked = [h for h in result["hops"] if h["ok"] is None]
@@ -200,13 +198,13 @@ def test_far_side_without_a_profile_is_not_checked_and_warns(module, lab):
 PL_SOURCE = {"subnet_name": "crossvpc-lab-b-private-1", "security_group_names": ["crossvpc-lab-b-clients"]}
 
 
-def pl_destination(lab):
-    return {"service_name": lab["service_name"], "port": 8443}
+def pl_destination(connected):
+    return {"service_name": connected["service_name"], "port": 8443}
 
 
-def test_privatelink_is_reachable(localaws, module, lab):
+def test_privatelink_is_reachable(localaws, module, connected):
     with no_writes(localaws):
-        result = reach(module, PL_SOURCE, pl_destination(lab))
+        result = reach(module, PL_SOURCE, pl_destination(connected))
     assert result["reachable"] is True and result["path"] == "privatelink", result["msg"]
     hops = {h["hop"]: h for h in result["hops"]}
     for hop in ("interface endpoint", "endpoint security group", "endpoint service", "endpoint connection",
@@ -215,26 +213,26 @@ def test_privatelink_is_reachable(localaws, module, lab):
     assert hops["endpoint service"]["account"] == ACCOUNT_A and hops["interface endpoint"]["account"] == ACCOUNT_B
 
 
-def test_revoked_endpoint_rule_is_the_endpoint_security_group(localaws, module, lab):
+def test_revoked_endpoint_rule_is_the_endpoint_security_group(localaws, module, connected):
     ec2 = localaws.client("ec2", "crossvpc-b")
     [group] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["crossvpc-demo-endpoint"]}])[
         "SecurityGroups"]
     rules = group["IpPermissions"]
     ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=rules)
     try:
-        result = reach(module, PL_SOURCE, pl_destination(lab))
+        result = reach(module, PL_SOURCE, pl_destination(connected))
     finally:
         ec2.authorize_security_group_ingress(GroupId=group["GroupId"], IpPermissions=rules)
     assert_broken(result, "endpoint security group", group["GroupId"])
 
 
-def test_deleted_listener_is_the_load_balancer_listener(localaws, module, lab):
+def test_deleted_listener_is_the_load_balancer_listener(localaws, module, connected):
     elb = localaws.client("elbv2", "crossvpc-a")
     [lb] = [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == "crossvpc-demo"]
     [listener] = elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
     elb.delete_listener(ListenerArn=listener["ListenerArn"])
     try:
-        result = reach(module, PL_SOURCE, pl_destination(lab))
+        result = reach(module, PL_SOURCE, pl_destination(connected))
     finally:
         elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=8443,
                             DefaultActions=[{"Type": "forward", "TargetGroupArn": listener["DefaultActions"][0]["TargetGroupArn"]}])
@@ -242,12 +240,12 @@ def test_deleted_listener_is_the_load_balancer_listener(localaws, module, lab):
     assert broken["account"] == ACCOUNT_A
 
 
-def test_rejected_connection_is_the_interface_endpoint(localaws, module, lab):
+def test_rejected_connection_is_the_interface_endpoint(localaws, module, connected):
     """Last of the PrivateLink tests: a rejected endpoint does not come back."""
     ec2_a = localaws.client("ec2", "crossvpc-a")
     [connection] = ec2_a.describe_vpc_endpoint_connections()["VpcEndpointConnections"]
     ec2_a.reject_vpc_endpoint_connections(ServiceId=connection["ServiceId"], VpcEndpointIds=[connection["VpcEndpointId"]])
-    result = reach(module, PL_SOURCE, pl_destination(lab))
+    result = reach(module, PL_SOURCE, pl_destination(connected))
     broken = assert_broken(result, "interface endpoint", connection["VpcEndpointId"], "rejected", "accept")
     assert broken["account"] == ACCOUNT_B
     hops = {h["hop"]: h for h in result["hops"]}

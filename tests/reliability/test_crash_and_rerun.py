@@ -427,13 +427,9 @@ def _pgid(proc):
 
 
 @pytest.fixture(scope="module")
-def lab(localaws, ansible):
-    """The lab, once per test worker, and a snapshot of it alone."""
-    built = ansible(REPO / "playbooks" / "lab.yml", env={"ANSIBLE_PIPELINING": "1"})
-    assert built.returncode == 0, built.stdout[-3000:]
-    baseline = snapshot(localaws)
-    yield baseline
-    ansible(REPO / "playbooks" / "lab_teardown.yml", env={"ANSIBLE_PIPELINING": "1"})
+def baseline(localaws, lab):
+    """A snapshot of the worker's lab (conftest) alone."""
+    return snapshot(localaws)
 
 
 REFERENCES = {}  # per test worker: playbook -> Reference
@@ -472,9 +468,9 @@ def run_id(request):
 
 @pytest.mark.parametrize("shard", range(SHARDS), ids=lambda s: f"shard{s + 1}of{SHARDS}")
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
-def test_crash_and_rerun(localaws, ansible, lab, tmp_path, run_id, playbook, shard):
+def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, run_id, playbook, shard):
     started = time.monotonic()
-    crash = Crash(localaws, ansible, lab, tmp_path, playbook)
+    crash = Crash(localaws, ansible, baseline, tmp_path, playbook)
     reference = REFERENCES.get(playbook)
     if reference is None:
         reference = REFERENCES[playbook] = crash.reference()

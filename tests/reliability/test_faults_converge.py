@@ -264,15 +264,9 @@ def task_seconds(result, task_name):
 
 
 @pytest.fixture(scope="module")
-def lab(localaws, ansible):
-    """The lab, built once without faults; yields its inventory, which is never ours."""
-    localaws.control.clear_faults()
-    built = run(localaws, ansible, "lab.yml")
-    assert built.ok, built.explain()
-    baseline = inventory(localaws)
-    yield baseline
-    localaws.control.clear_faults()
-    ansible(PLAYBOOKS / "lab_teardown.yml")
+def baseline(localaws, lab):
+    """The inventory of the worker's lab (built without faults, conftest), which is never ours."""
+    return inventory(localaws)
 
 
 @pytest.fixture(autouse=True)
@@ -296,10 +290,10 @@ CASES = {"privatelink.yml": ("privatelink_teardown.yml", 11),
 
 
 @pytest.mark.parametrize("playbook", CASES)
-def test_converges_and_tears_down_under_faults(localaws, ansible, lab, playbook):
+def test_converges_and_tears_down_under_faults(localaws, ansible, baseline, playbook):
     teardown, seed = CASES[playbook]
     try:
-        converge_and_tear_down(localaws, ansible, lab, playbook, teardown, seed)
+        converge_and_tear_down(localaws, ansible, baseline, playbook, teardown, seed)
     except BaseException:
         # Leave the next case a clean lab: the teardown, without faults.
         localaws.control.clear_faults()
@@ -307,11 +301,11 @@ def test_converges_and_tears_down_under_faults(localaws, ansible, lab, playbook)
         raise
 
 
-def converge_and_tear_down(localaws, ansible, lab, playbook, teardown, seed):
+def converge_and_tear_down(localaws, ansible, baseline, playbook, teardown, seed):
     report = {"playbook": playbook, "teardown": teardown, "seed": seed, "rules": [
         {"kind": kind, "rate": round(rate, 4)} for kind, rate in WEATHER], "scopes": [
         f"{a}:{s}" for a in PROFILES for s in SERVICES]}
-    assert ours(localaws, lab) == (set(), set()), "left over from an earlier test"
+    assert ours(localaws, baseline) == (set(), set()), "left over from an earlier test"
 
     # One run under faults must converge: retries absorb them.
     add_weather(localaws.control, seed)
@@ -323,7 +317,7 @@ def converge_and_tear_down(localaws, ansible, lab, playbook, teardown, seed):
     scopes = {(c["account"], c["service"]) for c in converge.calls}
     assert scopes <= {(a, s) for a in PROFILES for s in SERVICES}, "calls outside the faulted scopes"
 
-    added, removed = ours(localaws, lab)
+    added, removed = ours(localaws, baseline)
     report["resources_after_converge"] = kinds(added)
     report["duplicates"] = sum(max(0, n - EXPECTED[playbook].get(kind, 0)) for kind, n in kinds(added).items())
     write(playbook, report)
@@ -342,7 +336,7 @@ def converge_and_tear_down(localaws, ansible, lab, playbook, teardown, seed):
     down = run(localaws, ansible, teardown)
     report["teardown"] = dict(down.summary(), injected=injected(localaws.control))
     localaws.control.clear_faults()
-    added, removed = ours(localaws, lab)
+    added, removed = ours(localaws, baseline)
     report["resources_left_after_teardown"] = len(added)
     report["resources_left_by_kind"] = kinds(added)
     report["lab_resources_removed_by_teardown"] = kinds(removed)
@@ -388,7 +382,7 @@ NOT_RETRYABLE = {
 
 
 @pytest.mark.parametrize("case", NOT_RETRYABLE)
-def test_errors_that_no_retry_fixes_fail_at_once(localaws, ansible, lab, case):
+def test_errors_that_no_retry_fixes_fail_at_once(localaws, ansible, baseline, case):
     playbook, service, action, code, status, task = NOT_RETRYABLE[case]
     message = f"The request was refused by the {case} test ({code})"
     localaws.control.add_fault(service=service, action=action, account=ACCOUNT_A, code=code, status=status,
@@ -407,10 +401,10 @@ def test_errors_that_no_retry_fixes_fail_at_once(localaws, ansible, lab, case):
     assert rule["hits"] == 1, f"{action} was tried {rule['hits']} times: a {code} must not be retried"
     assert seconds < 15, f"{task} took {seconds:.1f}s to fail"
     assert [c for c in failed.mutating() if c[2] != action] == [], "something was made before the failure"
-    assert ours(localaws, lab) == (set(), set())
+    assert ours(localaws, baseline) == (set(), set())
 
 
-def test_throttling_a_few_times_is_retried(localaws, module, lab):
+def test_throttling_a_few_times_is_retried(localaws, module, baseline):
     """Three throttles in a row on one create: retried, the task succeeds, and it is made once."""
     localaws.control.add_fault(kind="throttle", service="ec2", action="CreateTransitGateway", account=ACCOUNT_A,
                                count=3)
@@ -424,7 +418,7 @@ def test_throttling_a_few_times_is_retried(localaws, module, lab):
     record("not-retryable", "throttled-3-times", {"action": "ec2:CreateTransitGateway", "hits": rule["hits"],
                                                   "statuses": creates, "changed": made.get("changed")})
     assert creates == [503, 503, 503, 200]
-    assert kinds(ours(localaws, lab)[0]) == {"transit-gateway": 1, "tgw-route-table": 1}  # and its default table
+    assert kinds(ours(localaws, baseline)[0]) == {"transit-gateway": 1, "tgw-route-table": 1}  # and its default table
     gone = module("crossvpc.aws.transit_gateway", {"name": "crossvpc-throttled", "state": "absent"})
     assert gone.get("changed"), gone
-    assert ours(localaws, lab) == (set(), set())
+    assert ours(localaws, baseline) == (set(), set())
