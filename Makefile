@@ -8,13 +8,17 @@ INSTALLED := $(VENV)/.installed-requirements.txt
 LINK := .collections/ansible_collections/crossvpc/aws
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test setup lint sanity pytest unit molecule test-reliability clean
+.PHONY: demo test test-fast setup lint sanity pytest unit molecule test-reliability clean
 
 demo: setup
 	scripts/demo.sh
 
-test: setup lint sanity pytest molecule
-	@echo "make test: lint, sanity, pytest and molecule all passed"
+test: setup lint sanity pytest test-reliability molecule
+	@echo "make test: lint, sanity, pytest, the reliability suite and molecule all passed"
+
+# The same without the reliability suite, for a change that does not touch what it covers.
+test-fast: setup lint sanity pytest molecule
+	@echo "make test-fast: lint, sanity, pytest and molecule all passed"
 
 setup: $(INSTALLED) $(LINK)
 	@# A no-op here (amazon.aws comes with the pinned ansible bundle); fetches it where Galaxy is reachable.
@@ -39,9 +43,10 @@ sanity: setup
 pytest: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not reliability" tests
 
-# The slow reliability suite (tests marked `reliability`: crash and rerun, faults on every call,
-# every IAM action removed in turn; ~21 min on 2 cores), apart from `make test` so a change can be tested without it; .ci/run runs
-# both. --dist load spreads the crash shards over the workers. Summaries: tests/output/reliability/.
+# The reliability suite (tests marked `reliability`: crash and rerun, faults on every call, every
+# IAM action removed in turn), a session of its own so that the other tests' leftovers on a worker's
+# local AWS never meet its counts. --dist load spreads the crash shards over the workers.
+# Summaries: tests/output/reliability/.
 test-reliability: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load -m reliability tests
 
