@@ -221,13 +221,13 @@ def test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actio
     assert first.returncode == 0, output(first)
     again = least.run(play, roles)
     assert again.returncode == 0 and again.changed() == 0, output(again)
-    steps = []  # (role, action) in the order of first use, rerun-only reads last
     for role in roles:
         used = least.decisions(mark, role)
         assert {d["decision"] for d in used} == {"allow"}, role
         # Every action in the policy was used and none was refused: the policy is what the play calls.
         calls, listed = set(first_use(used)), set(actions_of(policy_of(role)))
         assert calls == listed, f"{role}: used, not listed: {sorted(calls - listed)}; listed, unused: {sorted(listed - calls)}"
+    steps = []  # (role, action) in the order of first use, rerun-only reads last
     for decision in least.localaws.control.iam_decisions(mark):
         role = next((r for r in roles if decision["principal"].startswith(principal_prefix(r))), None)
         if role and decision["action"] != "sts:GetCallerIdentity" and (role, decision["action"]) not in steps:

@@ -77,14 +77,14 @@ def paths(localaws, ansible, lab, tmp_path_factory):
     down after the module's tests, leaving the worker's lab as it was."""
     directory = tmp_path_factory.mktemp("reach-tgw")
     connected, hosts = in_parallel(lambda: connect_lab(ansible), lambda: build_hub(localaws, ansible, directory))
-    yield {"lab": connected}
+    yield {"connected": connected}
     in_parallel(lambda: ansible(PLAYBOOKS / "privatelink_teardown.yml"), lambda: ansible(PLAYBOOKS / "peering_teardown.yml"),
                 lambda: ansible(PLAYBOOKS / "transit_gateway_teardown.yml", inventory=hosts))
 
 
 @pytest.fixture
 def connected(paths):
-    return paths["lab"]
+    return paths["connected"]
 
 
 @pytest.fixture
