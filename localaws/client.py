@@ -54,6 +54,14 @@ class LocalAWS:
     def iam_mark(self):
         return self._call("GET", "iam?since=999999999999")["last"]
 
+    def save(self, name):
+        """Snapshot every account's resources as ``name`` (the call log and fault rules are not part of it)."""
+        return self._call("PUT", f"snapshots/{name}", timeout=60)
+
+    def restore(self, name):
+        """Put every account's resources back as they were when ``name`` was saved."""
+        return self._call("POST", f"snapshots/{name}", timeout=60)
+
     def reset(self):
         return self._call("POST", "reset")
 

@@ -1,4 +1,4 @@
-"""Control routes under /_localaws/: health, call log, fault rules, IAM enforcement, reset.
+"""Control routes under /_localaws/: health, call log, fault rules, IAM enforcement, snapshots, reset.
 
 A WSGI layer in front of moto's own dispatcher, on the same port, so a test or the CLI reads what
 the collection did from the same server the collection talked to.
@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
 from localaws.authz import ENFORCEMENT
 from localaws.recorder import CALLS, FAULT_RULES
+from localaws.snapshots import SNAPSHOTS
 
 PREFIX = "/_localaws/"
 
@@ -69,6 +70,17 @@ class ControlApp:
             if not isinstance(settings.get("enforce"), bool):
                 raise ValueError('POST /_localaws/iam takes {"enforce": true|false}')
             return 200, {"enforce": ENFORCEMENT.set(settings["enforce"])}
+        if name == "snapshots" and method == "GET":
+            return 200, {"snapshots": SNAPSHOTS.names()}
+        if name.startswith("snapshots/") and method in ("PUT", "POST", "DELETE"):
+            snapshot = name.split("/", 1)[1]
+            if not snapshot:
+                raise ValueError("a snapshot needs a name: /_localaws/snapshots/NAME")
+            if method == "PUT":
+                return 200, SNAPSHOTS.save(snapshot)
+            if method == "POST":
+                return 200, SNAPSHOTS.restore(snapshot)
+            return 200, {"deleted": SNAPSHOTS.delete(snapshot)}
         if name == "reset" and method == "POST":
             reset_moto()
             CALLS.clear()

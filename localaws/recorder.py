@@ -10,6 +10,7 @@ import threading
 import time
 
 from localaws.errors import error_code_of, error_response
+from localaws.snapshots import STATE_LOCK
 
 READ_PREFIXES = ("Describe", "Get", "List", "Search", "Lookup")
 # Authentication calls change no resource; counting them as mutating would hide real mutations.
@@ -144,7 +145,8 @@ def install(reject_request=None):
                 entry["fault"] = rule["id"]
                 result = fault_response(rule, service, action)
             else:
-                result = (reject_request and reject_request(self)) or original(self)
+                with STATE_LOCK:  # one request at a time against the state a snapshot copies
+                    result = (reject_request and reject_request(self)) or original(self)
         except Exception:
             entry.update(status=500, error="InternalError: localaws/moto crashed",
                          ms=round((time.monotonic() - started) * 1000, 1))

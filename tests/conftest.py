@@ -1,11 +1,16 @@
 """Shared fixtures: a real local AWS per test worker, and runners for real playbooks and modules.
 
 Nothing here mocks AWS: integration tests start `python -m localaws` on a free loopback port,
-run ansible-playbook against it, and read the result back with boto3 and the call log.
+run ansible-playbook (or a module's own main(), in this process) against it, and read the result
+back with boto3 and the call log.
 """
 
+import contextlib
+import importlib
+import io
 import json
 import os
+import traceback
 import socket
 import subprocess
 import sys
@@ -150,23 +155,71 @@ def ansible(localaws):
     return playbook_runner(localaws)
 
 
+LAB_SNAPSHOT = "lab"
+
+
 @pytest.fixture(scope="session")
-def lab(ansible):
-    """playbooks/lab.yml, built once per test worker and kept: the worker's local AWS goes away
-    with the session, so a module tears down only what it builds on the lab (the lab's own
-    build and teardown are tests/integration/test_lab.py's, on a local AWS of its own)."""
+def lab(ansible, localaws):
+    """playbooks/lab.yml, built once per test worker and saved in the local AWS as the snapshot
+    "lab": a test that needs the bare lab again restores it (``localaws.control.restore``) in a
+    second instead of running teardown playbooks (the lab's own build and teardown are
+    tests/integration/test_lab.py's, on a local AWS of its own)."""
     built = ansible(REPO / "playbooks" / "lab.yml")
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    localaws.control.save(LAB_SNAPSHOT)
     return built
 
 
+# Set CROSSVPC_MODULES_VIA=ansible to run every module test through ansible-playbook instead.
+MODULES_IN_PROCESS = os.environ.get("CROSSVPC_MODULES_VIA", "process") != "ansible"
+
+
+def run_module_in_process(localaws, name, args, check=False, diff=False):
+    """This collection's module ``name`` run by calling its main() here, with the parameters
+    Ansible would send it (check and diff mode included), against the local AWS: the same module
+    code and the same AWS calls as a task, without the 1-2 s of an ansible-playbook process."""
+    from ansible.module_utils import basic
+    from ansible.module_utils.common import warnings
+
+    namespace, collection, short = name.split(".")
+    code = importlib.import_module(f"ansible_collections.{namespace}.{collection}.plugins.modules.{short}")
+    params = dict(args, _ansible_check_mode=check, _ansible_diff=diff, _ansible_module_name=name,
+                  _ansible_no_log=False, _ansible_verbosity=0)
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": params}).encode()  # pylint: disable=protected-access
+    basic._ANSIBLE_PROFILE = "legacy"  # pylint: disable=protected-access
+    printed, saved_env = io.StringIO(), dict(os.environ)
+    warnings._global_warnings.clear()  # pylint: disable=protected-access  # a process-wide record
+    warnings._global_deprecations.clear()  # pylint: disable=protected-access
+    os.environ.update(localaws.env)
+    try:
+        with contextlib.redirect_stdout(printed):
+            try:
+                code.main()
+            except SystemExit:
+                pass
+            except Exception:  # pylint: disable=broad-except  # what Ansible reports as MODULE FAILURE
+                return {"failed": True, "changed": False, "msg": "MODULE FAILURE", "exception": traceback.format_exc()}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        basic._ANSIBLE_ARGS = None  # pylint: disable=protected-access
+    result = json.loads(printed.getvalue())
+    result.setdefault("changed", False)
+    if "warnings" in result:  # as Ansible shows them: the messages
+        result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in result["warnings"]]
+    return result
+
+
 @pytest.fixture(scope="session")
-def module(ansible, tmp_path_factory):
-    """Run one module task on localhost as account A (or ``profile``); return its result dict."""
+def module(ansible, localaws, tmp_path_factory):
+    """Run one module (as a task on localhost, or for crossvpc.aws modules its main() in this
+    process) as account A (or ``profile``); return its result dict."""
     directory = tmp_path_factory.mktemp("module-playbooks")
     counter = iter(range(1_000_000))
 
     def run(name, args, profile="crossvpc-a", check=False, diff=False, region="us-east-1"):
+        if MODULES_IN_PROCESS and name.startswith("crossvpc.aws."):
+            return run_module_in_process(localaws, name, {"profile": profile, "region": region, **args}, check, diff)
         playbook = directory / f"task{next(counter)}.yml"
         play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
                  "module_defaults": {"group/crossvpc.aws.aws": {"profile": profile,

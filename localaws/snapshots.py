@@ -1,0 +1,86 @@
+"""Named snapshots of every account's resources, restored in place.
+
+A test (or a user trying the collection) builds a lab once, saves it, and goes back to it in about a
+second, where a teardown playbook takes tens of seconds and a rebuild a minute. A snapshot holds a
+deep copy of every moto backend's state (each service, account and region in use); restoring puts a
+fresh copy of it back into the same backend objects, so every reference moto keeps to a backend stays
+valid, and drops the backends first used after the snapshot. The call log, fault rules and IAM
+enforcement are not part of it: they describe the session, not the accounts.
+
+Requests and snapshots take STATE_LOCK in turn, so a snapshot never sees half a request.
+"""
+
+import copy
+import threading
+
+STATE_LOCK = threading.RLock()
+_LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+
+
+def _live_backends():
+    from moto.core.base_backend import BackendDict
+
+    for services in list(BackendDict._instances):  # pylint: disable=protected-access
+        for account, regions in list(services.items()):
+            for region, backend in list(regions.items()):
+                yield services, account, region, backend
+
+
+def _copy(state, backends):
+    """A deep copy of ``state`` in which backends (and locks) stay themselves: only their data is copied."""
+    memo = {id(backend): backend for backend in backends}
+    saved = {t: copy._deepcopy_dispatch.get(t) for t in _LOCK_TYPES}  # pylint: disable=protected-access
+    try:
+        for lock_type in _LOCK_TYPES:  # a lock is not data: the copy gets a lock of its own
+            copy._deepcopy_dispatch[lock_type] = lambda lock, _memo: type(lock)()  # pylint: disable=protected-access
+        return copy.deepcopy(state, memo)
+    finally:
+        for lock_type, dispatcher in saved.items():
+            if dispatcher is None:
+                copy._deepcopy_dispatch.pop(lock_type, None)  # pylint: disable=protected-access
+            else:
+                copy._deepcopy_dispatch[lock_type] = dispatcher  # pylint: disable=protected-access
+
+
+class Snapshots:
+    def __init__(self):
+        self._saved = {}
+
+    def save(self, name):
+        with STATE_LOCK:
+            live = list(_live_backends())
+            backends = [backend for *_where, backend in live]
+            data = _copy([backend.__dict__ for backend in backends], backends)
+            self._saved[name] = [(services, account, region, backend, state)
+                                 for (services, account, region, backend), state in zip(live, data)]
+        return {"name": name, "backends": len(live)}
+
+    def restore(self, name):
+        if name not in self._saved:
+            raise ValueError(f"no snapshot named {name!r} (saved: {sorted(self._saved)})")
+        with STATE_LOCK:
+            entries = self._saved[name]
+            kept = {id(backend) for _s, _a, _r, backend, _state in entries}
+            live = list(_live_backends())
+            backends = [backend for *_where, backend in live] + [backend for _s, _a, _r, backend, _state in entries]
+            data = _copy([state for *_where, state in entries], backends)
+            for (services, account, region, backend, _state), state in zip(entries, data):
+                backend.__dict__.clear()
+                backend.__dict__.update(state)
+                if dict.get(services[account], region) is not backend:  # dropped by another restore since
+                    dict.__setitem__(services[account], region, backend)
+            dropped = 0
+            for services, account, region, backend in live:
+                if id(backend) not in kept:  # first used after the snapshot: made anew when next asked for
+                    dict.__delitem__(services[account], region)
+                    dropped += 1
+        return {"name": name, "restored": len(entries), "dropped": dropped}
+
+    def names(self):
+        return sorted(self._saved)
+
+    def delete(self, name):
+        return self._saved.pop(name, None) is not None
+
+
+SNAPSHOTS = Snapshots()
