@@ -13,9 +13,13 @@ How, per playbook, on the lab (built once per test worker):
    equivalence; the proof (the calls in between, none mutating) goes in the summary. Waits: the
    wait's describe calls are throttled (a localaws fault rule the plugin adds when the task starts,
    seeded so the calls before the create pass) and the run is killed once the first of them failed.
-3. Per kill point: the killed run (rc -9; no process of its group left; its mutating calls those of
-   the reference up to that point), an uninterrupted rerun (rc 0), snapshot == reference and every
-   identity once, then the teardown, after which the accounts hold the lab alone.
+3. The kill points in one chain of runs, from the bare lab (a localaws snapshot): the run for point
+   j is killed there (rc -9; no process of its group left) having made exactly the reference's
+   mutating calls between point j-1 and point j, so it leaves the server as the reference run was at
+   point j, and the next run starts from there. After the last point an uninterrupted rerun (rc 0)
+   makes exactly the reference's remaining changes and reaches its end state (snapshot ==
+   reference, every identity once); then the teardown leaves the accounts holding the lab alone.
+   By induction each point's rerun is proven to converge, as a separate rerun per point would.
 
 tests/output/reliability/crash-<playbook>.json sums it up. CROSSVPC_CRASH_WAITS=distinct kills only in
 waits whose task changes something after the wait began (the others are covered like boundaries).
@@ -26,20 +30,18 @@ import os
 import random
 import re
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import LAB_SNAPSHOT, REPO
 from localaws import ACCOUNT_A, ACCOUNT_B
 
 pytestmark = pytest.mark.reliability
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = REPO / "tests" / "output" / "reliability"
-SHARDS = 2  # kill points of one playbook are split over this many tests, so pytest -n 2 balances
 PLAYBOOKS = {
     "privatelink": {"waits": [
         ("Ensure the Network Load Balancer in front of the service", ACCOUNT_A, "CreateLoadBalancer"),
@@ -318,7 +320,7 @@ class Reference:
             passing = sum(1 for c in calls if c["seq"] < describe["seq"] and c["account"] == account and c["action"] == describe["action"])
             after = mutations(self.calls, anchor, high)
             points.append({"kind": "wait", "id": f"wait in {name!r}", "index": task["index"], "name": task["name"], "account": account,
-                           "create": create_action, "describe": describe["action"], "passing": passing,
+                           "create": create_action, "describe": describe["action"], "describe_seq": describe["seq"], "passing": passing,
                            "distinct": bool(after), "mutations_after_wait_began": after,
                            "mutations_before": len(mutations(self.calls, self.start, anchor)),
                            "next_boundary": f"boundary {task['index'] + 1}"})
@@ -348,13 +350,8 @@ class Crash:
         assert not left, f"{self.playbook}_teardown.yml {why} left resources of ours: {json.dumps(left, indent=1)}"
         return seconds
 
-    def clean(self):
-        """Teardown only when something of ours is left (a previous test's failure)."""
-        if difference(snapshot(self.localaws), self.baseline):
-            self.teardown("before the reference run")
-
     def reference(self):
-        self.clean()
+        self.localaws.control.restore(LAB_SNAPSHOT)
         record = self.tmp / f"{self.playbook}-reference.jsonl"
         start = self.localaws.control.mark()
         result, seconds = self.run(self.playbook, CROSSVPC_RECORD_TASKS=record)
@@ -365,9 +362,8 @@ class Crash:
         snap = snapshot(self.localaws)
         assert not duplicates(snap), f"the uninterrupted run made duplicates: {duplicates(snap)}"
         assert difference(snap, self.baseline), f"{self.playbook}.yml made nothing"
-        reference = Reference(self.playbook, tasks, self.localaws.control.calls(start), start, end, snap, seconds)
-        reference.teardown_seconds = self.teardown("after the reference run")
-        return reference
+        self.localaws.control.restore(LAB_SNAPSHOT)
+        return Reference(self.playbook, tasks, self.localaws.control.calls(start), start, end, snap, seconds)
 
     def kill_env(self, point, record):
         env = {"CROSSVPC_RECORD_TASKS": record}
@@ -378,7 +374,9 @@ class Crash:
         return dict(env, CROSSVPC_KILL_IN_WAIT=point["name"], CROSSVPC_KILL_DELAY="0.2",
                     CROSSVPC_KILL_AFTER_CALL=point["describe"], CROSSVPC_KILL_FAULT=json.dumps(fault))
 
-    def check_killed(self, point, reference, record, mark):
+    def check_killed(self, point, expected, record, mark):
+        """The run died where it was told to, all of it, having made exactly the reference's changes
+        between the previous kill point and this one."""
         lines = [json.loads(line) for line in record.read_text().splitlines()]
         killed = [line for line in lines if "killed" in line]
         assert len(killed) == 1 and killed[0]["index"] == point["index"], f"the plugin did not kill at task {point['index']}: {lines[-3:]}"
@@ -386,37 +384,41 @@ class Crash:
         assert not members, f"processes of the killed run still run: {[p.name for p in members]}"
         calls = self.localaws.control.calls(mark)
         done = Counter(mutations(calls, mark, 10 ** 12))
-        if point["kind"] == "boundary":
-            expected = Counter(mutations(reference.calls, reference.start, point["seq"]))
-            assert done == expected, f"the killed run's changes differ from the reference's before this boundary: {done} != {expected}"
-            return {"mutations_before_kill": sum(done.values())}
-        [started] = [line["seq"] for line in lines if line.get("index") == point["index"] and "killed" not in line]
-        creates = [c for c in calls if c["seq"] > started and c["account"] == point["account"] and c["action"] == point["create"]]
-        assert creates, f"killed before the wait's {point['create']}: {killed[0]}"
-        reads = [c for c in calls if c["seq"] > creates[0]["seq"] and c["account"] == point["account"] and c["action"] == point["describe"]]
-        assert reads and all(c.get("fault") for c in reads), (
-            f"the kill did not land in the wait (its {point['describe']} calls after {point['create']}: {reads})")
-        return {"mutations_before_kill": sum(done.values()), "wait_calls_before_kill": len(reads)}
+        assert done == expected, f"the killed run's changes differ from the reference's since the previous kill point: {done} != {expected}"
+        facts = {"mutations": sum(done.values())}
+        if point["kind"] == "wait":
+            [started] = [line["seq"] for line in lines if line.get("index") == point["index"] and "killed" not in line]
+            creates = [c for c in calls if c["seq"] > started and c["account"] == point["account"] and c["action"] == point["create"]]
+            assert creates, f"killed before the wait's {point['create']}: {killed[0]}"
+            reads = [c for c in calls if c["seq"] > creates[0]["seq"] and c["account"] == point["account"] and c["action"] == point["describe"]]
+            assert reads and all(c.get("fault") for c in reads), (
+                f"the kill did not land in the wait (its {point['describe']} calls after {point['create']}: {reads})")
+            facts["wait_calls_before_kill"] = len(reads)
+        return facts
 
-    def kill_and_rerun(self, point, reference):
+    def kill(self, point, expected):
         record = self.tmp / f"{self.playbook}-{self.runs}.jsonl"
         mark = self.localaws.control.mark()
         try:
-            killed, kill_seconds = self.run(self.playbook, **self.kill_env(point, record))
+            killed, seconds = self.run(self.playbook, **self.kill_env(point, record))
         finally:
             self.localaws.control.clear_faults()
         assert killed.returncode == -9, f"expected the run to be killed (rc -9), got rc {killed.returncode}:\n{self.tail(killed)}"
-        facts = self.check_killed(point, reference, record, mark)
-        rerun, rerun_seconds = self.run(self.playbook)
+        return dict(self.check_killed(point, expected, record, mark), seconds=seconds)
+
+    def rerun_to_the_end(self, expected):
+        """An uninterrupted rerun: exactly the reference's remaining changes, its end state, nothing twice."""
+        mark = self.localaws.control.mark()
+        rerun, seconds = self.run(self.playbook)
         assert rerun.returncode == 0, f"the rerun failed:\n{self.tail(rerun)}"
+        done = Counter(mutations(self.localaws.control.calls(mark), mark, 10 ** 12))
         snap = snapshot(self.localaws)
         twice = duplicates(snap)
-        diff = difference(snap, reference.snap)
-        outcome = dict(facts, duplicates=twice, seconds={"killed": kill_seconds, "rerun": rerun_seconds})
         assert not twice, f"duplicates after the rerun: {json.dumps(twice, indent=1)}"
+        assert done == expected, f"the rerun's changes differ from the reference's after the last kill point: {done} != {expected}"
+        diff = difference(snap, self.reference_snap)
         assert not diff, f"the end state differs from the uninterrupted run's: {json.dumps(diff, indent=1)}"
-        outcome["seconds"]["teardown"] = self.teardown("after the rerun")
-        return outcome
+        return seconds
 
 
 def _pgid(proc):
@@ -429,88 +431,76 @@ def _pgid(proc):
 @pytest.fixture(scope="module")
 def baseline(localaws, lab):
     """A snapshot of the worker's lab (conftest) alone."""
+    localaws.control.restore(LAB_SNAPSHOT)
     return snapshot(localaws)
 
 
-REFERENCES = {}  # per test worker: playbook -> Reference
+def position(point):
+    """Where a kill point falls in the reference run's call log: the task start for a boundary,
+    the wait's first describe for a wait (every change of the task before its wait is made)."""
+    return point["seq"] if point["kind"] == "boundary" else point["describe_seq"]
 
 
-def write_summary(playbook, shard, run_id, summary):
-    """crash-<playbook>.<shard>.json per test, merged into crash-<playbook>.json with the other shards of this run."""
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    part = OUTPUT / f"crash-{playbook}.{shard}.json"
-    part.write_text(json.dumps(dict(summary, run=run_id), indent=1))
-    parts = [json.loads(p.read_text()) for p in sorted(OUTPUT.glob(f"crash-{playbook}.*.json"))]
-    parts = [p for p in parts if p.get("run") == run_id]
-    merged = {"playbook": playbook, "shards_done": sorted(p["shard"] for p in parts), "shards": SHARDS,
-              "boundaries_total": summary["boundaries_total"], "boundaries_killed": [], "boundaries_covered_by_equivalence": [],
-              "waits_killed": [], "waits_covered_by_equivalence": [], "duplicates_found": 0, "failures": [], "seconds": {}}
-    for p in parts:
-        for key in ("boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence", "failures"):
-            merged[key] += p[key]
-        merged["duplicates_found"] += p["duplicates_found"]
-        merged["seconds"][f"shard {p['shard']}"] = p["seconds"]
-    for key in ("boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence"):
-        merged[key].sort(key=lambda k: (k.get("index", 0), k["id"]))
-    merged["counts"] = {key: len(merged[key]) for key in (
-        "boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence", "failures")}
-    merged["counts"]["boundaries_total"] = merged["boundaries_total"]
-    tmp = OUTPUT / f".crash-{playbook}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(merged, indent=1))
-    tmp.replace(OUTPUT / f"crash-{playbook}.json")
+def chain_order(point):
+    """A wait whose describe was the task's last call comes before the next task's boundary."""
+    return position(point), point["index"]
 
 
-@pytest.fixture(scope="session")
-def run_id(request):
-    workerinput = getattr(request.config, "workerinput", None)
-    return workerinput["testrunuid"] if workerinput else uuid.uuid4().hex
-
-
-@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda s: f"shard{s + 1}of{SHARDS}")
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
-def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, run_id, playbook, shard):
+def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
+    """Every kill point of one playbook in one chain of runs, each killed at the next point.
+
+    A run killed at boundary k leaves the server with the reference's changes before k, and the
+    next run, killed at the following point, must make exactly the reference's changes in between
+    (checked per (account, action) from the call log): so by induction every kill point's rerun
+    makes the reference's remaining changes, and the last, uninterrupted, rerun must reach the
+    reference's end state with nothing made twice. One partial run per kill point instead of a
+    kill, a full rerun and a teardown each. Then the teardown leaves the lab alone.
+    """
     started = time.monotonic()
     crash = Crash(localaws, ansible, baseline, tmp_path, playbook)
-    reference = REFERENCES.get(playbook)
-    if reference is None:
-        reference = REFERENCES[playbook] = crash.reference()
+    reference = crash.reference()
+    crash.reference_snap = reference.snap
     boundaries, covered = reference.kill_points()
     waits = reference.waits(PLAYBOOKS[playbook]["waits"])
     all_waits = os.environ.get("CROSSVPC_CRASH_WAITS", "all") == "all"
     # A wait in a task that changes nothing (a read-back) leaves the server as the boundary before the task did.
     wait_covered = [dict(w, equivalent_to=w["next_boundary"], proof=f"no mutating call from {w['create'] or 'the task start'} "
                          "to the next boundary in the reference run") for w in waits if not (w["create"] and (w["distinct"] or all_waits))]
-    points = boundaries + [w for w in waits if w["create"] and (w["distinct"] or all_waits)]
-    mine = points[shard::SHARDS]
-    tried, failures, duplicates_found = [], [], 0
-    for point in mine:
-        t0 = time.monotonic()
+    points = sorted(boundaries + [w for w in waits if w["create"] and (w["distinct"] or all_waits)], key=chain_order)
+    tried, failures, last = [], [], reference.start
+    for point in points:
+        expected = Counter(mutations(reference.calls, last, position(point)))
         try:
-            outcome = crash.kill_and_rerun(point, reference)
+            outcome = crash.kill(point, expected)
         except AssertionError as error:
             failures.append(f"{playbook}.yml, kill at {point['id']} ({point['name']}): {error}")
             outcome = {"failed": str(error)[:4000]}
-            if "duplicates after the rerun" in str(error):
-                duplicates_found += 1
-            try:
-                crash.clean()
-            except AssertionError as cleanup:
-                failures.append(f"{playbook}.yml: cleanup after {point['id']} failed, later kill points not tried: {cleanup}")
-                tried.append(dict(point, **outcome))
-                break
+            localaws.control.restore(LAB_SNAPSHOT)  # the chain starts again from the bare lab
+            last = reference.start
         else:
-            duplicates_found += sum(len(v) for v in outcome["duplicates"].values())
-        tried.append(dict(point, **outcome, total_seconds=round(time.monotonic() - t0, 1)))
+            last = position(point)
+        tried.append(dict(point, **outcome))
+    rerun_seconds = teardown_seconds = None
+    try:
+        rerun_seconds = crash.rerun_to_the_end(Counter(mutations(reference.calls, last, reference.end)))
+        teardown_seconds = crash.teardown("after the last rerun")
+    except AssertionError as error:
+        failures.append(f"{playbook}.yml, the last rerun and teardown: {error}")
+        localaws.control.restore(LAB_SNAPSHOT)
     summary = {
-        "playbook": playbook, "shard": shard, "boundaries_total": len(reference.tasks),
+        "playbook": playbook, "boundaries_total": len(reference.tasks),
         "boundaries_killed": [p for p in tried if p["kind"] == "boundary"],
-        "boundaries_covered_by_equivalence": covered if shard == 0 else [],
+        "boundaries_covered_by_equivalence": covered,
         "waits_killed": [p for p in tried if p["kind"] == "wait"],
-        "waits_covered_by_equivalence": wait_covered if shard == 0 else [],
-        "duplicates_found": duplicates_found, "failures": failures,
-        "seconds": {"reference_run": reference.seconds, "reference_teardown": getattr(reference, "teardown_seconds", None),
+        "waits_covered_by_equivalence": wait_covered,
+        "duplicates_found": sum("duplicates after the rerun" in f for f in failures), "failures": failures,
+        "seconds": {"reference_run": reference.seconds, "last_rerun": rerun_seconds, "teardown": teardown_seconds,
                     "test": round(time.monotonic() - started, 1), "ansible_runs": crash.runs},
     }
-    write_summary(playbook, shard, run_id, summary)
+    summary["counts"] = {key: len(summary[key]) for key in (
+        "boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence", "failures")}
+    summary["counts"]["boundaries_total"] = summary["boundaries_total"]
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / f"crash-{playbook}.json").write_text(json.dumps(summary, indent=1))
     assert not failures, "\n\n".join(failures)
-    assert duplicates_found == 0
