@@ -174,8 +174,8 @@ def lab(ansible, localaws):
 MODULES_IN_PROCESS = os.environ.get("CROSSVPC_MODULES_VIA", "process") != "ansible"
 
 
-def run_module_in_process(localaws, name, args, check=False, diff=False):
-    """This collection's module ``name`` run by calling its main() here, with the parameters
+def run_module_in_process(localaws, name, args, check=False, diff=False, env=None):
+    """The module ``name`` (a collection's) run by calling its main() here, with the parameters
     Ansible would send it (check and diff mode included), against the local AWS: the same module
     code and the same AWS calls as a task, without the 1-2 s of an ansible-playbook process."""
     from ansible.module_utils import basic
@@ -190,15 +190,19 @@ def run_module_in_process(localaws, name, args, check=False, diff=False):
     printed, saved_env = io.StringIO(), dict(os.environ)
     warnings._global_warnings.clear()  # pylint: disable=protected-access  # a process-wide record
     warnings._global_deprecations.clear()  # pylint: disable=protected-access
-    os.environ.update(localaws.env)
+    os.environ.update(localaws.env, **(env or {}))
     try:
         with contextlib.redirect_stdout(printed):
             try:
                 code.main()
             except SystemExit:
                 pass
-            except Exception:  # pylint: disable=broad-except  # what Ansible reports as MODULE FAILURE
-                return {"failed": True, "changed": False, "msg": "MODULE FAILURE", "exception": traceback.format_exc()}
+            except Exception as error:  # pylint: disable=broad-except
+                # As Ansible reports a module's uncaught exception: the messages of its chain.
+                from ansible.module_utils._internal import _errors, _event_utils
+
+                message = _event_utils.format_event_brief_message(_errors.EventFactory.from_exception(error, False))
+                return {"failed": True, "changed": False, "msg": message, "exception": traceback.format_exc()}
     finally:
         os.environ.clear()
         os.environ.update(saved_env)

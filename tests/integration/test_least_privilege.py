@@ -18,13 +18,15 @@ import json
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import LAB_SNAPSHOT, REPO, run_module_in_process
 from localaws import ACCOUNT_A, ACCOUNT_B
 
 POLICIES = REPO / "policies"
 PLAYBOOKS = REPO / "playbooks"
 INVENTORY = REPO / "inventories" / "local"
 OUTPUT = REPO / "tests" / "output" / "reliability"
+CALLBACKS = REPO / "tests" / "reliability" / "callback_plugins"
+LEAST_SNAPSHOT = "least-privilege-lab"  # the lab and the restricted roles with their shipped policies
 
 # Policy -> (the host that runs it, its account). account_a_spoke is account A's spoke, kept
 # apart from the hub so that the hub's policy is tested alone (it stays admin).
@@ -126,27 +128,23 @@ class Least:
             self.iam(role).create_role(RoleName=iam_role_name(role), AssumeRolePolicyDocument=json.dumps(trust))
             self.set_policy(role, policy_of(role))
 
-    def delete_roles(self):
-        for role in ROLES:
-            iam = self.iam(role)
-            iam.delete_role_policy(RoleName=iam_role_name(role), PolicyName="least-privilege")
-            iam.delete_role(RoleName=iam_role_name(role))
-
     def set_policy(self, role, document):
         self.iam(role).put_role_policy(RoleName=iam_role_name(role), PolicyName="least-privilege",
                                        PolicyDocument=json.dumps(document))
 
-    def run(self, play, restricted=(), fatal=False, teardown=False):
+    def run(self, play, restricted=(), log=None, snapshots=None):
         path = self.directory / f"{play}-{'-'.join(restricted) or 'admin'}.json"
         path.write_text(json.dumps(inventory(play, restricted)))
         env = {"AWS_CONFIG_FILE": str(self.config)}
-        if fatal:  # stop the whole run at the first refusal: the state stays where it was refused
-            env["ANSIBLE_ANY_ERRORS_FATAL"] = "1"
-        return self.ansible(PLAYBOOKS / f"{play}{'_teardown' if teardown else ''}.yml", inventory=path, env=env)
+        if log:
+            env.update(ANSIBLE_CALLBACK_PLUGINS=str(CALLBACKS), ANSIBLE_CALLBACKS_ENABLED="task_log",
+                       CROSSVPC_TASK_LOG=str(log), CROSSVPC_TASK_SNAPSHOTS=snapshots or "")
+        return self.ansible(PLAYBOOKS / f"{play}.yml", inventory=path, env=env)
 
-    def teardown(self, play):
-        result = self.run(play, teardown=True)
-        assert result.returncode == 0, output(result)
+    def module(self, name, args):
+        """One module alone, in this process, with the arguments a task ran it with."""
+        args = {k: v for k, v in args.items() if v is not None and v != "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}
+        return run_module_in_process(self.localaws, name, args, env={"AWS_CONFIG_FILE": str(self.config)})
 
     def decisions(self, mark, role):
         return [d for d in self.localaws.control.iam_decisions(mark) if d["principal"].startswith(principal_prefix(role))]
@@ -168,27 +166,52 @@ def first_use(decisions):
     return order
 
 
-def assert_refused_at(least, play, role, action, mark, result):
+def refusal_messages(results):
+    """What the user reads of failed module results (a loop's items carry their own msg)."""
+    return [str(o.get("msg")) for outcome in results if outcome.get("failed") for o in [outcome] + outcome.get("results", [])]
+
+
+def assert_refused_at(least, play, role, action, mark, failed, results):
     """The run failed, the first refusal of the role was this action, and the failed task's message
     (what the user reads, not a traceback) names it with AWS's refusal code."""
     denied = [d for d in least.decisions(mark, role) if d["decision"] != "allow"]
-    assert result.returncode != 0, f"{play} passed without {action} for {role}:\n{output(result)}"
+    assert failed, f"{play} passed without {action} for {role}:\n{results}"
     assert denied and denied[0]["action"] == action, (action, denied[:3])
-    messages = [str(o.get("msg")) for _task, _host, outcome in result.tasks() if outcome.get("failed")
-                for o in [outcome] + outcome.get("results", [])]  # a loop's items carry their own msg
-    assert any(f"perform: {action} " in m and any(code in m for code in REFUSALS) for m in messages), output(result)
+    messages = refusal_messages(results)
+    assert any(f"perform: {action} " in m and any(code in m for code in REFUSALS) for m in messages), "\n".join(messages + [str(r.get("exception", "")) for r in results])
+
+
+def read_log(path):
+    """(task starts by index, module results by task index) from callback_plugins/task_log.py's log."""
+    tasks, results = {}, {}
+    for entry in map(json.loads, path.read_text().splitlines()):
+        if "result" in entry:
+            results.setdefault(entry["result"], []).append(entry)
+        else:
+            tasks[entry["index"]] = entry
+    return tasks, results
+
+
+def task_of(tasks, decision_seq):
+    """The task during which the IAM decision with this sequence number was made."""
+    started = [t for t in tasks.values() if t["iam"] < decision_seq]
+    return max(started, key=lambda t: t["index"]) if started else None
 
 
 @pytest.fixture(scope="module")
 def least(localaws, ansible, lab, tmp_path_factory):
+    """The lab with the restricted roles, saved as the snapshot each play's sweep starts from."""
     least = Least(localaws, ansible, tmp_path_factory.mktemp("least-privilege"))
+    localaws.control.restore(LAB_SNAPSHOT)
     least.create_roles()
+    localaws.control.save(LEAST_SNAPSHOT)
     localaws.control.enforce_iam(True)
     try:
         yield least
     finally:
         localaws.control.enforce_iam(False)
-        least.delete_roles()
+        localaws.control.restore(LAB_SNAPSHOT)
+        localaws.control.forget(LEAST_SNAPSHOT)
 
 
 def test_policies_are_shipped_for_every_role():
@@ -203,23 +226,27 @@ def test_policies_are_shipped_for_every_role():
 
 @pytest.mark.reliability
 @pytest.mark.parametrize("play", list(PLAYS))
-def test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions(least, play):
+def test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions(least, play, tmp_path):
     """The play passes with its roles restricted, first run and no-op rerun, using exactly their
-    policies' actions; then each (role, action) is removed alone, in the order of first use.
+    policies' actions; then each (role, action) is removed alone, and the task that first used it
+    fails at it.
 
-    Removals go in that order without a teardown in between: a run refused at action k leaves the
-    state a first run had just before k, so the next run, with k given back and k+1 removed, redoes
-    the prefix as a no-op rerun (reads only), makes k's change and stops at k+1. That costs one
-    partial run per action instead of a build and a teardown each. Actions that only a rerun uses
-    (reads of what now exists) come last; a run that then passes is run once more, as that rerun.
+    The first run (callback_plugins/task_log.py) records every task's module arguments and saves a
+    local AWS snapshot before each task that follows a change. For each action, the sweep restores
+    the state its first task started from, removes the action from the policy, and runs that task's
+    module with the recorded arguments as the restricted role (its main(), in this process): the
+    same module calls, in the same state, as the play would make up to that task, without the run
+    of the play up to it. Actions that only the rerun uses start from the first run's end state.
     """
     roles = PLAYS[play][0]
-    for role in roles:
-        least.set_policy(role, policy_of(role))
+    least.localaws.control.restore(LEAST_SNAPSHOT)
+    logs = {"first": tmp_path / "first.jsonl", "rerun": tmp_path / "rerun.jsonl"}
+    prefix = f"least-{play}"
     mark = least.localaws.control.iam_mark()
-    first = least.run(play, roles)
+    first = least.run(play, roles, log=logs["first"], snapshots=prefix)
     assert first.returncode == 0, output(first)
-    again = least.run(play, roles)
+    least.localaws.control.save(f"{prefix}-end")
+    again = least.run(play, roles, log=logs["rerun"])
     assert again.returncode == 0 and again.changed() == 0, output(again)
     for role in roles:
         used = least.decisions(mark, role)
@@ -227,31 +254,39 @@ def test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actio
         # Every action in the policy was used and none was refused: the policy is what the play calls.
         calls, listed = set(first_use(used)), set(actions_of(policy_of(role)))
         assert calls == listed, f"{role}: used, not listed: {sorted(calls - listed)}; listed, unused: {sorted(listed - calls)}"
-    steps = []  # (role, action) in the order of first use, rerun-only reads last
+    runs = {name: read_log(path) for name, path in logs.items()}
+    steps = []  # (role, action, run, task) in the order of first use
     for decision in least.localaws.control.iam_decisions(mark):
         role = next((r for r in roles if decision["principal"].startswith(principal_prefix(r))), None)
-        if role and decision["action"] != "sts:GetCallerIdentity" and (role, decision["action"]) not in steps:
-            steps.append((role, decision["action"]))
-    least.teardown(play)
+        if role and decision["action"] != "sts:GetCallerIdentity" and (role, decision["action"]) not in [s[:2] for s in steps]:
+            run = "first" if task_of(runs["rerun"][0], decision["seq"]) is None else "rerun"
+            task = task_of(runs[run][0], decision["seq"])
+            assert task, f"{role} {decision['action']}: no task of the {run} run made this call"
+            steps.append((role, decision["action"], run, task))
 
-    refused, reruns = [], 0
+    refused, summary_steps = [], []
     try:
-        for role, action in steps:
+        for role, action, run, task in steps:
+            snapshot = task["snapshot"] if run == "first" else f"{prefix}-end"
+            least.localaws.control.restore(snapshot)  # (the snapshot holds the full policies)
             least.set_policy(role, without(policy_of(role), action))
             mark = least.localaws.control.iam_mark()
-            result = least.run(play, roles, fatal=True)
-            if result.returncode == 0:  # a read only a rerun makes: this was the first run's end
-                reruns += 1
-                result = least.run(play, roles, fatal=True)
-            assert_refused_at(least, play, role, action, mark, result)
-            least.set_policy(role, policy_of(role))
+            results = []
+            for entry in runs[run][1].get(task["index"], []):
+                if entry["args"].get("profile") != profile_of(role):
+                    continue  # another host's share of the task
+                results.append(least.module(entry["module"], entry["args"]))
+                if results[-1].get("failed"):
+                    break
+            assert_refused_at(least, play, role, action, mark, bool(results) and results[-1].get("failed"), results)
             refused.append(f"{role} {action}")
+            summary_steps.append({"role": role, "action": action, "run": run, "task": task["name"], "from_snapshot": snapshot})
     finally:
-        for role in roles:
-            least.set_policy(role, policy_of(role))
-        least.teardown(play)
+        for name in {t["snapshot"] for t in runs["first"][0].values()} | {f"{prefix}-end"}:
+            least.localaws.control.forget(name)
+        least.localaws.control.restore(LEAST_SNAPSHOT)
         summary = {"play": play, "actions": len(steps), "refused_at_the_action": len(refused),
-                   "reruns_needed": reruns, "refused": refused}
+                   "refused": refused, "steps": summary_steps}
         OUTPUT.mkdir(parents=True, exist_ok=True)
         (OUTPUT / f"least-privilege-{play}.json").write_text(json.dumps(summary, indent=2))
     assert len(refused) == len(steps)
