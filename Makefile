@@ -8,17 +8,36 @@ INSTALLED := $(VENV)/.installed-requirements.txt
 LINK := .collections/ansible_collections/crossvpc/aws
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast setup lint sanity pytest unit molecule test-reliability clean
+.PHONY: demo test test-fast stages static timed-molecule setup lint sanity pytest unit molecule test-reliability clean
 
 demo: setup
 	scripts/demo.sh
 
-test: setup lint sanity pytest test-reliability molecule
-	@echo "make test: lint, sanity, pytest, the reliability suite and molecule all passed"
+# Two cores: lint then sanity (one core between them) run beside molecule (one playbook at a
+# time), then pytest with both cores. Each stage's wall time and the slowest tests are printed at
+# the end (scripts/test_report.py), pass or fail.
+TIMED := scripts/timed.sh
+
+test: setup
+	@rm -f tests/output/stages.tsv tests/output/pytest.xml
+	@$(TIMED) "make test (all stages)" $(MAKE) --no-print-directory stages; rc=$$?; \
+	    $(BIN)/python scripts/test_report.py; exit $$rc
+	@echo "make test: lint, sanity, pytest (the reliability suite included) and molecule all passed"
 
 # The same without the reliability suite, for a change that does not touch what it covers.
-test-fast: setup lint sanity pytest molecule
-	@echo "make test-fast: lint, sanity, pytest and molecule all passed"
+test-fast: export PYTEST_MARKS = -m "not reliability"
+test-fast: test
+
+stages:
+	$(MAKE) --no-print-directory -j2 --output-sync=target static timed-molecule
+	$(TIMED) pytest $(MAKE) --no-print-directory pytest PYTEST_ARGS=--junitxml=tests/output/pytest.xml
+
+static:
+	$(TIMED) ansible-lint $(MAKE) --no-print-directory lint
+	$(TIMED) "ansible-test sanity" $(MAKE) --no-print-directory sanity
+
+timed-molecule:
+	$(TIMED) molecule $(MAKE) --no-print-directory molecule
 
 setup: $(INSTALLED) $(LINK)
 	@# A no-op here (amazon.aws comes with the pinned ansible bundle); fetches it where Galaxy is reachable.
@@ -40,15 +59,17 @@ lint: setup
 sanity: setup
 	VENV=$(abspath $(VENV)) scripts/ansible-test-sanity.sh
 
-pytest: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not reliability" tests
-
-# The reliability suite (tests marked `reliability`: crash and rerun, faults on every call, every
-# IAM action removed in turn), a session of its own so that the other tests' leftovers on a worker's
-# local AWS never meet its counts. --dist load spreads the crash shards over the workers.
+# Every test in one session: each worker builds the lab once and restores it from a local AWS
+# snapshot wherever a test needs it bare, so the reliability tests (marked `reliability`: crash
+# and rerun, faults on every call, every IAM action removed in turn) never meet another test's
+# leftovers. Whole files go to a worker (--dist loadfile), the longest first (tests/conftest.py).
 # Summaries: tests/output/reliability/.
+pytest: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_MARKS) $(PYTEST_ARGS) tests
+
+# The reliability suite alone.
 test-reliability: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load -m reliability tests
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m reliability tests
 
 unit: setup
 	$(BIN)/python -m pytest tests/unit

@@ -26,7 +26,10 @@ def _known_account(access_key):
         return STATIC_KEYS[access_key]
     for account_id, account in list(models.iam_backends.items()):
         for partition in models.PARTITION_NAMES:
-            if access_key in account[partition].access_keys:
+            # dict.get: only the partitions in use. account[partition] would make an IAM backend
+            # (with every AWS-managed policy) for each of the eight partitions of every account.
+            backend = dict.get(account, partition)
+            if backend is not None and access_key in backend.access_keys:
                 return account_id
     return None
 
@@ -48,7 +51,7 @@ def install():
     original = models.get_account_id_from
 
     def get_account_id_from(access_key):
-        return STATIC_KEYS.get(access_key) or original(access_key)
+        return _known_account(access_key) or original(access_key)
 
     models.get_account_id_from = get_account_id_from
     # moto imports the function lazily inside get_current_account, so patching the module suffices.

@@ -4,8 +4,9 @@ A test (or a user trying the collection) builds a lab once, saves it, and goes b
 second, where a teardown playbook takes tens of seconds and a rebuild a minute. A snapshot holds a
 deep copy of every moto backend's state (each service, account and region in use); restoring puts a
 fresh copy of it back into the same backend objects, so every reference moto keeps to a backend stays
-valid, and drops the backends first used after the snapshot. The call log, fault rules and IAM
-enforcement are not part of it: they describe the session, not the accounts.
+valid, and drops the backends first used after the snapshot. The call log, fault rules, IAM
+enforcement and STS's issued credentials are not part of it: they belong to the session, not to the
+accounts, and a client holding credentials assumed after a snapshot keeps working across a restore.
 
 Requests and snapshots take STATE_LOCK in turn, so a snapshot never sees half a request.
 """
@@ -15,20 +16,37 @@ import threading
 
 STATE_LOCK = threading.RLock()
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+# Issued credentials: STS's sessions, and the temporary keys moto keeps with IAM's access keys.
+SESSION_SERVICES = frozenset({"sts"})
+SESSION_ATTRIBUTES = ("access_keys",)
 
 
 def _live_backends():
     from moto.core.base_backend import BackendDict
 
     for services in list(BackendDict._instances):  # pylint: disable=protected-access
+        if services.service_name in SESSION_SERVICES:
+            continue
         for account, regions in list(services.items()):
             for region, backend in list(regions.items()):
                 yield services, account, region, backend
 
 
+def _catalogue(backends):
+    """The public images moto ships in every EC2 backend (about 1,300 AMIs and their EBS snapshots,
+    owned by other accounts): shared by snapshots, not copied, as nothing here changes them. A
+    restore still brings back the set of images each account sees, not changes made inside one."""
+    for backend in backends:
+        for kind in ("amis", "snapshots"):
+            for item in (backend.__dict__.get(kind) or {}).values():
+                if getattr(item, "owner_id", None) not in (None, getattr(backend, "account_id", None)):
+                    yield item
+
+
 def _copy(state, backends):
     """A deep copy of ``state`` in which backends (and locks) stay themselves: only their data is copied."""
     memo = {id(backend): backend for backend in backends}
+    memo.update((id(item), item) for item in _catalogue(backends))
     saved = {t: copy._deepcopy_dispatch.get(t) for t in _LOCK_TYPES}  # pylint: disable=protected-access
     try:
         for lock_type in _LOCK_TYPES:  # a lock is not data: the copy gets a lock of its own
@@ -65,15 +83,26 @@ class Snapshots:
             backends = [backend for *_where, backend in live] + [backend for _s, _a, _r, backend, _state in entries]
             data = _copy([state for *_where, state in entries], backends)
             for (services, account, region, backend, _state), state in zip(entries, data):
+                for name in SESSION_ATTRIBUTES:
+                    if isinstance(state.get(name), dict) and isinstance(backend.__dict__.get(name), dict):
+                        state[name].update(backend.__dict__[name])  # keys issued since stay valid
                 backend.__dict__.clear()
                 backend.__dict__.update(state)
                 if dict.get(services[account], region) is not backend:  # dropped by another restore since
                     dict.__setitem__(services[account], region, backend)
             dropped = 0
             for services, account, region, backend in live:
-                if id(backend) not in kept:  # first used after the snapshot: made anew when next asked for
+                if id(backend) in kept:
+                    continue
+                dropped += 1
+                issued = {name: backend.__dict__[name] for name in SESSION_ATTRIBUTES if backend.__dict__.get(name)}
+                if not issued:  # first used after the snapshot: made anew when next asked for
                     dict.__delitem__(services[account], region)
-                    dropped += 1
+                    continue
+                fresh = type(backend)(region, account_id=account)  # as new, but with the keys issued since
+                fresh.__dict__.update(issued)
+                backend.__dict__.clear()
+                backend.__dict__.update(fresh.__dict__)
         return {"name": name, "restored": len(entries), "dropped": dropped}
 
     def names(self):

@@ -11,6 +11,10 @@
 # Each run starts its own localaws on a free port with a throw-away state directory and stops it
 # on exit, so runs never share AWS state (nor the repo's .localaws). The server's state is lost
 # on exit: `converge` alone leaves nothing behind to `verify` in a later run.
+#
+# The lab (playbooks/lab.yml) is built once here and shared by the scenarios run
+# (CROSSVPC_MOLECULE_LAB=shared: their prepare and destroy leave it alone); each scenario's destroy
+# removes what its playbook built, and lab_teardown.yml runs at the end.
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -56,7 +60,19 @@ if [[ $# -eq 0 ]]; then
     set -- test --all
 fi
 start_time=$(date +%s)
+lab() { # the lab's build or teardown, quiet unless it fails
+    if ! ANSIBLE_CONFIG="$REPO/ansible.cfg" ansible-playbook "$REPO/playbooks/$1.yml" -i "$REPO/inventories/local" \
+        >"$tmp_root/$1.log" 2>&1; then
+        tail -n 40 "$tmp_root/$1.log" >&2
+        return 1
+    fi
+}
 rc=0
-molecule "$@" || rc=$?
+lab lab || rc=$?
+if ((rc == 0)); then
+    export CROSSVPC_MOLECULE_LAB=shared
+    molecule "$@" || rc=$?
+    lab lab_teardown || rc=$((rc ? rc : 1))
+fi
 echo "molecule $*: exit $rc in $(($(date +%s) - start_time))s"
 exit "$rc"

@@ -86,9 +86,14 @@ def running_localaws():
         subprocess.run(cli + ["stop"], cwd=REPO, check=False, stdout=subprocess.DEVNULL)
 
 
+EMPTY_SNAPSHOT = "empty"
+
+
 @pytest.fixture(scope="session")
 def localaws():
+    """The worker's local AWS, its empty accounts saved as the snapshot "empty"."""
     with running_localaws() as server:
+        server.control.save(EMPTY_SNAPSHOT)
         yield server
 
 
@@ -163,11 +168,21 @@ def lab(ansible, localaws):
     """playbooks/lab.yml, built once per test worker and saved in the local AWS as the snapshot
     "lab": a test that needs the bare lab again restores it (``localaws.control.restore``) in a
     second instead of running teardown playbooks (the lab's own build and teardown are
-    tests/integration/test_lab.py's, on a local AWS of its own)."""
+    tests/integration/test_lab.py's). It is built on empty accounts: whatever the worker's tests
+    before it left is dropped first, so that the snapshot holds the lab alone."""
+    localaws.control.restore(EMPTY_SNAPSHOT)
     built = ansible(REPO / "playbooks" / "lab.yml")
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     localaws.control.save(LAB_SNAPSHOT)
     return built
+
+
+@pytest.fixture
+def bare_lab(localaws, lab):
+    """The worker's lab alone: restored from its snapshot before the test and again after it."""
+    localaws.control.restore(LAB_SNAPSHOT)
+    yield lab
+    localaws.control.restore(LAB_SNAPSHOT)
 
 
 # Set CROSSVPC_MODULES_VIA=ansible to run every module test through ansible-playbook instead.
@@ -238,3 +253,32 @@ def module(ansible, localaws, tmp_path_factory):
             raise AssertionError(f"playbook did not run:\n{result.stdout}\n{result.stderr}")
 
     return run
+
+
+# The longest test files first (measured; docs/testing.md), so that `pytest -n 2 --dist loadfile`
+# hands them out at the start and both workers finish together instead of one waiting on a long
+# file picked last. Files not listed keep their order after these.
+LONGEST_FIRST = (
+    "reliability/test_crash_and_rerun.py",
+    "integration/test_least_privilege.py",
+    "reliability/test_faults_converge.py",
+    "integration/test_peering_playbook.py",
+    "integration/test_reachability.py",
+    "integration/test_connect_playbook.py",
+    "integration/test_transit_gateway_playbook.py",
+    "integration/test_privatelink_playbook.py",
+    "integration/test_mermaid_render.py",
+    "integration/test_lab.py",
+    "integration/test_bad_input_catalogue.py",
+    "integration/test_no_secrets_in_output.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+
+    def weight(item):
+        path = item.path.relative_to(REPO / "tests").as_posix()
+        return rank.get(path, len(rank))
+
+    items.sort(key=weight)  # stable: the order within a file, and of the other files, is kept

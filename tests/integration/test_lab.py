@@ -4,36 +4,22 @@ Besides VPC_A (account A) and VPC_B (account B), both 10.0.0.0/16, account B get
 VPC with a distinct CIDR (lab_peer_vpc in inventories/local/account_b.yml).
 """
 
-import pytest
-
 from localaws import ACCOUNT_A, ACCOUNT_B
-from conftest import REPO, playbook_runner, running_localaws
+from conftest import REPO
 
 # VPC_C as inventories/local/account_b.yml declares it.
 PEER = {"name": "crossvpc-lab-c", "cidr": "10.1.0.0/16",
         "subnets": {"private-1": ("10.1.1.0/24", "us-east-1a"), "private-2": ("10.1.2.0/24", "us-east-1b")}}
 
 
-@pytest.fixture(scope="module")
-def localaws():
-    """A local AWS of this module's own: the lab is built here from nothing and torn down, while
-    the other modules of the worker keep theirs (conftest's session-wide lab)."""
-    with running_localaws() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def ansible(localaws):
-    return playbook_runner(localaws)
-
-
 def by_name(items, name):
     return [i for i in items if {"Key": "Name", "Value": name} in i.get("Tags", [])]
 
 
-def test_lab_builds_reruns_clean_and_tears_down(localaws, ansible):
-    first = ansible(REPO / "playbooks" / "lab.yml")
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+def test_lab_builds_reruns_clean_and_tears_down(localaws, ansible, bare_lab):
+    """The build is the worker's lab (conftest), made on its fresh local AWS; the rerun and the
+    teardown run on that lab, restored (conftest's bare_lab) for the other tests afterwards."""
+    first = bare_lab
 
     for profile, account, name in (("crossvpc-a", ACCOUNT_A, "crossvpc-lab-a"),
                                    ("crossvpc-b", ACCOUNT_B, "crossvpc-lab-b")):

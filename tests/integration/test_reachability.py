@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 
 from localaws import ACCOUNT_A, ACCOUNT_B
-from conftest import REPO
+from conftest import LAB_SNAPSHOT, REPO
 from test_transit_gateway_playbook import inventory as tgw_inventory, spoke_vpc
 
 PLAYBOOKS = REPO / "playbooks"
@@ -73,13 +73,14 @@ def build_hub(localaws, ansible, directory):
 
 @pytest.fixture(scope="module")
 def paths(localaws, ansible, lab, tmp_path_factory):
-    """Peering and PrivateLink on the lab, and the Transit Gateway hub, built side by side; torn
-    down after the module's tests, leaving the worker's lab as it was."""
+    """Peering and PrivateLink on the lab, and the Transit Gateway hub, built side by side; the
+    worker's lab is restored from its snapshot after the module's tests (the teardowns are the
+    playbook tests')."""
     directory = tmp_path_factory.mktemp("reach-tgw")
-    connected, hosts = in_parallel(lambda: connect_lab(ansible), lambda: build_hub(localaws, ansible, directory))
+    localaws.control.restore(LAB_SNAPSHOT)
+    connected, _hosts = in_parallel(lambda: connect_lab(ansible), lambda: build_hub(localaws, ansible, directory))
     yield {"connected": connected}
-    in_parallel(lambda: ansible(PLAYBOOKS / "privatelink_teardown.yml"), lambda: ansible(PLAYBOOKS / "peering_teardown.yml"),
-                lambda: ansible(PLAYBOOKS / "transit_gateway_teardown.yml", inventory=hosts))
+    localaws.control.restore(LAB_SNAPSHOT)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import REPO
+from conftest import LAB_SNAPSHOT, REPO
 from localaws import ACCOUNT_A, ACCOUNT_B
 
 pytestmark = pytest.mark.reliability
@@ -266,12 +266,15 @@ def task_seconds(result, task_name):
 @pytest.fixture(scope="module")
 def baseline(localaws, lab):
     """The inventory of the worker's lab (built without faults, conftest), which is never ours."""
+    localaws.control.restore(LAB_SNAPSHOT)
     return inventory(localaws)
 
 
 @pytest.fixture(autouse=True)
-def no_faults_left(localaws):
+def no_faults_left(localaws, baseline):
+    """Each test starts from the bare lab (whatever the worker's other tests left) without faults."""
     localaws.control.clear_faults()
+    localaws.control.restore(LAB_SNAPSHOT)
     yield
     localaws.control.clear_faults()
 
@@ -295,9 +298,9 @@ def test_converges_and_tears_down_under_faults(localaws, ansible, baseline, play
     try:
         converge_and_tear_down(localaws, ansible, baseline, playbook, teardown, seed)
     except BaseException:
-        # Leave the next case a clean lab: the teardown, without faults.
+        # Leave the next case a clean lab.
         localaws.control.clear_faults()
-        ansible(PLAYBOOKS / teardown)
+        localaws.control.restore(LAB_SNAPSHOT)
         raise
 
 
