@@ -1,4 +1,4 @@
-"""python -m localaws {start,stop,status,reset,env,calls,faults,iam,serve}
+"""python -m localaws {start,stop,status,reset,env,calls,faults,iam,snapshot,serve}
 
 start writes, in the state directory (default ./.localaws, or $LOCALAWS_STATE_DIR):
   pid          the server's process id (stop signals only that process)
@@ -215,6 +215,19 @@ def cmd_iam(args):
     return 0
 
 
+def cmd_snapshot(args):
+    client = client_or_exit(args)
+    if args.snapshot_command == "save":
+        print(json.dumps(client.save(args.name)))
+    elif args.snapshot_command == "restore":
+        print(json.dumps(client.restore(args.name)))
+    elif args.snapshot_command == "forget":
+        print(json.dumps(client.forget(args.name)))
+    else:
+        print("\n".join(client.snapshots()))
+    return 0
+
+
 def cmd_serve(args):
     from localaws.server import serve
 
@@ -259,6 +272,11 @@ def parser():
     iam.add_argument("enforce", nargs="?", choices=["on", "off"])
     iam.add_argument("--decisions", action="store_true", help="list decisions about restricted callers")
     iam.add_argument("--since", type=int, default=0)
+    snapshot = sub.add_parser("snapshot", help="save every account's resources under a name, restore or forget them")
+    snapshot_sub = snapshot.add_subparsers(dest="snapshot_command")
+    snapshot_sub.add_parser("list")
+    for verb in ("save", "restore", "forget"):
+        snapshot_sub.add_parser(verb).add_argument("name")
     serve = sub.add_parser("serve", help="serve in the foreground (start uses this)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     return top

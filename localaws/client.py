@@ -62,6 +62,9 @@ class LocalAWS:
         """Put every account's resources back as they were when ``name`` was saved."""
         return self._call("POST", f"snapshots/{name}", timeout=60)
 
+    def snapshots(self):
+        return self._call("GET", "snapshots")["snapshots"]
+
     def forget(self, name):
         return self._call("DELETE", f"snapshots/{name}")
 

@@ -1,0 +1,71 @@
+"""Snapshots: every account's resources saved under a name and put back, in place, on a server of its own."""
+
+import subprocess
+import sys
+import urllib.error
+
+import pytest
+
+from conftest import REPO, running_localaws
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_localaws() as local:
+        yield local
+
+
+def vpcs(ec2):
+    return sorted(v["CidrBlock"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"])
+
+
+def test_restore_puts_back_what_was_saved_in_every_account_and_service(server):
+    a, b = server.client("ec2", "crossvpc-a"), server.client("ec2", "crossvpc-b")
+    a.create_vpc(CidrBlock="10.10.0.0/16")
+    kept = b.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    assert server.control.save("two-vpcs")["backends"] > 0
+
+    a.create_vpc(CidrBlock="10.11.0.0/16")
+    b.delete_vpc(VpcId=kept)
+    elb = server.client("elbv2", "crossvpc-b")  # a service first used after the snapshot
+    subnet = b.create_subnet(VpcId=b.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"],
+                             CidrBlock="10.30.1.0/24")["Subnet"]["SubnetId"]
+    elb.create_load_balancer(Name="after", Type="network", Subnets=[subnet])
+    mark = server.control.mark()
+
+    server.control.restore("two-vpcs")
+    # The clients' credentials (B's assumed after the snapshot) still work; the call log goes on.
+    assert vpcs(a) == ["10.10.0.0/16"] and vpcs(b) == ["10.20.0.0/16"]
+    assert elb.describe_load_balancers()["LoadBalancers"] == []
+    assert server.control.calls(mark) and server.control.calls(mark)[0]["seq"] > mark
+
+    # A snapshot can be restored again after more changes, and the restored state is live.
+    a.create_vpc(CidrBlock="10.12.0.0/16")
+    server.control.restore("two-vpcs")
+    assert vpcs(a) == ["10.10.0.0/16"]
+    assert a.describe_vpcs(VpcIds=[a.create_vpc(CidrBlock="10.13.0.0/16")["Vpc"]["VpcId"]])["Vpcs"]
+
+
+def test_unknown_snapshot_is_refused_and_forget_removes_one(server):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        server.control.restore("never-saved")
+    assert refused.value.code == 400 and "never-saved" in refused.value.read().decode()
+    server.control.save("scratch")
+    assert "scratch" in server.control.snapshots()
+    assert server.control.forget("scratch") == {"deleted": True}
+    assert "scratch" not in server.control.snapshots()
+
+
+def test_cli_saves_lists_and_restores(server):
+    ec2 = server.client("ec2", "crossvpc-a")
+    cli = [sys.executable, "-m", "localaws", "--state-dir", str(server.state_dir), "snapshot"]
+
+    def run(*args):
+        return subprocess.run(cli + list(args), cwd=REPO, check=True, capture_output=True, text=True).stdout
+
+    run("save", "from-cli")
+    assert "from-cli" in run("list").split()
+    before = vpcs(ec2)
+    ec2.create_vpc(CidrBlock="10.40.0.0/16")
+    assert '"restored"' in run("restore", "from-cli")
+    assert vpcs(ec2) == before
