@@ -14,9 +14,9 @@ How, per playbook, on the lab (built once per test worker):
    wait's describe calls are throttled (a localaws fault rule the plugin adds when the task starts,
    seeded so the calls before the create pass) and the run is killed once the first of them failed.
 3. The kill points in one chain of runs, from the bare lab (a localaws snapshot): the run for point
-   j is killed there (rc -9; no process of its group left) having made exactly the reference's
-   mutating calls between point j-1 and point j, so it leaves the server as the reference run was at
-   point j, and the next run starts from there. After the last point an uninterrupted rerun (rc 0)
+   j is killed there (rc -9; no process of its group left) with the chain's mutating calls so far
+   exactly the reference's up to point j, so it leaves the server as the reference run was at point
+   j, and the next run starts from there. After the last point an uninterrupted rerun (rc 0)
    makes exactly the reference's remaining changes and reaches its end state (snapshot ==
    reference, every identity once); then the teardown leaves the accounts holding the lab alone.
    By induction each point's rerun is proven to converge, as a separate rerun per point would.
@@ -283,6 +283,10 @@ class Reference:
         self.playbook, self.tasks, self.calls, self.start, self.end = playbook, tasks, calls, start, end
         self.snap, self.seconds = snap, seconds
 
+    def made_by(self, seq):
+        """The reference's mutating calls up to call ``seq``, per (account, action)."""
+        return Counter(mutations(self.calls, self.start, seq))
+
     def task_range(self, index):
         """(seq at the start of task ``index``, seq at the next task start or the run's end)."""
         following = [t["seq"] for t in self.tasks if t["index"] == index + 1]
@@ -333,6 +337,7 @@ class Crash:
     def __init__(self, localaws, ansible, baseline, tmp, playbook):
         self.localaws, self.ansible, self.baseline, self.tmp, self.playbook = localaws, ansible, baseline, tmp, playbook
         self.runs = 0
+        self.made = Counter()  # the chain's mutating calls since the bare lab, per (account, action)
 
     def run(self, name, **env):
         self.runs += 1
@@ -374,9 +379,10 @@ class Crash:
         return dict(env, CROSSVPC_KILL_IN_WAIT=point["name"], CROSSVPC_KILL_DELAY="0.2",
                     CROSSVPC_KILL_AFTER_CALL=point["describe"], CROSSVPC_KILL_FAULT=json.dumps(fault))
 
-    def check_killed(self, point, expected, record, mark):
-        """The run died where it was told to, all of it, having made exactly the reference's changes
-        between the previous kill point and this one."""
+    def check_killed(self, point, reference, record, mark):
+        """The run died where it was told to, all of it, and the chain has made exactly the reference's
+        changes up to this point: up to the boundary, or for a wait every change of the task before
+        its wait and none beyond the task's own (the task's other hosts run on while one waits)."""
         lines = [json.loads(line) for line in record.read_text().splitlines()]
         killed = [line for line in lines if "killed" in line]
         assert len(killed) == 1 and killed[0]["index"] == point["index"], f"the plugin did not kill at task {point['index']}: {lines[-3:]}"
@@ -384,7 +390,14 @@ class Crash:
         assert not members, f"processes of the killed run still run: {[p.name for p in members]}"
         calls = self.localaws.control.calls(mark)
         done = Counter(mutations(calls, mark, 10 ** 12))
-        assert done == expected, f"the killed run's changes differ from the reference's since the previous kill point: {done} != {expected}"
+        self.made += done
+        if point["kind"] == "boundary":
+            expected = reference.made_by(point["seq"])
+            assert self.made == expected, f"the changes made so far differ from the reference's up to this boundary: {self.made} != {expected}"
+        else:
+            low, high = reference.made_by(point["describe_seq"]), reference.made_by(reference.task_range(point["index"])[1])
+            assert low <= self.made <= high, (f"the changes made so far are not the reference's up to this wait "
+                                              f"(at least {low}, at most {high}): {self.made}")
         facts = {"mutations": sum(done.values())}
         if point["kind"] == "wait":
             [started] = [line["seq"] for line in lines if line.get("index") == point["index"] and "killed" not in line]
@@ -396,7 +409,7 @@ class Crash:
             facts["wait_calls_before_kill"] = len(reads)
         return facts
 
-    def kill(self, point, expected):
+    def kill(self, point, reference):
         record = self.tmp / f"{self.playbook}-{self.runs}.jsonl"
         mark = self.localaws.control.mark()
         try:
@@ -404,18 +417,19 @@ class Crash:
         finally:
             self.localaws.control.clear_faults()
         assert killed.returncode == -9, f"expected the run to be killed (rc -9), got rc {killed.returncode}:\n{self.tail(killed)}"
-        return dict(self.check_killed(point, expected, record, mark), seconds=seconds)
+        return dict(self.check_killed(point, reference, record, mark), seconds=seconds)
 
-    def rerun_to_the_end(self, expected):
+    def rerun_to_the_end(self, reference):
         """An uninterrupted rerun: exactly the reference's remaining changes, its end state, nothing twice."""
         mark = self.localaws.control.mark()
         rerun, seconds = self.run(self.playbook)
         assert rerun.returncode == 0, f"the rerun failed:\n{self.tail(rerun)}"
-        done = Counter(mutations(self.localaws.control.calls(mark), mark, 10 ** 12))
+        self.made += Counter(mutations(self.localaws.control.calls(mark), mark, 10 ** 12))
         snap = snapshot(self.localaws)
         twice = duplicates(snap)
         assert not twice, f"duplicates after the rerun: {json.dumps(twice, indent=1)}"
-        assert done == expected, f"the rerun's changes differ from the reference's after the last kill point: {done} != {expected}"
+        expected = reference.made_by(reference.end)
+        assert self.made == expected, f"the chain's changes differ from the uninterrupted run's: {self.made} != {expected}"
         diff = difference(snap, self.reference_snap)
         assert not diff, f"the end state differs from the uninterrupted run's: {json.dumps(diff, indent=1)}"
         return seconds
@@ -450,12 +464,14 @@ def chain_order(point):
 def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
     """Every kill point of one playbook in one chain of runs, each killed at the next point.
 
-    A run killed at boundary k leaves the server with the reference's changes before k, and the
-    next run, killed at the following point, must make exactly the reference's changes in between
-    (checked per (account, action) from the call log): so by induction every kill point's rerun
-    makes the reference's remaining changes, and the last, uninterrupted, rerun must reach the
-    reference's end state with nothing made twice. One partial run per kill point instead of a
-    kill, a full rerun and a teardown each. Then the teardown leaves the lab alone.
+    Each run is killed at the next point having brought the chain's changes (per account and action,
+    from the call log) to exactly the reference's up to that point: at a boundary, those before it;
+    in a wait, every change of its task before the wait and none beyond the task's own (the task's
+    other hosts go on while one waits). So each run starts from the state a kill at the previous
+    point leaves and, by induction, every kill point's rerun is checked; the last, uninterrupted,
+    rerun must bring them to the reference's total and its end state, nothing made twice. One
+    partial run per kill point instead of a kill, a full rerun and a teardown each. Then the
+    teardown leaves the lab alone.
     """
     started = time.monotonic()
     crash = Crash(localaws, ansible, baseline, tmp_path, playbook)
@@ -468,22 +484,19 @@ def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
     wait_covered = [dict(w, equivalent_to=w["next_boundary"], proof=f"no mutating call from {w['create'] or 'the task start'} "
                          "to the next boundary in the reference run") for w in waits if not (w["create"] and (w["distinct"] or all_waits))]
     points = sorted(boundaries + [w for w in waits if w["create"] and (w["distinct"] or all_waits)], key=chain_order)
-    tried, failures, last = [], [], reference.start
+    tried, failures = [], []
     for point in points:
-        expected = Counter(mutations(reference.calls, last, position(point)))
         try:
-            outcome = crash.kill(point, expected)
+            outcome = crash.kill(point, reference)
         except AssertionError as error:
             failures.append(f"{playbook}.yml, kill at {point['id']} ({point['name']}): {error}")
             outcome = {"failed": str(error)[:4000]}
             localaws.control.restore(LAB_SNAPSHOT)  # the chain starts again from the bare lab
-            last = reference.start
-        else:
-            last = position(point)
+            crash.made = Counter()
         tried.append(dict(point, **outcome))
     rerun_seconds = teardown_seconds = None
     try:
-        rerun_seconds = crash.rerun_to_the_end(Counter(mutations(reference.calls, last, reference.end)))
+        rerun_seconds = crash.rerun_to_the_end(reference)
         teardown_seconds = crash.teardown("after the last rerun")
     except AssertionError as error:
         failures.append(f"{playbook}.yml, the last rerun and teardown: {error}")
