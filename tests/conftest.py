@@ -10,11 +10,11 @@ import importlib
 import io
 import json
 import os
-import traceback
 import socket
 import subprocess
 import sys
 import tempfile
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
