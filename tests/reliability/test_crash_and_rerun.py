@@ -430,7 +430,7 @@ class Crash:
         assert not twice, f"duplicates after the rerun: {json.dumps(twice, indent=1)}"
         expected = reference.made_by(reference.end)
         assert self.made == expected, f"the chain's changes differ from the uninterrupted run's: {self.made} != {expected}"
-        diff = difference(snap, self.reference_snap)
+        diff = difference(snap, reference.snap)
         assert not diff, f"the end state differs from the uninterrupted run's: {json.dumps(diff, indent=1)}"
         return seconds
 
@@ -476,7 +476,6 @@ def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
     started = time.monotonic()
     crash = Crash(localaws, ansible, baseline, tmp_path, playbook)
     reference = crash.reference()
-    crash.reference_snap = reference.snap
     boundaries, covered = reference.kill_points()
     waits = reference.waits(PLAYBOOKS[playbook]["waits"])
     all_waits = os.environ.get("CROSSVPC_CRASH_WAITS", "all") == "all"
