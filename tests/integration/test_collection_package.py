@@ -1,28 +1,83 @@
-"""The collection builds, installs offline from its tarball, and the installed copy runs."""
+"""The collection builds, installs offline from its tarball, and the installed copy runs.
+
+The tarball is galaxy.yml's allow list: a user's working state next to the collection (a local-AWS
+state directory of any name, their own inventory) stays out of it, as do localaws/ and the tests
+that need it.
+"""
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 from conftest import REPO
 
 BIN = Path(sys.executable).parent
+# an access key id, and the line of an AWS config or credentials file that holds a secret key
+AWS_KEY_PATTERNS = (re.compile(rb"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
+                    re.compile(rb"(?m)^\s*aws_secret_access_key\s*=\s*[^\s,)]{8,}"))
+
+
+def checkout_with_working_state(localaws, root):
+    """The files git would package (tracked, and untracked but not ignored), copied to root, plus
+    what a user leaves there: local-AWS state directories (copies of a running one's, with its
+    keys) at the top under other names than .localaws and inside roles/, and their own inventory."""
+    files = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO,
+                           capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        if (REPO / name).is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / name)
+    state = [root / "mystate", root / ".localaws-other", root / "roles" / "lab" / "localaws-state"]
+    for directory in state:
+        shutil.copytree(localaws.state_dir, directory)
+        assert (directory / "aws-config").exists() and (directory / "env.sh").exists()
+        (directory / "server.log").write_text("started\n")
+    mine = root / "inventories" / "mine"
+    mine.mkdir()
+    (mine / "all.yml").write_text((root / "inventories" / "aws.example" / "all.yml").read_text())
+    return state
 
 
 def test_build_install_offline_and_run_installed_copy(localaws, tmp_path):
+    checkout = tmp_path / "checkout"
+    state = checkout_with_working_state(localaws, checkout)
+    secrets = {m.group(1).encode() for m in re.finditer(
+        r"(?m)^aws_(?:access_key_id|secret_access_key)\s*=\s*(\S+)", (state[0] / "aws-config").read_text())}
+    assert len(secrets) == 2  # the state directories do hold keys
+
     build = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--force",
-                            "--output-path", str(tmp_path)], cwd=REPO, capture_output=True, text=True,
-                           check=False)
+                            "--output-path", str(tmp_path)], cwd=checkout, capture_output=True,
+                           text=True, check=False)
     assert build.returncode == 0, build.stderr
     [tarball] = tmp_path.glob("crossvpc-aws-*.tar.gz")
-    listing = subprocess.run(["tar", "-tzf", str(tarball)], capture_output=True,
-                             text=True, check=True).stdout.splitlines()
-    assert "plugins/modules/vpc_route.py" in listing
-    for unwanted in (".venv/", ".collections/", ".localaws/", "localaws/", ".ci/"):
+    with tarfile.open(tarball) as tar:
+        members = tar.getmembers()
+        contents = {m.name: tar.extractfile(m).read() for m in members if m.isfile()}
+    listing = [m.name for m in members]
+    for wanted in ("plugins/modules/vpc_route.py", "plugins/module_utils/routes.py",
+                   "roles/vpc_peering/tasks/main.yml", "roles/lab/meta/argument_specs.yml",
+                   "playbooks/connect.yml", "meta/runtime.yml", "README.md", "CHANGELOG.md",
+                   "changelogs/changelog.yaml", "docs/testing.md", "policies/vpc_peering_requester.json",
+                   "inventories/aws.example/all.yml", "tests/unit/test_route_plan.py"):
+        assert wanted in listing, wanted
+    for unwanted in (".venv/", ".collections/", ".localaws", "localaws/", ".ci/", "mystate/",
+                     "tests/localaws/", "tests/integration/", "tests/conftest.py", "inventories/mine/",
+                     "roles/lab/localaws-state/", "scripts/", "tools/", "Makefile", "build/"):
         assert not [p for p in listing if p.startswith(unwanted)], unwanted
-    assert not [p for p in listing if "__pycache__" in p]
+    for path in [s.relative_to(checkout) for s in state]:
+        assert not [p for p in listing if p.startswith(f"{path}/") or p == str(path)], path
+    names = [p.rsplit("/", 1)[-1] for p in listing]
+    for unwanted in ("aws-config", "credentials", "env.sh", "state.json", "server.log", "__pycache__"):
+        assert unwanted not in names, unwanted
+    assert not [p for p in listing if p.endswith((".pyc", ".log", ".tar.gz"))]
+    for name, data in contents.items():
+        assert not [s for s in secrets if s in data], name
+        assert not [p.pattern for p in AWS_KEY_PATTERNS if p.search(data)], name
 
     installed = tmp_path / "collections"
     install = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--offline",
