@@ -225,7 +225,9 @@ def reject_unauthorized(response):
 
 
 def reject_request(response):
-    """The request hook localaws installs: unknown keys first, then IAM enforcement."""
+    """The request hook localaws installs: a region that does not exist first (AWS checks the
+    credential scope before the key), then unknown keys, then IAM enforcement."""
     from localaws.iam import reject_unknown_key
+    from localaws.regions import reject_unknown_region
 
-    return reject_unknown_key(response) or reject_unauthorized(response)
+    return reject_unknown_region(response) or reject_unknown_key(response) or reject_unauthorized(response)
