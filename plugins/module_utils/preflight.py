@@ -1,0 +1,507 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Preflight: every input of every part a host plays in a playbook, checked before any host
+changes anything.
+
+Types and choices come from the roles' argument specs (the preflight action hands them over),
+formats from validation.py (the rules the modules apply to the options these variables feed),
+and the look-ups that can fail are read calls, one per kind of resource. Every problem of a host
+is reported at once, each naming the inventory variable as the user wrote it, its value and the fix.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import difflib
+import ipaddress
+import os
+
+try:
+    import boto3
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing boto3 itself.
+
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
+
+from ansible_collections.crossvpc.aws.plugins.module_utils import validation
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    CrossvpcError, InvalidInput, call, client, paginate, tags_of)
+
+PARTS = ("privatelink_provider", "privatelink_consumer", "vpc_peering", "transit_gateway_hub", "transit_gateway_spoke")
+
+# What the roles and playbooks set themselves: close to a role variable's name, but not a typo.
+OUTPUTS = frozenset((
+    "privatelink_provider_service", "privatelink_consumer_endpoint", "privatelink_consumer_service",
+    "vpc_peering_connection", "vpc_peering_end", "vpc_peering_peer", "vpc_peering_result",
+    "transit_gateway_hub_gateway", "transit_gateway_hub_attachments", "transit_gateway_spoke_gateway",
+    "transit_gateway_spoke_attachments", "transit_gateway_spoke_destinations", "transit_gateway_spoke_found",
+))
+
+
+class Problems(list):
+    """The problems found so far: check() runs a rule and keeps its InvalidInput instead of raising."""
+
+    def check(self, rule, *args):
+        try:
+            return rule(*args)
+        except InvalidInput as error:
+            self.append(error.message)
+            return None
+
+
+# --- types, from the roles' argument specs ----------------------------------------------------
+
+def _typed(name, value, kind):
+    """``value`` as ``kind``, with the conversions a YAML file or ``-e key=value`` make necessary
+    (numbers and booleans as text); a string where a list or dict belongs is an error, not a split."""
+    if kind in ("str", "path"):
+        if isinstance(value, (dict, list, bool)):
+            raise InvalidInput(name, value, "is not a string.", "Give one value, for example %s: my-name." % name)
+        return value if isinstance(value, str) else str(value)
+    if kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise InvalidInput(name, value, "is not a whole number.", "Give a number, for example %s: 600." % name)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in BOOLEANS_TRUE | BOOLEANS_FALSE:
+            return value.lower() in BOOLEANS_TRUE
+        raise InvalidInput(name, value, "is not true or false.", "Give %s: true or %s: false." % (name, name))
+    if kind == "list":
+        if not isinstance(value, list):
+            raise InvalidInput(name, value, "is not a list.", "Give a YAML list, for example %s: [first, second]." % name)
+        return value
+    if kind == "dict":
+        if not isinstance(value, dict):
+            raise InvalidInput(name, value, "is not a mapping.", "Give a YAML mapping, for example %s: {key: value}." % name)
+        return value
+    return value
+
+
+def typed(problems, name, value, spec):
+    """Check ``value`` against its argument spec entry; returns the converted value or None."""
+    try:
+        value = _typed(name, value, spec.get("type", "str"))
+        if spec.get("type") == "list" and spec.get("elements"):
+            value = [_typed("%s[%d]" % (name, i), v, spec["elements"]) for i, v in enumerate(value)]
+        if spec.get("choices") and value not in spec["choices"]:
+            raise InvalidInput(name, value, "is not one of %s." % ", ".join(str(c) for c in spec["choices"]),
+                               "Use one of them.")
+        return value
+    except InvalidInput as error:
+        problems.append(error.message)
+        return None
+
+
+# --- formats, with the modules' own rules ----------------------------------------------------
+
+def _each(rule):
+    return lambda name, values: [rule("%s[%d]" % (name, i), v) for i, v in enumerate(values or [])]
+
+
+def _id(prefix):
+    return lambda name, value: validation.resource_id(name, value, prefix) if value else value
+
+
+def _address(name, value):
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        raise InvalidInput(name, value, "is not an IP address.", "Give the target's address, for example 10.0.1.10.")
+
+
+def _text(limit):
+    return lambda name, value: validation.text(name, value, limit)
+
+
+def _check(name, value):
+    """A playbook's reachability check: {subnet_name, address, port, ...}."""
+    for key in ("subnet_name", "address", "port"):
+        if key not in value:
+            raise InvalidInput(name, value, "has no %s." % key,
+                               "Give subnet_name (where the check starts), address and port (what it must reach).")
+    _address("%s.address" % name, value["address"])
+    validation.port("%s.port" % name, value["port"])
+
+
+def _spoke_vpc(name, entry):
+    if not isinstance(entry, dict):
+        raise InvalidInput(name, entry, "is not a mapping.", "Give {vpc_name, subnet_names, name} per VPC.")
+    if bool(entry.get("vpc_id")) == bool(entry.get("vpc_name")):
+        raise InvalidInput(name, entry, "needs exactly one of vpc_id and vpc_name.", "Name the VPC one way.")
+    if bool(entry.get("subnet_ids")) == bool(entry.get("subnet_names")):
+        raise InvalidInput(name, entry, "needs exactly one of subnet_ids and subnet_names.",
+                           "List one subnet per Availability Zone, by id or by Name tag.")
+    for key in ("subnet_ids", "subnet_names"):
+        if key in entry and not isinstance(entry[key], list):
+            raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a list.", "Give a YAML list.")
+    _id("vpc")("%s.vpc_id" % name, entry.get("vpc_id"))
+    _each(_id("subnet"))("%s.subnet_ids" % name, entry.get("subnet_ids"))
+    if entry.get("tags") is not None:
+        validation.tags("%s.tags" % name, entry["tags"])
+
+
+def _route_table(name, table):
+    if not isinstance(table, dict) or not table.get("name"):
+        raise InvalidInput(name, table, "has no name.", "Give each route table a name, e.g. {name: spokes, associate: '*'}.")
+    for key in ("associate", "propagate"):
+        choice = table.get(key, [])
+        if choice != "*" and not (isinstance(choice, list) and all(isinstance(c, str) for c in choice)):
+            raise InvalidInput("%s.%s" % (name, key), choice, "is neither '*' nor a list of attachment names.",
+                               "Give '*' for every spoke, or the spokes' attachment names (transit_gateway_spoke_vpcs[].name).")
+    for i, route in enumerate(table.get("routes") or []):
+        validation.cidr("%s.routes[%d].destination_cidr" % (name, i), (route or {}).get("destination_cidr"))
+
+
+FORMATS = {
+    "aws_account_id": lambda name, value: validation.account_id(
+        name, value, "Write the account's 12-digit id, in quotes so YAML keeps it a string (\"012345678901\")."),
+    "privatelink_provider_name": _text(32),
+    "privatelink_provider_port": validation.port,
+    "privatelink_provider_consumer_accounts": _each(validation.account_id),
+    "privatelink_provider_nlb_arn": lambda name, value: validation.load_balancer_arn(name, value) if value else None,
+    "privatelink_provider_subnet_ids": _each(_id("subnet")),
+    "privatelink_provider_targets": _each(_address),
+    "privatelink_provider_private_dns_name": lambda name, value: validation.dns_name(name, value) if value else None,
+    "privatelink_provider_tags": validation.tags,
+    "privatelink_provider_wait_timeout": validation.positive_seconds,
+    "privatelink_consumer_name": _text(255 - len("-endpoint")),
+    "privatelink_consumer_vpc_id": _id("vpc"),
+    "privatelink_consumer_subnet_ids": _each(_id("subnet")),
+    "privatelink_consumer_client_security_group_ids": _each(_id("sg")),
+    "privatelink_consumer_client_cidrs": _each(validation.cidr),
+    "privatelink_consumer_tags": validation.tags,
+    "privatelink_consumer_wait_timeout": validation.positive_seconds,
+    "vpc_peering_name": _text(255 - len("-from-peer")),
+    "vpc_peering_vpc_id": _id("vpc"),
+    "vpc_peering_connection_id": _id("pcx"),
+    "vpc_peering_route_table_ids": _each(_id("rtb")),
+    "vpc_peering_route_table_tags": validation.tags,
+    "vpc_peering_allowed_ports": _each(validation.port),
+    "vpc_peering_tags": validation.tags,
+    "vpc_peering_wait_timeout": validation.positive_seconds,
+    "vpc_peering_check": _check,
+    "transit_gateway_hub_name": _text(256),
+    "transit_gateway_hub_asn": validation.private_asn,
+    "transit_gateway_hub_spoke_accounts": _each(validation.account_id),
+    "transit_gateway_hub_tags": validation.tags,
+    "transit_gateway_hub_route_tables": _each(_route_table),
+    "transit_gateway_hub_wait_timeout": validation.positive_seconds,
+    "transit_gateway_spoke_vpcs": _each(_spoke_vpc),
+    "transit_gateway_spoke_route_cidrs": _each(validation.cidr),
+    "transit_gateway_spoke_wait_timeout": validation.positive_seconds,
+    "transit_gateway_check": _check,
+}
+
+# Variables a playbook reads beside the roles' own (spec entries as in meta/argument_specs.yml).
+PLAYBOOK_SPECS = {
+    "aws_account_id": {"type": "str"},
+    "aws_region": {"type": "str"},
+    "aws_profile": {"type": "str"},
+    "aws_account_profiles": {"type": "dict"},
+    "vpc_peering_check": {"type": "dict"},
+    "transit_gateway_check": {"type": "dict"},
+    "transit_gateway_spoke_route_cidrs": {"type": "list", "elements": "str"},
+}
+
+# Per part, with state=present: (variables of which at least one must be non-empty, the fix).
+REQUIRED = {
+    "privatelink_provider": [
+        (("privatelink_provider_name",), "Name the service."),
+        (("privatelink_provider_port",), "Give the service's TCP port."),
+        (("privatelink_provider_nlb_arn", "privatelink_provider_subnet_ids", "privatelink_provider_subnet_names"),
+         "Give the NLB's subnets (one per zone) for the role to make it, or an existing NLB's ARN."),
+    ],
+    "privatelink_consumer": [
+        (("privatelink_consumer_name",), "Name the endpoint."),
+        (("privatelink_consumer_subnet_ids", "privatelink_consumer_subnet_names"),
+         "List the endpoint's subnets, one per zone the clients run in."),
+        (("privatelink_consumer_client_security_group_ids", "privatelink_consumer_client_security_group_names",
+          "privatelink_consumer_client_cidrs"), "Name the clients allowed to call the service: the endpoint opens its port to them only."),
+    ],
+    "vpc_peering": [
+        (("vpc_peering_vpc_id", "vpc_peering_vpc_name"), "Name this end's VPC by id or Name tag."),
+    ],
+    "transit_gateway_hub": [],
+    "transit_gateway_spoke": [
+        (("transit_gateway_spoke_vpcs",), "List this account's VPCs to attach: [{vpc_name, subnet_names, name}]."),
+    ],
+    "common": [
+        (("aws_region",), "Set the account's region, for example aws_region: us-east-1."),
+    ],
+}
+
+EXCLUSIVE = [
+    ("privatelink_provider_subnet_ids", "privatelink_provider_subnet_names"),
+    ("privatelink_consumer_subnet_ids", "privatelink_consumer_subnet_names"),
+    ("vpc_peering_vpc_id", "vpc_peering_vpc_name"),
+]
+
+
+def check_variables(host, parts, state, variables, specs):
+    """Types, formats, required and exclusive variables, and typos: no AWS call. Returns
+    (problems, the variables converted to their types)."""
+    problems = Problems()
+    specs = dict(PLAYBOOK_SPECS, **(specs or {}))
+    values, wrong = {}, set()
+    for name in sorted(variables):
+        if name in specs:
+            value = typed(problems, name, variables[name], specs[name])
+            if value is None:
+                wrong.add(name)
+            else:
+                values[name] = value
+        elif name not in OUTPUTS:
+            close = difflib.get_close_matches(name, [n for n in specs if n.split("_")[0] == name.split("_")[0]], 1, 0.9)
+            if close:
+                problems.append("%s=%r: is not a variable of %s. Did you mean %s? (As written it is ignored.)" % (
+                    name, variables[name], " or ".join(parts), close[0]))
+    if state == "present":
+        for part in ["common"] + list(parts):
+            for names, fix in REQUIRED[part]:
+                if not any(values.get(n) not in (None, "", [], {}) or n in wrong for n in names):
+                    problems.append("%s: not set. %s" % (" or ".join(names), fix))
+        for first, second in EXCLUSIVE:
+            if values.get(first) and values.get(second):
+                problems.append("%s and %s: both set (%r, %r). Give one of them." % (
+                    first, second, values[first], values[second]))
+    for name, value in sorted(values.items()):
+        if name in FORMATS and value not in (None, ""):
+            problems.check(FORMATS[name], name, value)
+    return problems, values
+
+
+# --- look-ups: read calls that find what the variables name -----------------------------------
+
+class Account:
+    """One account and region's VPCs, subnets, security groups and route tables, each read once."""
+
+    def __init__(self, module, account, region):
+        self.ec2 = client(module, "ec2")
+        self.module = module
+        self.where = "in account %s, %s" % (account, region)
+        self._vpcs = self._subnets = None
+        self._groups = {}
+        self._tables = {}
+
+    def vpcs(self):
+        if self._vpcs is None:
+            self._vpcs = paginate(self.ec2, "describe_vpcs", "Vpcs", "describe the VPCs")
+        return self._vpcs
+
+    def subnets(self):
+        if self._subnets is None:
+            self._subnets = paginate(self.ec2, "describe_subnets", "Subnets", "describe the subnets")
+        return self._subnets
+
+    def security_groups(self, vpc_id):
+        if vpc_id not in self._groups:
+            self._groups[vpc_id] = paginate(self.ec2, "describe_security_groups", "SecurityGroups",
+                                            "describe the security groups of %s" % vpc_id,
+                                            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+        return self._groups[vpc_id]
+
+    def route_tables(self, vpc_id):
+        if vpc_id not in self._tables:
+            self._tables[vpc_id] = paginate(self.ec2, "describe_route_tables", "RouteTables",
+                                            "describe the route tables of %s" % vpc_id,
+                                            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+        return self._tables[vpc_id]
+
+    def vpc(self, problems, id_name, vpc_id, name_name, vpc_name):
+        """The one VPC named by id or Name tag, or None with a problem."""
+        if vpc_id:
+            found = [v for v in self.vpcs() if v["VpcId"] == vpc_id]
+            if not found:
+                problems.append("%s=%r: no such VPC %s. Check the id, the account (aws_profile) and aws_region." % (
+                    id_name, vpc_id, self.where))
+        elif vpc_name:
+            found = [v for v in self.vpcs() if tags_of(v).get("Name") == vpc_name]
+            if len(found) != 1:
+                problems.append("%s=%r: %s %s. %s" % (
+                    name_name, vpc_name, "matches %d VPCs (%s)" % (len(found), ", ".join(v["VpcId"] for v in found))
+                    if found else "no VPC has this Name tag", self.where,
+                    "Give the VPC's id instead." if found else "Check the name, the account (aws_profile) and aws_region."))
+                found = []
+        else:
+            return None
+        return found[0] if found else None
+
+    def subnets_named(self, problems, ids_name, ids, names_name, names, vpc=None, vpc_name=None):
+        """The subnets listed by id or Name tag, each resolving to exactly one subnet (of ``vpc`` when
+        given); every one must resolve, and at most one per Availability Zone."""
+        found = []
+        for i, subnet_id in enumerate(ids or []):
+            match = [s for s in self.subnets() if s["SubnetId"] == subnet_id]
+            if not match:
+                problems.append("%s[%d]=%r: no such subnet %s. Check the id, the account and the region." % (
+                    ids_name, i, subnet_id, self.where))
+            found += match
+        for i, name in enumerate(names or []):
+            match = [s for s in self.subnets() if tags_of(s).get("Name") == name]
+            inside = [s for s in match if vpc is None or s["VpcId"] == vpc["VpcId"]]
+            if not inside:
+                problems.append("%s[%d]=%r: no subnet has this Name tag %s%s. Check the name, or list the subnets by id." % (
+                    names_name, i, name, self.where, " in %s" % (vpc_name or vpc["VpcId"]) if vpc and match else ""))
+            elif len(inside) > 1:
+                problems.append("%s[%d]=%r: %d subnets have this Name tag %s (%s). Give the VPC, or the subnets' ids." % (
+                    names_name, i, name, len(inside), self.where, ", ".join(s["SubnetId"] for s in inside)))
+            else:
+                found += inside
+        where = ids_name if ids else names_name
+        if vpc is not None:
+            for subnet in found:
+                if subnet["VpcId"] != vpc["VpcId"]:
+                    problems.append("%s: %s is in %s, not in %s. List subnets of that VPC." % (
+                        where, subnet["SubnetId"], subnet["VpcId"], vpc_name or vpc["VpcId"]))
+        elif len(set(s["VpcId"] for s in found)) > 1:
+            problems.append("%s: the subnets are in %d VPCs (%s). List subnets of one VPC." % (
+                where, len(set(s["VpcId"] for s in found)), ", ".join(sorted(set(s["VpcId"] for s in found)))))
+        zones = {}
+        for subnet in found:
+            other = zones.setdefault(subnet["AvailabilityZone"], subnet)
+            if other is not subnet:
+                problems.append("%s: %s and %s are both in %s, and AWS takes one subnet per Availability Zone. Keep one of them." % (
+                    where, other["SubnetId"], subnet["SubnetId"], subnet["AvailabilityZone"]))
+        return found
+
+    def groups_named(self, problems, ids_name, ids, names_name, names, vpc):
+        groups = self.security_groups(vpc["VpcId"])
+        for i, group_id in enumerate(ids or []):
+            if not [g for g in groups if g["GroupId"] == group_id]:
+                problems.append("%s[%d]=%r: no such security group in %s %s. Check the id." % (
+                    ids_name, i, group_id, vpc["VpcId"], self.where))
+        for i, name in enumerate(names or []):
+            if not [g for g in groups if g["GroupName"] == name]:
+                problems.append("%s[%d]=%r: no security group of this name in %s %s. Check the name." % (
+                    names_name, i, name, vpc["VpcId"], self.where))
+
+    def check_path(self, problems, name, check, vpc, vpc_name):
+        """A reachability check's start: its subnet (and groups) in the VPC of this host."""
+        self.subnets_named(problems, None, [], "%s.subnet_name" % name, [check["subnet_name"]], vpc, vpc_name)
+        self.groups_named(problems, None, [], "%s.security_group_names" % name,
+                          check.get("security_group_names") or [], vpc)
+
+
+def check_credentials(module, problems, values):
+    """The profile resolves and its account is aws_account_id; returns the account, or None."""
+    profile = values.get("aws_profile")
+    if profile and profile not in boto3.session.Session().available_profiles:
+        problems.append("aws_profile=%r: is not a profile of your AWS config (%s). Check the name, or set AWS_CONFIG_FILE." % (
+            profile, os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")))
+        return None
+    for i, other in enumerate(sorted((values.get("aws_account_profiles") or {}).items())):
+        if other[1] and other[1] not in boto3.session.Session().available_profiles:
+            problems.append("aws_account_profiles[%r]=%r: is not a profile of your AWS config. Check the name." % other)
+    region = values.get("aws_region")
+    known = set(boto3.session.Session().get_available_regions("ec2"))
+    for partition in ("aws-cn", "aws-us-gov"):
+        known.update(boto3.session.Session().get_available_regions("ec2", partition_name=partition))
+    known.update(r.strip() for r in os.environ.get("CROSSVPC_EXTRA_REGIONS", "").split(",") if r.strip())
+    if region and region not in known:
+        close = difflib.get_close_matches(region, sorted(known), 1)
+        problems.append("aws_region=%r: is not an AWS region this botocore knows.%s If it is newer than botocore, "
+                        "list it in CROSSVPC_EXTRA_REGIONS." % (region, " Did you mean %s?" % close[0] if close else ""))
+        return None
+    try:
+        account = call(client(module, "sts"), "get_caller_identity", "read the account of the credentials")["Account"]
+    except CrossvpcError as error:
+        problems.append("aws_profile=%r: its credentials do not work: %s" % (profile, error.message))
+        return None
+    expected = values.get("aws_account_id")
+    if expected and expected != account:
+        problems.append("aws_account_id=%r: but the credentials (aws_profile=%r) are of account %s. Fix the id or the profile." % (
+            expected, profile, account))
+    return account
+
+
+def look_up(module, problems, parts, values):
+    """The read-only look-ups of every part; returns what they found, for the report."""
+    account = check_credentials(module, problems, values)
+    if account is None:
+        return {}
+    found = {"account": account}
+    aws = Account(module, account, values.get("aws_region"))
+    if "privatelink_provider" in parts:
+        arn = values.get("privatelink_provider_nlb_arn")
+        if arn:
+            elb = client(module, "elbv2")
+            lbs = call(elb, "describe_load_balancers", "describe the load balancer", missing={"LoadBalancers": []},
+                       LoadBalancerArns=[arn])["LoadBalancers"]
+            if not lbs:
+                problems.append("privatelink_provider_nlb_arn=%r: no such load balancer %s. Check the ARN." % (arn, aws.where))
+            elif lbs[0].get("Type") != "network":
+                problems.append("privatelink_provider_nlb_arn=%r: is a %s load balancer; an endpoint service fronts a network "
+                                "load balancer." % (arn, lbs[0].get("Type")))
+        else:
+            subnets = aws.subnets_named(problems, "privatelink_provider_subnet_ids", values.get("privatelink_provider_subnet_ids"),
+                                        "privatelink_provider_subnet_names", values.get("privatelink_provider_subnet_names"))
+            found["provider_subnets"] = [s["SubnetId"] for s in subnets]
+    if "privatelink_consumer" in parts:
+        vpc = aws.vpc(problems, "privatelink_consumer_vpc_id", values.get("privatelink_consumer_vpc_id"), None, None)
+        subnets = aws.subnets_named(problems, "privatelink_consumer_subnet_ids", values.get("privatelink_consumer_subnet_ids"),
+                                    "privatelink_consumer_subnet_names", values.get("privatelink_consumer_subnet_names"), vpc)
+        if vpc is None and subnets:
+            vpc = [v for v in aws.vpcs() if v["VpcId"] == subnets[0]["VpcId"]][0]
+        if vpc is not None:
+            aws.groups_named(problems, "privatelink_consumer_client_security_group_ids",
+                             values.get("privatelink_consumer_client_security_group_ids"),
+                             "privatelink_consumer_client_security_group_names",
+                             values.get("privatelink_consumer_client_security_group_names"), vpc)
+            found["consumer_vpc"] = vpc["VpcId"]
+        service = (values.get("privatelink_consumer_service") or {}).get("service_name")
+        if service:
+            visible = call(aws.ec2, "describe_vpc_endpoint_services", "look up the endpoint service",
+                           missing={"ServiceDetails": []}, ServiceNames=[service]).get("ServiceDetails")
+            if not visible:
+                problems.append("privatelink_consumer_service.service_name=%r: is not visible to account %s (it does not exist %s, "
+                                "or does not allow this account). Ask the provider to allow %s." % (
+                                    service, account, aws.where, account))
+    if "vpc_peering" in parts:
+        vpc = aws.vpc(problems, "vpc_peering_vpc_id", values.get("vpc_peering_vpc_id"),
+                      "vpc_peering_vpc_name", values.get("vpc_peering_vpc_name"))
+        if vpc is not None:
+            found["peering_vpc"] = vpc["VpcId"]
+            tables = aws.route_tables(vpc["VpcId"])
+            for i, table_id in enumerate(values.get("vpc_peering_route_table_ids") or []):
+                if not [t for t in tables if t["RouteTableId"] == table_id]:
+                    problems.append("vpc_peering_route_table_ids[%d]=%r: no such route table in %s %s. Check the id." % (
+                        i, table_id, vpc["VpcId"], aws.where))
+            wanted = values.get("vpc_peering_route_table_tags") or {}
+            if wanted and not [t for t in tables if all(tags_of(t).get(k) == v for k, v in wanted.items())]:
+                problems.append("vpc_peering_route_table_tags=%r: no route table of %s has these tags, so nothing would be "
+                                "routed. Check the tags." % (wanted, vpc["VpcId"]))
+            if values.get("vpc_peering_check"):
+                aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
+    if "transit_gateway_spoke" in parts:
+        for i, entry in enumerate(values.get("transit_gateway_spoke_vpcs") or []):
+            name = "transit_gateway_spoke_vpcs[%d]" % i
+            vpc = aws.vpc(problems, name + ".vpc_id", entry.get("vpc_id"), name + ".vpc_name", entry.get("vpc_name"))
+            if vpc is not None:
+                aws.subnets_named(problems, name + ".subnet_ids", entry.get("subnet_ids"),
+                                  name + ".subnet_names", entry.get("subnet_names"), vpc, entry.get("vpc_name"))
+        check = values.get("transit_gateway_check")
+        if check:
+            subnets = aws.subnets_named(problems, None, [], "transit_gateway_check.subnet_name", [check["subnet_name"]])
+            if subnets:
+                vpc = [v for v in aws.vpcs() if v["VpcId"] == subnets[0]["VpcId"]][0]
+                aws.groups_named(problems, None, [], "transit_gateway_check.security_group_names",
+                                 check.get("security_group_names") or [], vpc)
+    return found
+
+
+def preflight(module, host, parts, state, variables, specs):
+    """All problems of this host's inputs (no call when the variables alone are wrong), and what
+    the look-ups found."""
+    problems, values = check_variables(host, parts, state, variables, specs)
+    found = {}
+    if not problems:
+        if state == "present":
+            found = look_up(module, problems, parts, values)
+        else:
+            found = {"account": check_credentials(module, problems, values)}
+    return problems, found

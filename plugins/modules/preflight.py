@@ -1,0 +1,138 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: preflight
+short_description: Check a host's inputs to the crossvpc.aws roles before any host changes anything
+version_added: 0.1.0
+description:
+  - The first play of every crossvpc.aws playbook runs this on every host, with C(any_errors_fatal),
+    so that nothing is made anywhere unless every host's inputs are right.
+  - Checks each variable of the roles the host plays (O(parts)) for its type and choices (from the roles'
+    argument specs), its format (CIDRs, ids, ports, account ids, ARNs, tags, lengths, DNS names, with the
+    rules of the modules the variable feeds), the variables a part needs, and names that look like a
+    misspelt variable.
+  - Then, with read calls only, what can fail later - the profile resolves and its account is
+    C(aws_account_id), the region exists, every VPC, subnet, security group and route table named by id
+    or Name tag exists in that account and region (one per Availability Zone where AWS wants that), a
+    load balancer ARN names a network load balancer, and a consumer's given service is visible to it.
+  - Every problem of the host is reported at once, each naming the variable as written in the inventory,
+    its value and the fix. No call is made when the variables alone are wrong.
+  - Use it through its action plugin, which collects the host's variables; the module itself takes
+    them as O(variables).
+author:
+  - crossvpc.aws maintainers (@crossvpc)
+options:
+  parts:
+    description:
+      - The roles this host plays, or a mapping of role to the inventory groups that play it (the action
+        plugin keeps the roles whose groups the host is in).
+    type: raw
+    required: true
+  state:
+    description:
+      - V(present) before a build; V(absent) before a teardown, which checks variables and credentials
+        but not that resources exist (they may be gone already).
+    type: str
+    choices: [present, absent]
+    default: present
+  host:
+    description:
+      - The inventory host, for the messages. Set by the action plugin.
+    type: str
+  variables:
+    description:
+      - The host's variables of those roles (and C(aws_account_id), C(aws_region), C(aws_profile),
+        C(aws_account_profiles)), as the inventory gives them. Set by the action plugin.
+    type: dict
+    default: {}
+  specs:
+    description:
+      - The roles' argument specs of those variables. Set by the action plugin.
+    type: dict
+    default: {}
+extends_documentation_fragment:
+  - crossvpc.aws.attributes.info
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - It reads each kind of resource once per host (VPCs, subnets, then security groups and route tables
+    of the VPCs concerned) and calls C(sts:GetCallerIdentity) once.
+"""
+
+EXAMPLES = r"""
+# The first play of a playbook: every host of the groups that take part, any error ends the run.
+- name: Check every host's inputs before anything changes
+  hosts: provider:consumer
+  gather_facts: false
+  any_errors_fatal: true
+  module_defaults:
+    group/crossvpc.aws.aws:
+      profile: "{{ aws_profile | default(omit) }}"
+      region: "{{ aws_region }}"
+  tasks:
+    - name: Check the variables and what they name
+      crossvpc.aws.preflight:
+        parts:
+          privatelink_provider: [provider]
+          privatelink_consumer: [consumer]
+"""
+
+RETURN = r"""
+parts:
+  description: The roles this host's variables were checked for.
+  returned: always
+  type: list
+  elements: str
+  sample: [privatelink_consumer]
+checked:
+  description: The variables checked.
+  returned: always
+  type: list
+  elements: str
+  sample: [aws_account_id, aws_region, privatelink_consumer_name]
+found:
+  description: What the look-ups found (the account of the credentials, the VPCs and subnets named).
+  returned: always
+  type: dict
+  sample: {"account": "222222222222", "consumer_vpc": "vpc-0123456789abcdef0"}
+problems:
+  description: Every problem found, each naming the variable, its value and the fix.
+  returned: failure
+  type: list
+  elements: str
+  sample: ["privatelink_consumer_subnet_names[1]='privat-2': no subnet has this Name tag in account 222222222222, us-east-1."]
+"""
+
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import new_module
+from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, preflight
+
+
+def main():
+    module = new_module(dict(
+        parts=dict(type="raw", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        host=dict(type="str"),
+        variables=dict(type="dict", default={}),
+        specs=dict(type="dict", default={}),
+    ))
+    params = module.params
+    parts = params["parts"]
+    if not isinstance(parts, list) or [p for p in parts if p not in PARTS]:
+        module.fail_json(msg="parts=%r: list roles of %s." % (parts, ", ".join(PARTS)))
+    problems, found = preflight(module, params["host"], parts, params["state"], params["variables"], params["specs"])
+    result = {"changed": False, "parts": parts, "checked": sorted(params["variables"]), "found": found}
+    if problems:
+        module.fail_json(msg="%s: %d problem(s) in the inventory, nothing was changed on any host: %s" % (
+            params["host"] or "this host", len(problems), " | ".join(problems)), problems=problems, **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

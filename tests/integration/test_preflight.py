@@ -1,0 +1,175 @@
+"""Every playbook refuses every host's bad input before any host changes anything.
+
+One run per playbook: its groups hold the local inventory's two good hosts and one host per bad
+input (a copy of a good host with one variable changed). The first play, the preflight, must
+fail every bad host with a message naming the host's variable as written and its value, pass the
+good hosts, end the run there (no later task on any host), and leave the call log without one
+mutating call in either account.
+"""
+
+import json
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+INVENTORY = REPO / "inventories" / "local"
+NLB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/nope/0123456789abcdef"
+DELETE = object()
+
+
+def local_host(name):
+    """A host's variables in inventories/local (account_a or account_b)."""
+    data = yaml.safe_load((INVENTORY / f"{name}.yml").read_text())
+    return dict(data["all"]["children"]["lab_accounts"]["hosts"][name])
+
+
+def variant(base, **changes):
+    host = local_host(base)
+    for key, value in changes.items():
+        if value is DELETE:
+            host.pop(key, None)
+        else:
+            host[key] = value
+    return host
+
+
+A_SUBNETS = ["crossvpc-lab-a-private-1", "crossvpc-lab-a-private-2"]
+
+# playbook -> {group: {host: (variables, expected substrings of its message)}}; a host with no
+# expectations must pass.
+CASES = {
+    "privatelink.yml": {
+        "provider": {
+            "account_a": (local_host("account_a"), ()),
+            "p_port": (variant("account_a", privatelink_provider_port=70000),
+                       ("privatelink_provider_port=70000: is not a TCP port",)),
+            "p_subnet_missing": (variant("account_a", privatelink_provider_subnet_names=[A_SUBNETS[0], "crossvpc-lab-a-private-9"]),
+                                 ("privatelink_provider_subnet_names[1]='crossvpc-lab-a-private-9': no subnet has this Name tag",)),
+            "p_nlb_missing": (variant("account_a", privatelink_provider_nlb_arn=NLB_ARN),
+                              (f"privatelink_provider_nlb_arn='{NLB_ARN}': no such load balancer",)),
+            "p_dns": (variant("account_a", privatelink_provider_private_dns_name="not a domain"),
+                      ("privatelink_provider_private_dns_name='not a domain'",)),
+            "p_tag": (variant("account_a", privatelink_provider_tags={"": "x"}), ("privatelink_provider_tags",)),
+            "p_targets": (variant("account_a", privatelink_provider_targets=["10.0.1.300"]),
+                          ("privatelink_provider_targets[0]='10.0.1.300': is not an IP address",)),
+            "p_account_11": (variant("account_a", aws_account_id="11111111111"),
+                             ("aws_account_id='11111111111': is not an AWS account id",)),
+            "p_account_other": (variant("account_a", aws_account_id="222222222222"),
+                                ("aws_account_id='222222222222': but the credentials (aws_profile='crossvpc-a') are of account 111111111111",)),
+            "p_profile": (variant("account_a", aws_profile="crossvpc-nope"), ("aws_profile='crossvpc-nope': is not a profile",)),
+            "p_region": (variant("account_a", aws_region="us-east-9"), ("aws_region='us-east-9': is not an AWS region",)),
+            "p_typo": (variant("account_a", privatelink_provider_subnet_name=A_SUBNETS),
+                       ("privatelink_provider_subnet_name=", "Did you mean privatelink_provider_subnet_names?")),
+        },
+        "consumer": {
+            "account_b": (local_host("account_b"), ()),
+            "c_cidr": (variant("account_b", privatelink_consumer_client_cidrs=["10.0.0.0/33"]),
+                       ("privatelink_consumer_client_cidrs[0]='10.0.0.0/33': is not a CIDR block",)),
+            "c_subnet_missing": (variant("account_b", privatelink_consumer_subnet_names=["crossvpc-lab-b-private-1", "crossvpc-lab-b-private-9"]),
+                                 ("privatelink_consumer_subnet_names[1]='crossvpc-lab-b-private-9': no subnet has this Name tag",)),
+            "c_subnets_a_string": (variant("account_b", privatelink_consumer_subnet_names="crossvpc-lab-b-private-1"),
+                                   ("privatelink_consumer_subnet_names='crossvpc-lab-b-private-1': is not a list",)),
+            "c_group_missing": (variant("account_b", privatelink_consumer_client_security_group_names=["crossvpc-lab-b-nope"]),
+                                ("privatelink_consumer_client_security_group_names[0]='crossvpc-lab-b-nope': no security group",)),
+            "c_no_clients": (variant("account_b", privatelink_consumer_client_security_group_names=DELETE),
+                             ("privatelink_consumer_client_security_group_ids or", "Name the clients")),
+            "c_vpc_missing": (variant("account_b", privatelink_consumer_vpc_id="vpc-0123456789abcdef0"),
+                              ("privatelink_consumer_vpc_id='vpc-0123456789abcdef0': no such VPC in account 222222222222",)),
+            "c_wait_for": (variant("account_b", privatelink_consumer_wait_for="ready"),
+                           ("privatelink_consumer_wait_for='ready': is not one of pendingAcceptance, available, none",)),
+        },
+    },
+    "peering.yml": {
+        "requester": {
+            "account_a": (local_host("account_a"), ()),
+            "r_name_long": (variant("account_a", vpc_peering_name="x" * 300), ("vpc_peering_name='xxxx",)),
+            "r_vpc_missing": (variant("account_a", vpc_peering_vpc_name="crossvpc-lab-nope"),
+                              ("vpc_peering_vpc_name='crossvpc-lab-nope': no VPC has this Name tag in account 111111111111",)),
+            "r_id_and_name": (variant("account_a", vpc_peering_vpc_id="vpc-0123456789abcdef0"),
+                              ("vpc_peering_vpc_id and vpc_peering_vpc_name: both set",)),
+        },
+        "accepter": {
+            "account_b": (local_host("account_b"), ()),
+            "a_port": (variant("account_b", vpc_peering_allowed_ports=[70000]),
+                       ("vpc_peering_allowed_ports[0]=70000: is not a TCP port",)),
+            "a_table_missing": (variant("account_b", vpc_peering_route_table_ids=["rtb-0123456789abcdef0"]),
+                                ("vpc_peering_route_table_ids[0]='rtb-0123456789abcdef0': no such route table",)),
+            "a_table_tags": (variant("account_b", vpc_peering_route_table_tags={"tier": "nope"}),
+                             ("vpc_peering_route_table_tags={'tier': 'nope'}: no route table",)),
+            "a_check_subnet": (variant("account_b", vpc_peering_check={"subnet_name": "crossvpc-lab-c-nope", "address": "10.0.1.10",
+                                                                      "port": 8443}),
+                               ("vpc_peering_check.subnet_name[0]='crossvpc-lab-c-nope': no subnet has this Name tag",)),
+            "a_account_11": (variant("account_b", aws_account_id="22222222222"),
+                             ("aws_account_id='22222222222': is not an AWS account id",)),
+        },
+    },
+    "transit_gateway.yml": {
+        "hub": {
+            "account_a": (local_host("account_a"), ()),
+            "h_asn": (variant("account_a", transit_gateway_hub_asn=100), ("transit_gateway_hub_asn=100",)),
+            "h_table_associate": (variant("account_a", transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "spokes"}]),
+                                  ("transit_gateway_hub_route_tables[0].associate='spokes': is neither '*' nor a list",)),
+            "h_route_cidr": (variant("account_a", transit_gateway_hub_route_tables=[
+                {"name": "spokes", "associate": "*", "routes": [{"destination_cidr": "10.9.0.0/33", "blackhole": True}]}]),
+                ("transit_gateway_hub_route_tables[0].routes[0].destination_cidr='10.9.0.0/33': is not a CIDR block",)),
+        },
+        "spoke": {
+            "account_b": (local_host("account_b"), ()),
+            "s_route_cidr": (variant("account_b", transit_gateway_spoke_route_cidrs=["10.0.0.0/33"]),
+                             ("transit_gateway_spoke_route_cidrs[0]='10.0.0.0/33': is not a CIDR block",)),
+            "s_subnet_missing": (variant("account_b", transit_gateway_spoke_vpcs=[
+                {"vpc_name": "crossvpc-lab-c", "subnet_names": ["crossvpc-lab-c-private-1", "crossvpc-lab-c-private-9"], "name": "vpc-c"}]),
+                ("transit_gateway_spoke_vpcs[0].subnet_names[1]='crossvpc-lab-c-private-9': no subnet has this Name tag",)),
+            "s_vpc_both": (variant("account_b", transit_gateway_spoke_vpcs=[
+                {"vpc_name": "crossvpc-lab-c", "vpc_id": "vpc-0123456789abcdef0", "subnet_names": ["crossvpc-lab-c-private-1"]}]),
+                ("transit_gateway_spoke_vpcs[0]=", "needs exactly one of vpc_id and vpc_name")),
+            "s_vpcs_a_string": (variant("account_b", transit_gateway_spoke_vpcs="crossvpc-lab-c"),
+                                ("transit_gateway_spoke_vpcs='crossvpc-lab-c': is not a list",)),
+        },
+    },
+    # A teardown checks variables and credentials, not that resources exist (they may be gone).
+    "privatelink_teardown.yml": {
+        "provider": {"account_a": (local_host("account_a"), ())},
+        "consumer": {
+            "account_b": (local_host("account_b"), ()),
+            "t_profile": (variant("account_b", aws_profile="crossvpc-bb"), ("aws_profile='crossvpc-bb': is not a profile",)),
+            "t_subnets_a_string": (variant("account_b", privatelink_consumer_subnet_names="crossvpc-lab-b-private-1"),
+                                   ("privatelink_consumer_subnet_names='crossvpc-lab-b-private-1': is not a list",)),
+        },
+    },
+}
+
+
+def write_inventory(path, groups):
+    common = yaml.safe_load((INVENTORY / "all.yml").read_text())["all"]["vars"]
+    inventory = {"all": {"vars": common, "children": {
+        group: {"hosts": {name: variables for name, (variables, _expected) in hosts.items()}}
+        for group, hosts in groups.items()}}}
+    path.write_text(yaml.safe_dump(inventory))
+    return path
+
+
+@pytest.mark.parametrize("playbook", sorted(CASES))
+def test_preflight_refuses_every_bad_host_before_any_change(playbook, localaws, ansible, bare_lab, tmp_path):
+    groups = CASES[playbook]
+    mark = localaws.control.mark()
+    run = ansible(REPO / "playbooks" / playbook, inventory=write_inventory(tmp_path / "hosts.yml", groups))
+    assert run.returncode != 0, run.stdout[-3000:]
+    assert localaws.control.mutating_calls(mark) == []
+    # The run ended with the preflight: no other task ran on any host.
+    assert {name.split(" : ")[-1] for name, _host, _result in run.tasks()} == {
+        "Check the variables of the parts this host plays, and what they name"}, run.stdout[-3000:]
+    for hosts in groups.values():
+        for host, (_variables, expected) in hosts.items():
+            result = run.result("Check the variables of the parts this host plays, and what they name", host)
+            message = result.get("msg", "")
+            if not expected:
+                assert not result.get("failed"), (host, message)
+                continue
+            assert result.get("failed"), (host, json.dumps(result)[:2000])
+            assert message.startswith(f"{host}: "), message
+            for text in expected:
+                assert text in message, (host, message)
+            assert "Traceback" not in message
