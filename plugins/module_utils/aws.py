@@ -13,11 +13,17 @@ __metaclass__ = type
 
 try:
     import botocore
+    import botocore.session
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore itself.
 
 import hashlib
+import os
+import re
 import time
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.validation import check_type_dict, check_type_list
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
@@ -68,18 +74,43 @@ def is_not_found(error):
     return code.endswith("notfound") or code.endswith("notfoundexception")
 
 
-def call(client, operation, description, missing=None, **params):
+# AWS codes that say the request itself is wrong: a value of ours, not a state of AWS's.
+INPUT_ERROR_CODES = ("InvalidParameterValue", "InvalidParameter", "InvalidParameterCombination", "InvalidInput",
+                     "ValidationError", "ValidationException", "InvalidRequest", "MalformedPolicyDocument",
+                     "InvalidPolicyDocument", "TagPolicyViolation", "InvalidTagKey", "InvalidTagValue",
+                     "TooManyTags", "TagLimitExceeded", "InvalidConfigurationRequest")
+
+
+def refused_option(error, options):
+    """The module option an input refusal of AWS is about: the first of ``options`` ({option: words})
+    one of whose words is in AWS's code or message (an empty word matches any input refusal)."""
+    code = error_code(error) or ""
+    if not (code in INPUT_ERROR_CODES or code.startswith("Invalid") or is_not_found(error)):
+        return None
+    text = ("%s %s" % (code, error.response.get("Error", {}).get("Message", ""))).lower()
+    for option, words in (options or {}).items():
+        if any(word in text for word in words):
+            return option
+    return None
+
+
+def call(client, operation, description, missing=None, options=None, **params):
     """Call ``client.operation(**params)`` with retries; not-found answers return ``missing``.
 
     Any other AWS error becomes a CrossvpcError that says what we were doing and AWS's own words.
+    ``options`` ({module option: words}) names the option when AWS refuses the input: a refusal
+    (InvalidParameterValue, ValidationError, a not-found code, ...) whose code or message holds one
+    of an option's words says "AWS refused <option>", so the user knows which value to fix.
     """
     try:
         return getattr(client, operation)(aws_retry=True, **params)
     except botocore.exceptions.ClientError as error:
         if missing is not None and is_not_found(error):
             return missing
-        raise CrossvpcError("Failed to %s: %s: %s" % (
-            description, error_code(error), error.response.get("Error", {}).get("Message", "")), error)
+        option = refused_option(error, options)
+        raise CrossvpcError("Failed to %s: %s%s: %s" % (
+            description, "AWS refused %s: " % option if option else "", error_code(error),
+            error.response.get("Error", {}).get("Message", "")), error)
     except botocore.exceptions.BotoCoreError as error:
         raise CrossvpcError("Failed to %s: %s" % (description, error), error)
 
@@ -122,13 +153,13 @@ def tag_steps(current, desired, purge):
     return dict((key, value) for key, value in (("tag", to_set), ("untag", to_remove)) if value)
 
 
-def ec2_tag(ec2, resource_id, to_set, to_remove):
-    """Set and remove tags on an EC2 resource (nothing to do makes no call)."""
+def ec2_tag(ec2, resource_id, to_set, to_remove, option="tags"):
+    """Set and remove tags on an EC2 resource (nothing to do makes no call); an input refusal names ``option``."""
     if to_set:
-        call(ec2, "create_tags", "tag %s" % resource_id, Resources=[resource_id],
+        call(ec2, "create_tags", "tag %s" % resource_id, options={option: ("tag",)}, Resources=[resource_id],
              Tags=ansible_dict_to_boto3_tag_list(to_set))
     if to_remove:
-        call(ec2, "delete_tags", "untag %s" % resource_id, Resources=[resource_id],
+        call(ec2, "delete_tags", "untag %s" % resource_id, options={option: ("tag",)}, Resources=[resource_id],
              Tags=[{"Key": k} for k in to_remove])
 
 
@@ -152,12 +183,128 @@ def wait_for(describe, done, failed, timeout, what, delay=1.0, max_delay=15.0):
     return value
 
 
+def _shape_problem(spec, params, prefix=""):
+    """(option, value, what it should be) for the first option whose value Ansible could not turn into
+    the list of mappings or the mapping its suboptions need: Ansible's own message for those does not
+    name the option ("dictionary requested, could not parse JSON or key=value")."""
+    for option, entry in spec.items():
+        value = next((params[name] for name in [option] + list(entry.get("aliases") or []) if name in params), None)
+        if value is None or not entry.get("options"):
+            continue
+        where = prefix + option
+        try:
+            if entry.get("type") == "list" and entry.get("elements") == "dict":
+                items = [check_type_dict(item) for item in check_type_list(value)]
+            elif entry.get("type") == "dict":
+                items = [check_type_dict(value)]
+            else:
+                continue
+        except TypeError:
+            if entry.get("type") == "list":
+                return where, value, "is not a list of mappings (key: value entries, one per item)."
+            return where, value, "is not a mapping (key: value entries)."
+        for index, item in enumerate(items):
+            inner = _shape_problem(entry["options"], item, "%s[%d]." % (where, index) if entry["type"] == "list"
+                                   else where + ".")
+            if inner:
+                return inner
+    return None
+
+
+def _relaxed(spec, option):
+    """``spec`` with ``option`` (a top-level one) taking any value, so the module can start and say why it fails."""
+    return dict((name, dict(type="raw") if name == option else entry) for name, entry in spec.items())
+
+
 def new_module(argument_spec, **kwargs):
-    return AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+    """The module; a list of mappings or a mapping given as something else fails naming the option."""
+    try:
+        raw = basic._load_params()  # pylint: disable=protected-access
+    except Exception:  # pylint: disable=broad-except  # AnsibleModule reports unreadable parameters itself.
+        raw = {}
+    problem = _shape_problem(argument_spec, raw if isinstance(raw, dict) else {})
+    if problem is None:
+        return AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+    where, value, what = problem
+    module = AnsibleAWSModule(argument_spec=_relaxed(argument_spec, re.split(r"[.\[]", where)[0]),
+                              supports_check_mode=True, **kwargs)
+    module.fail_json(msg=InvalidInput(where, value, what, "See the option's type in ansible-doc %s." % module._name).message)
+
+
+# --- connection settings: a profile and a region that exist, before the first client ------------
+
+EXTRA_REGIONS_VARIABLE = "CROSSVPC_EXTRA_REGIONS"
+_BOTOCORE_REGIONS = []  # filled once per process
+
+
+def known_regions():
+    """Every region of every partition in the pinned botocore's data (endpoints and partitions), and
+    those listed (comma-separated) in CROSSVPC_EXTRA_REGIONS, for regions newer than botocore."""
+    if not _BOTOCORE_REGIONS:
+        session = botocore.session.get_session()
+        regions = set()
+        for partition in session.get_data("endpoints").get("partitions", []):
+            regions.update(partition.get("regions", {}))
+        try:
+            partitions = session.get_data("partitions").get("partitions", [])
+        except botocore.exceptions.DataNotFoundError:
+            partitions = []
+        for partition in partitions:  # newer regions; not the pseudo-regions like aws-global
+            pattern = re.compile(partition.get("regionRegex") or "^$")
+            regions.update(r for r in partition.get("regions", {}) if pattern.match(r))
+        _BOTOCORE_REGIONS.extend(sorted(regions))
+    extra = [r.strip() for r in os.environ.get(EXTRA_REGIONS_VARIABLE, "").split(",") if r.strip()]
+    return set(_BOTOCORE_REGIONS) | set(extra)
+
+
+def region_problem(region):
+    """Why ``region`` cannot be used, or None; the text goes after "region='xx-fake-1': "."""
+    if region in known_regions():
+        return None
+    return ("is not an AWS region that botocore %s knows." % botocore.__version__,
+            "Check the name (for example us-east-1). A region newer than this botocore can be allowed with "
+            "the environment variable %s=%s." % (EXTRA_REGIONS_VARIABLE, region))
+
+
+def checked_region(module):
+    """The module's region (None when it has none), refused with InvalidInput if botocore does not know it."""
+    region = module.region
+    problem = region_problem(region) if region else None
+    if problem:
+        raise InvalidInput("region", region, *problem)
+    return region
+
+
+def check_connection(module):
+    """The module's profile is in the AWS config and its region is a known one; once per module run.
+
+    A profile comes from the task or AWS_PROFILE (Ansible puts either in ``profile``); credentials
+    from the environment without a profile are not checked here.
+    """
+    if getattr(module, "crossvpc_connection_checked", False):
+        return
+    profile = module.params.get("profile")
+    if profile:
+        try:
+            available = botocore.session.Session().available_profiles
+        except botocore.exceptions.BotoCoreError:
+            available = []
+        if profile not in available:
+            files = "%s or %s" % (os.environ.get("AWS_CONFIG_FILE", "~/.aws/config"),
+                                  os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
+            raise InvalidInput("profile", profile, "is not a profile of the AWS config (%s)." % files,
+                               "Check the name (the task's profile, the inventory's aws_profile, or AWS_PROFILE), "
+                               "or point AWS_CONFIG_FILE at the file that has it.")
+    checked_region(module)
+    module.crossvpc_connection_checked = True
 
 
 def client(module, service, **extra):
-    """A boto3 client with our retries; ``extra`` overrides connection settings (region=...)."""
+    """A boto3 client with our retries; ``extra`` overrides connection settings (region=...).
+
+    The module's profile and region are checked first (InvalidInput naming them, before any call).
+    """
+    check_connection(module)
     return module.client(service, retry_decorator=RETRY, **extra)
 
 

@@ -7,9 +7,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import json
 import re
 
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, region_problem
 
 ID_PATTERN = "^%s-([0-9a-f]{8}|[0-9a-f]{17})$"
 
@@ -115,3 +116,122 @@ def port(parameter, value):
     if not isinstance(value, int) or not 1 <= value <= 65535:
         raise InvalidInput(parameter, value, "is not a TCP port.", "Use a number from 1 to 65535.")
     return value
+
+
+# --- tags, text, names ---------------------------------------------------------------------------
+
+TAG_KEY_LIMIT = 128  # AWS tag keys: 1-128 characters, not starting with aws: (any case)
+TAG_VALUE_LIMIT = 256  # tag values: 0-256 characters
+
+
+def tags(parameter, value):
+    """AWS tags as a mapping of text keys (1-128 characters, not starting with ``aws:`` in any case)
+    to text values (0-256 characters); the message names the key, as ``tags['key']``."""
+    if value is None:
+        return value
+    if not isinstance(value, dict):
+        raise InvalidInput(parameter, value, "is not a mapping of tag keys to values.",
+                           "Write it as key: value pairs, for example %s: {team: payments}." % parameter)
+    for key, tag_value in value.items():
+        where = "%s[%r]" % (parameter, key)
+        if not isinstance(key, str):
+            raise InvalidInput(where, tag_value, "has a key that is not text.", "Quote the key.")
+        if not key:
+            raise InvalidInput(where, tag_value, "has an empty key.", "Give every tag a key of 1 to 128 characters.")
+        if len(key) > TAG_KEY_LIMIT:
+            raise InvalidInput(where, tag_value, "has a key of %d characters; AWS allows at most %d." % (
+                len(key), TAG_KEY_LIMIT), "Shorten the key.")
+        if key.lower().startswith("aws:"):
+            raise InvalidInput(where, tag_value, "has a key that starts with aws:, which AWS reserves for its own tags.",
+                               "Use a key without the aws: prefix.")
+        if not isinstance(tag_value, str):
+            raise InvalidInput(where, tag_value, "is not text (tag values are strings).",
+                               "Quote the value, for example %s: '%s'." % (key, "" if tag_value is None else tag_value))
+        if len(tag_value) > TAG_VALUE_LIMIT:
+            raise InvalidInput(where, tag_value, "is %d characters; AWS allows at most %d in a tag value." % (
+                len(tag_value), TAG_VALUE_LIMIT), "Shorten the value.")
+    return value
+
+
+def text(parameter, value, limit, what=""):
+    """A string of at most ``limit`` characters (``what``: what AWS calls it, for the message)."""
+    if value is None:
+        return value
+    if not isinstance(value, str):
+        raise InvalidInput(parameter, value, "is not text.", "Give a string%s." % (" for %s" % what if what else ""))
+    if len(value) > limit:
+        raise InvalidInput(parameter, value, "is %d characters; AWS allows at most %d%s." % (
+            len(value), limit, " in %s" % what if what else ""), "Shorten it.")
+    return value
+
+
+DNS_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+DNS_NAME_LIMIT = 253  # 255 octets on the wire, 253 characters written out without the final dot
+
+
+def dns_name(parameter, value, wildcard=False):
+    """A fully qualified domain name: two labels or more, each 1-63 letters, digits and hyphens that
+    neither start nor end with a hyphen, 253 characters in all; ``*.`` in front only with ``wildcard``."""
+    fix = "Give a domain name you own, like api.example.com."
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(parameter, value, "is not a domain name.", fix)
+    if len(value) > DNS_NAME_LIMIT:
+        raise InvalidInput(parameter, value, "is %d characters; a domain name has at most %d." % (
+            len(value), DNS_NAME_LIMIT), fix)
+    labels = value.split(".")
+    if labels[0] == "*":
+        if not wildcard:
+            raise InvalidInput(parameter, value, "is a wildcard name, which this option does not take.",
+                               "Give the exact name, like api.example.com.")
+        labels = labels[1:]
+    if len(labels) < 2:
+        raise InvalidInput(parameter, value, "is not a fully qualified domain name (it has one label).", fix)
+    for label in labels:
+        if not DNS_LABEL.match(label):
+            problem = "has an empty label" if not label else "has the label %r, which is not 1-63 letters, digits " \
+                "or hyphens that neither start nor end with a hyphen" % label
+            raise InvalidInput(parameter, value, problem + ".", fix)
+    return value
+
+
+def unique(parameter, values):
+    """No value listed twice."""
+    seen = set()
+    for value in values or []:
+        key = json.dumps(value, sort_keys=True, default=str)
+        if key in seen:
+            raise InvalidInput(parameter, value, "is listed twice.", "List each one once.")
+        seen.add(key)
+    return values
+
+
+ASN_RANGES = ((64512, 65534), (4200000000, 4294967294))
+
+
+def private_asn(parameter, value):
+    """A private ASN that AWS accepts for the Amazon side of a transit gateway."""
+    if isinstance(value, bool) or not isinstance(value, int) or not any(low <= value <= high for low, high in ASN_RANGES):
+        raise InvalidInput(parameter, value, "is not a private ASN AWS accepts.", "Use 64512-65534 or 4200000000-4294967294.")
+    return value
+
+
+def region(parameter, value):
+    """A region the pinned botocore knows (or one listed in CROSSVPC_EXTRA_REGIONS)."""
+    problem = region_problem(value) if isinstance(value, str) else ("is not a region name.", "For example eu-west-1.")
+    if problem:
+        raise InvalidInput(parameter, value, *problem)
+    return value
+
+
+def policy_document(parameter, value):
+    """An IAM policy as JSON text or a mapping; returns the mapping."""
+    if isinstance(value, dict):
+        return value
+    fix = "Give the policy as a YAML mapping or as a JSON object, like {\"Statement\": [...]}."
+    try:
+        document = json.loads(value)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(parameter, value, "is not JSON (%s)." % error, fix)
+    if not isinstance(document, dict):
+        raise InvalidInput(parameter, value, "is JSON, but not an object.", fix)
+    return document

@@ -43,3 +43,128 @@ def test_ids_of_the_wrong_kind_fail(value, prefixes):
         validation.resource_id("route_table_ids", value, prefixes)
     assert "route_table_ids=%r: is not a valid" % (value,) in str(error.value)
     assert "0123456789abcdef0" in str(error.value)
+
+
+# --- tags ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [None, {}, {"Name": "a", "team": ""}, {"k" * 128: "v" * 256},
+                                   {"Aws-owner": "x", "awsome": "y"}])
+def test_tags_aws_accepts_pass(value):
+    assert validation.tags("tags", value) == value
+
+
+@pytest.mark.parametrize("value, where, problem", [
+    ({"": "x"}, "tags['']='x'", "has an empty key."),
+    ({"k" * 129: "v"}, "tags['%s']='v'" % ("k" * 129), "has a key of 129 characters; AWS allows at most 128."),
+    ({"aws:owner": "me"}, "tags['aws:owner']='me'", "starts with aws:"),
+    ({"AWS:Owner": "me"}, "tags['AWS:Owner']='me'", "starts with aws:"),
+    ({"team": "v" * 257}, "tags['team']='%s'" % ("v" * 257), "is 257 characters; AWS allows at most 256"),
+    ({"count": 3}, "tags['count']=3", "is not text"),
+    ({"owner": None}, "tags['owner']=None", "is not text"),
+    ({3: "x"}, "tags[3]='x'", "has a key that is not text."),
+    ("Name=x", "tags='Name=x'", "is not a mapping of tag keys to values."),
+])
+def test_bad_tags_name_the_key(value, where, problem):
+    with pytest.raises(InvalidInput) as error:
+        validation.tags("tags", value)
+    assert str(error.value).startswith(where + ": "), str(error.value)
+    assert problem in str(error.value)
+    assert error.value.parameter.startswith("tags")
+
+
+# --- text ------------------------------------------------------------------------------------------
+
+def test_text_within_the_limit_passes():
+    assert validation.text("description", "x" * 255, 255) == "x" * 255
+    assert validation.text("description", None, 255) is None
+
+
+def test_text_over_the_limit_says_the_length_and_the_limit():
+    with pytest.raises(InvalidInput) as error:
+        validation.text("description", "x" * 256, 255, "a security group description")
+    assert str(error.value).startswith("description='%s': is 256 characters; AWS allows at most 255 in a security "
+                                       "group description." % ("x" * 256))
+
+
+def test_text_refuses_what_is_not_text():
+    with pytest.raises(InvalidInput) as error:
+        validation.text("description", ["a"], 255)
+    assert "description=['a']: is not text." in str(error.value)
+
+
+# --- DNS names -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["example.com", "api.example.com", "a-b.c0.example.co.uk", "API.Example.COM",
+                                   ".".join(["a" * 63] * 3) + ".com", "x" * 63 + ".io"])
+def test_domain_names_pass(value):
+    assert validation.dns_name("private_dns_name", value) == value
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("localhost", "it has one label"),
+    ("api..example.com", "has an empty label"),
+    ("example.com.", "has an empty label"),
+    ("-api.example.com", "'-api'"),
+    ("api-.example.com", "'api-'"),
+    ("api_v1.example.com", "'api_v1'"),
+    ("a" * 64 + ".com", "'%s'" % ("a" * 64)),
+    (".".join(["a" * 63] * 4) + ".com", "is 259 characters; a domain name has at most 253"),
+    ("*.example.com", "is a wildcard name"),
+    ("api.*.example.com", "'*'"),
+    ("", "is not a domain name"),
+    (None, "is not a domain name"),
+])
+def test_bad_domain_names_say_why(value, problem):
+    with pytest.raises(InvalidInput) as error:
+        validation.dns_name("private_dns_name", value)
+    assert str(error.value).startswith("private_dns_name=%r: " % (value,))
+    assert problem in str(error.value)
+
+
+def test_a_wildcard_only_where_allowed():
+    assert validation.dns_name("name", "*.example.com", wildcard=True) == "*.example.com"
+    with pytest.raises(InvalidInput):
+        validation.dns_name("name", "*.com", wildcard=True)
+
+
+# --- unique, ASNs, regions, policies ----------------------------------------------------------------
+
+def test_unique_names_the_value_listed_twice():
+    assert validation.unique("subnet_ids", ["subnet-1", "subnet-2"]) == ["subnet-1", "subnet-2"]
+    assert validation.unique("subnet_ids", None) is None
+    with pytest.raises(InvalidInput) as error:
+        validation.unique("subnet_ids", ["subnet-1", "subnet-2", "subnet-1"])
+    assert str(error.value) == "subnet_ids='subnet-1': is listed twice. List each one once."
+
+
+@pytest.mark.parametrize("value, ok", [(64512, True), (65534, True), (4200000000, True), (4294967294, True),
+                                       (64511, False), (65535, False), (4294967295, False), (True, False), ("64512", False)])
+def test_private_asn(value, ok):
+    if ok:
+        assert validation.private_asn("amazon_side_asn", value) == value
+    else:
+        with pytest.raises(InvalidInput) as error:
+            validation.private_asn("amazon_side_asn", value)
+        assert "amazon_side_asn=%r: is not a private ASN AWS accepts." % (value,) in str(error.value)
+
+
+def test_regions_come_from_botocore_and_the_escape_hatch(monkeypatch):
+    monkeypatch.delenv("CROSSVPC_EXTRA_REGIONS", raising=False)
+    for known in ("us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"):
+        assert validation.region("region", known) == known
+    with pytest.raises(InvalidInput) as error:
+        validation.region("region", "xx-fake-1")
+    assert str(error.value).startswith("region='xx-fake-1': is not an AWS region that botocore")
+    assert "CROSSVPC_EXTRA_REGIONS=xx-fake-1" in str(error.value)
+    with pytest.raises(InvalidInput):
+        validation.region("region", "aws-global")  # a pseudo-region of the endpoint data, not a region
+    monkeypatch.setenv("CROSSVPC_EXTRA_REGIONS", "xx-fake-1, xx-fake-2")
+    assert validation.region("region", "xx-fake-2") == "xx-fake-2"
+
+
+@pytest.mark.parametrize("value, problem", [("not json", "is not JSON"), ("[1, 2]", "is JSON, but not an object")])
+def test_a_policy_must_be_a_json_object(value, problem):
+    assert validation.policy_document("policy", '{"Statement": []}') == {"Statement": []}
+    with pytest.raises(InvalidInput) as error:
+        validation.policy_document("policy", value)
+    assert str(error.value).startswith("policy=%r: %s" % (value, problem))
