@@ -16,7 +16,7 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, call, ec2_tag, error_code, paginate, tag_steps, tags_of)
+    UNKNOWN, CrossvpcError, InvalidInput, call, ec2_tag, error_code, paginate, tag_steps, tags_of)
 
 # kind -> (key of the source list in an IpPermission, key of the source in each item)
 SOURCE_KEYS = (
@@ -77,6 +77,15 @@ def find_group(ec2, vpc_id, name):
     groups = paginate(ec2, "describe_security_groups", "SecurityGroups", "find security group %s" % name,
                       Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": [name]}])
     return groups[0] if groups else None
+
+
+def check_vpc(ec2, vpc_id):
+    """The VPC is one this account and region can see: its own, or one shared with it through AWS RAM
+    (a participant sees the owner's VPC in DescribeVpcs and may make security groups in it)."""
+    found = call(ec2, "describe_vpcs", "look up VPC %s" % vpc_id, missing={}, VpcIds=[vpc_id]).get("Vpcs", [])
+    if not [v for v in found if v.get("VpcId") == vpc_id]:
+        raise InvalidInput("vpc_id", vpc_id, "no such VPC in this account and region (nor shared with it).",
+                           "Check the id, the account (profile) and the region.")
 
 
 def group_ids_by_name(ec2, vpc_id, names):
@@ -150,8 +159,11 @@ def create_group(ec2, vpc_id, name, description, tags):
     params = dict(VpcId=vpc_id, GroupName=name, Description=description)
     if tags:
         params["TagSpecifications"] = [{"ResourceType": "security-group", "Tags": ansible_dict_to_boto3_tag_list(tags)}]
+    options = {"description": ("description",), "name": ("groupname", "group name"), "tags": ("tag",),
+               "vpc_id": ("vpc",)}
     try:
-        call(ec2, "create_security_group", "create security group %s in %s" % (name, vpc_id), **params)
+        call(ec2, "create_security_group", "create security group %s in %s" % (name, vpc_id), options=options,
+             **params)
     except CrossvpcError as error:
         if error_code(error.error) != "InvalidGroup.Duplicate":
             raise

@@ -25,16 +25,20 @@ options:
   name:
     description:
       - The group's name, unique in its VPC. It may not start with C(sg-).
+      - Up to 255 characters, of the set AWS allows (CreateSecurityGroup), letters C(a-z), C(A-Z), digits
+        C(0-9), spaces and C(._-:/()#,@[]+=&;{}!$*).
     type: str
     required: true
   vpc_id:
     description:
-      - The VPC (C(vpc-...)) of the group.
+      - The VPC (C(vpc-...)) of the group. It must be a VPC this account and region can see (its own,
+        or one shared with it through AWS RAM); another VPC is refused before the group is created.
     type: str
     required: true
   description:
     description:
       - The group's description, set when it is created. Required with O(state=present).
+      - Up to 255 characters, of the same set as O(name).
     type: str
   state:
     description:
@@ -81,7 +85,8 @@ options:
     default: all
   tags:
     description:
-      - Tags of the group.
+      - Tags of the group. Keys of 1 to 128 characters that do not start with C(aws:), text values of
+        up to 256 characters.
     type: dict
   purge_tags:
     description:
@@ -163,17 +168,36 @@ tags:
   sample: {"Name": "orders-endpoint"}
 """
 
+import re
+
 from ansible_collections.crossvpc.aws.plugins.module_utils import security_groups, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
+# CreateSecurityGroup (EC2 API reference): GroupName and GroupDescription, up to 255 characters of
+# a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$* ; a name may not start with sg-.
+TEXT_LIMIT = 255
+ALLOWED = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$")
+ALLOWED_TEXT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+
+
+def check_text(option, value):
+    """A group name or description as AWS accepts them: length and character set."""
+    validation.text(option, value, TEXT_LIMIT, "a security group %s" % option)
+    bad = sorted(set(c for c in value if not ALLOWED.match(c)))
+    if bad:
+        raise InvalidInput(option, value, "has characters AWS does not allow in a security group %s: %s." % (
+            option, " ".join(repr(c) for c in bad)), "Use only %s." % ALLOWED_TEXT)
+
+
 def validate(module):
     """The parsed sources; every problem is found before any API call."""
     params = module.params
-    if not params["name"].strip() or len(params["name"]) > 255 or params["name"].startswith("sg-"):
+    if not params["name"].strip() or len(params["name"]) > TEXT_LIMIT or params["name"].startswith("sg-"):
         raise InvalidInput("name", params["name"], "is not a valid security group name.",
                            "Use 1 to 255 characters that do not start with sg-.")
+    check_text("name", params["name"])
     if not (module.check_mode and params["vpc_id"] == UNKNOWN):
         validation.resource_id("vpc_id", params["vpc_id"], "vpc")
     if params["state"] == "absent":
@@ -181,6 +205,8 @@ def validate(module):
     if not (params["description"] or "").strip():
         raise InvalidInput("description", params["description"], "is required with state=present.",
                            "Say what the group lets in, for example 'orders endpoint: 443 from its clients'.")
+    check_text("description", params["description"])
+    validation.tags("tags", params["tags"])
     for port in params["ports"]:
         validation.port("ports", port)
     cidrs = validation.cidrs("source_cidrs", params["source_cidrs"])
@@ -211,6 +237,8 @@ def reconcile(module):
             security_groups.delete_group(ec2, group["GroupId"], params["wait_timeout"])
         return result_with_diff(module, before, None, changed=group is not None, group_id="", **result)
 
+    if group is None:  # to be created: in a VPC this account can use, or refused before anything is made
+        security_groups.check_vpc(ec2, params["vpc_id"])
     by_name = security_groups.group_ids_by_name(ec2, params["vpc_id"], params["source_security_group_names"])
     ingress = security_groups.desired_ingress(params["protocol"], params["ports"], cidrs,
                                               params["source_security_group_ids"] + sorted(by_name.values()))

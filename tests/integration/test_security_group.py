@@ -131,6 +131,30 @@ def test_a_group_still_in_use_is_retried_then_refused_with_the_reason(localaws, 
         localaws.control.clear_faults()
 
 
+@pytest.mark.parametrize("check", [True, False], ids=["check-mode", "real"])
+def test_a_vpc_of_another_account_is_refused_before_the_group_is_made(localaws, module, net, check):
+    vpc_b = localaws.client("ec2", "crossvpc-b").create_vpc(CidrBlock="10.21.0.0/16")["Vpc"]["VpcId"]
+    args = dict(net["args"], vpc_id=vpc_b, source_security_group_names=[])
+    mark = localaws.control.mark()
+    result = module(MODULE, args, check=check)
+    assert result.get("failed") and result["msg"].startswith(
+        "vpc_id=%r: no such VPC in this account and region (nor shared with it)." % vpc_b), result
+    assert [c["action"] for c in localaws.control.calls(mark)] == ["DescribeSecurityGroups", "DescribeVpcs"]
+
+
+def test_an_aws_refusal_of_an_input_names_the_option(localaws, module, net):
+    """What AWS still refuses (here a fault rule stands in for it) says which option to fix."""
+    message = "Value (caf\u00e9) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported."
+    localaws.control.add_fault(service="ec2", action="CreateSecurityGroup", code="InvalidParameterValue",
+                               status=400, message=message, count=1)
+    try:
+        result = module(MODULE, net["args"])
+    finally:
+        localaws.control.clear_faults()
+    assert result.get("failed") and result["error_code"] == "InvalidParameterValue", result
+    assert "AWS refused description: InvalidParameterValue: " + message in result["msg"], result["msg"]
+
+
 def test_an_unknown_source_group_name_fails_before_any_mutating_call(localaws, module, net):
     mark = localaws.control.mark()
     result = module(MODULE, dict(net["args"], source_security_group_names=["clients", "nobody"]))
@@ -162,6 +186,13 @@ BAD_INPUTS = [
     ({"source_cidrs": [], "source_security_group_names": []}, "are opened to nobody"),
     ({"ports": []}, "the named sources would be let in nowhere"),
     ({"description": " "}, "description=' ': is required with state=present."),
+    # CreateSecurityGroup's limits: 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*
+    ({"description": "d" * 256}, "is 256 characters; AWS allows at most 255 in a security group description."),
+    ({"description": "the clients' port"}, "has characters AWS does not allow in a security group description: \"'\""),
+    ({"name": "endpoint%"}, "name='endpoint%': has characters AWS does not allow in a security group name: '%'"),
+    ({"name": "g" * 256}, "is not a valid security group name. Use 1 to 255 characters"),
+    ({"tags": {"aws:team": "net"}}, "tags['aws:team']='net': has a key that starts with aws:"),
+    ({"tags": {"": "net"}}, "tags['']='net': has an empty key."),
 ]
 
 
