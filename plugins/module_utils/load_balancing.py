@@ -23,6 +23,26 @@ def find_load_balancer(elb, name):
     return found[0] if found else None
 
 
+LOAD_BALANCER_TYPES = {"network": "a Network Load Balancer", "gateway": "a Gateway Load Balancer",
+                       "application": "an Application Load Balancer"}
+
+
+def check_load_balancers(elb, option, arns, wanted="network"):
+    """Each ARN of ``option`` is an existing load balancer of type ``wanted`` (read calls only)."""
+    for arn in arns or []:
+        found = call(elb, "describe_load_balancers", "look up load balancer %s" % arn, missing={},
+                     LoadBalancerArns=[arn]).get("LoadBalancers", [])
+        found = [lb for lb in found if lb.get("LoadBalancerArn") == arn]
+        if not found:
+            raise InvalidInput(option, arn, "no such load balancer in this account and region.",
+                               "Check the ARN (crossvpc.aws.network_load_balancer returns it as "
+                               "load_balancer.load_balancer_arn), the account (profile) and the region.")
+        kind = found[0].get("Type")
+        if kind != wanted:
+            raise InvalidInput(option, arn, "is %s, not %s." % (LOAD_BALANCER_TYPES.get(kind, kind), LOAD_BALANCER_TYPES[wanted]),
+                               "Give the ARN of %s." % LOAD_BALANCER_TYPES[wanted])
+
+
 def find_target_group(elb, name):
     found = call(elb, "describe_target_groups", "look up target group %s" % name, missing={},
                  Names=[name]).get("TargetGroups", [])
@@ -95,6 +115,7 @@ def apply(elb, ec2, current, steps, desired):
     if steps.get("create_load_balancer"):
         tags = [{"Key": k, "Value": v} for k, v in dict(desired["tags"], Name=desired["name"]).items()]
         lb = call(elb, "create_load_balancer", "create load balancer %s" % desired["name"], Name=desired["name"],
+                  options={"subnet_ids": ("subnet",), "tags": ("tag",), "name": ("name",)},
                   Type="network", Scheme=desired["scheme"], Subnets=desired["subnet_ids"],
                   Tags=tags)["LoadBalancers"][0]
     if steps.get("create_target_group"):

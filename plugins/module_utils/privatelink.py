@@ -21,6 +21,14 @@ GONE_SERVICE_STATES = ("Deleting", "Deleted", "Failed")
 GONE_ENDPOINT_STATES = ("deleting", "deleted")
 DEAD_ENDPOINT_STATES = ("rejected", "failed", "expired")
 
+# Which option an input refusal of AWS is about, by the words of its code and message.
+ENDPOINT_OPTIONS = {"policy": ("policy",), "subnet_ids": ("subnet",), "security_group_ids": ("security group", "securitygroup"),
+                    "private_dns_enabled": ("private dns", "privatedns"), "service_name": ("service",), "tags": ("tag",)}
+SERVICE_OPTIONS = {"gateway_load_balancer_arns": ("gateway",),
+                   "network_load_balancer_arns": ("loadbalancer", "load balancer", "nlb"),
+                   "private_dns_name": ("dns", "domain"), "supported_ip_address_types": ("ipaddresstype", "ip address type"),
+                   "allowed_principals": ("principal",), "tags": ("tag",)}
+
 
 def _by_name(items, name, what):
     """The one item whose Name tag is ``name``; two are an error naming both."""
@@ -98,7 +106,7 @@ def apply_service(ec2, current, plan, desired, token):
         if desired["supported_ip_address_types"]:
             params["SupportedIpAddressTypes"] = desired["supported_ip_address_types"]
         created = call(ec2, "create_vpc_endpoint_service_configuration",
-                       "create endpoint service %s" % desired["tags"].get("Name"), **params)
+                       "create endpoint service %s" % desired["tags"].get("Name"), options=SERVICE_OPTIONS, **params)
         service_id = created["ServiceConfiguration"]["ServiceId"]
     else:
         service_id = current["ServiceId"]
@@ -114,7 +122,7 @@ def apply_service(ec2, current, plan, desired, token):
                 modify[key] = plan[step]
         if modify:
             call(ec2, "modify_vpc_endpoint_service_configuration", "modify endpoint service %s" % service_id,
-                 ServiceId=service_id, **modify)
+                 options=SERVICE_OPTIONS, ServiceId=service_id, **modify)
         ec2_tag(ec2, service_id, plan.get("set_tags"), plan.get("remove_tags"))
     if plan.get("add_principals") or plan.get("remove_principals"):
         permissions = {}
@@ -123,7 +131,7 @@ def apply_service(ec2, current, plan, desired, token):
         if plan.get("remove_principals"):
             permissions["RemoveAllowedPrincipals"] = plan["remove_principals"]
         call(ec2, "modify_vpc_endpoint_service_permissions", "change allowed principals of %s" % service_id,
-             ServiceId=service_id, **permissions)
+             options={"allowed_principals": ("",)}, ServiceId=service_id, **permissions)
     return service_id
 
 
@@ -303,7 +311,7 @@ def apply_endpoint(ec2, current, plan, desired, token):
                                          "Tags": ansible_dict_to_boto3_tag_list(desired["tags"])}]}
         if desired["policy"] is not None:
             params["PolicyDocument"] = normalized_policy(desired["policy"])
-        return call(ec2, "create_vpc_endpoint", "create endpoint %s" % desired["tags"]["Name"],
+        return call(ec2, "create_vpc_endpoint", "create endpoint %s" % desired["tags"]["Name"], options=ENDPOINT_OPTIONS,
                     **params)["VpcEndpoint"]["VpcEndpointId"]
     endpoint_id = current["VpcEndpointId"]
     modify = {}
@@ -314,7 +322,8 @@ def apply_endpoint(ec2, current, plan, desired, token):
         if step in plan:
             modify[key] = plan[step]
     if modify:
-        call(ec2, "modify_vpc_endpoint", "modify endpoint %s" % endpoint_id, VpcEndpointId=endpoint_id, **modify)
+        call(ec2, "modify_vpc_endpoint", "modify endpoint %s" % endpoint_id, options=ENDPOINT_OPTIONS,
+             VpcEndpointId=endpoint_id, **modify)
     ec2_tag(ec2, endpoint_id, plan.get("set_tags"), plan.get("remove_tags"))
     return endpoint_id
 

@@ -60,7 +60,8 @@ options:
     description: The target group's name. Defaults to O(name) with C(-tg), cut to 32 characters.
     type: str
   tags:
-    description: Tags of the load balancer, set when it is created.
+    description:
+      - Tags of the load balancer, set when it is created. Keys of 1 to 128 characters that do not start with C(aws:), text values of up to 256 characters.
     type: dict
     default: {}
   wait:
@@ -150,6 +151,7 @@ def desired_state(params):
         raise InvalidInput("name", params["name"], "is not a load balancer name.",
                            "Use 1-32 letters, digits or hyphens, not starting or ending with a hyphen.")
     validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
+    validation.tags("tags", params["tags"])
     if params["state"] == "present":
         if params["listener_port"] is None:
             raise InvalidInput("listener_port", None, "is required with state=present.", "Give the service's port.")

@@ -23,7 +23,9 @@ author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
   name:
-    description: The endpoint's C(Name) tag, its identity together with O(vpc_id) and O(service_name).
+    description:
+      - The endpoint's C(Name) tag, its identity together with O(vpc_id) and O(service_name).
+      - At most 256 characters (a tag value).
     type: str
     required: true
   vpc_id:
@@ -42,8 +44,9 @@ options:
     default: present
   subnet_ids:
     description:
-      - Subnets for the endpoint's network interfaces, at most one per availability zone. Required
-        to create; omitted leaves them as they are.
+      - Subnets for the endpoint's network interfaces, at most one per availability zone, each listed
+        once. Required to create; omitted leaves them as they are.
+      - A subnet listed twice, or two subnets of one zone, are refused before anything is changed.
     type: list
     elements: str
   security_group_ids:
@@ -58,10 +61,14 @@ options:
         verified private DNS name. Omitted leaves it as it is (V(false) on create).
     type: bool
   policy:
-    description: An endpoint policy document (dict or JSON). Omitted leaves it as it is.
+    description:
+      - An endpoint policy document, a mapping or a JSON object. Text that is not JSON is refused
+        before any change. Omitted leaves it as it is.
     type: json
   tags:
-    description: Tags of the endpoint. O(name) is always set as the C(Name) tag.
+    description:
+      - Tags of the endpoint. O(name) is always set as the C(Name) tag.
+      - Keys of 1 to 128 characters that do not start with C(aws:), text values of up to 256 characters.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -166,8 +173,8 @@ changes:
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, InvalidInput, call, client, client_token, error_code, new_module, paginate, result_with_diff,
-    run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, call, checked_region, client, client_token, error_code, new_module, paginate,
+    result_with_diff, run_module)
 
 
 def known(module, values):
@@ -183,10 +190,15 @@ def desired_state(module):
     params["security_group_ids"] = known(module, params["security_group_ids"])
     validation.resource_id("vpc_id", params["vpc_id"], "vpc")
     if params["service_name"] and not (module.check_mode and params["service_name"] == UNKNOWN):
-        validation.service_name("service_name", params["service_name"], module.region)
+        validation.service_name("service_name", params["service_name"], checked_region(module))
     validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
+    validation.unique("subnet_ids", params["subnet_ids"])
     validation.resource_ids("security_group_ids", params["security_group_ids"], "sg")
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
+    if params["policy"] is not None:
+        validation.policy_document("policy", params["policy"])
+    validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
+    validation.tags("tags", params["tags"])
     tags = dict(params["tags"] or {}, Name=params["name"])
     return {"vpc_id": params["vpc_id"], "service_name": params["service_name"],
             # None: not managed (left as they are on an existing endpoint)

@@ -24,6 +24,7 @@ options:
   name:
     description:
       - The service's C(Name) tag, its identity. Required unless O(service_id) is given.
+      - At most 256 characters (a tag value).
     type: str
   service_id:
     description:
@@ -39,11 +40,14 @@ options:
   network_load_balancer_arns:
     description:
       - Network Load Balancers that front the service. Exactly these, once set.
+      - Each one to be added must exist in this account and region and be a network load balancer;
+        this is checked before any change, in check mode too.
     type: list
     elements: str
   gateway_load_balancer_arns:
     description:
-      - Gateway Load Balancers that front the service (for appliance services).
+      - Gateway Load Balancers that front the service (for appliance services). Checked like
+        O(network_load_balancer_arns).
     type: list
     elements: str
   acceptance_required:
@@ -74,6 +78,8 @@ options:
     description:
       - A private DNS name for the service. AWS verifies you own the domain, the module returns the
         TXT record to publish in RV(service.private_dns_verification).
+      - A fully qualified domain name, like C(api.example.com), two labels or more of 1 to 63 letters,
+        digits and hyphens (not at either end of a label), 253 characters in all; not a wildcard.
       - An empty string removes it; omitted leaves it as it is.
     type: str
   supported_ip_address_types:
@@ -85,6 +91,7 @@ options:
   tags:
     description:
       - Tags of the service. O(name) is always set as the C(Name) tag.
+      - Keys of 1 to 128 characters that do not start with C(aws:), text values of up to 256 characters.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -185,9 +192,9 @@ changes:
   sample: {"add_principals": ["arn:aws:iam::210987654321:root"]}
 """
 
-from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils import load_balancing, privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, InvalidInput, client, client_token, new_module, result_with_diff, run_module)
+    UNKNOWN, InvalidInput, checked_region, client, client_token, new_module, result_with_diff, run_module)
 
 
 def desired_state(module):
@@ -198,18 +205,23 @@ def desired_state(module):
     if params["state"] == "absent":
         return None
     arns = {}
+    region = checked_region(module)
     for option, kinds in (("network_load_balancer_arns", ("net",)), ("gateway_load_balancer_arns", ("gwy",))):
         values = params[option]
         if values is not None:
             values = [v for v in values if v != UNKNOWN or not module.check_mode]
             for value in values:
-                region = validation.load_balancer_arn(option, value, kinds)[0]
-                if module.region and region != module.region:
+                arn_region = validation.load_balancer_arn(option, value, kinds)[0]
+                if region and arn_region != region:
                     raise InvalidInput(option, value, "is in %s, not in %s where the service is made." % (
-                        region, module.region), "Use a load balancer of the same region.")
+                        arn_region, region), "Use a load balancer of the same region.")
         arns[option] = values
     principals = sorted(set(validation.principal("allowed_principals", p, params["allow_any_principal"])
                             for p in params["allowed_principals"]))
+    if params["private_dns_name"]:
+        validation.dns_name("private_dns_name", params["private_dns_name"])
+    validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
+    validation.tags("tags", params["tags"])
     tags = dict(params["tags"] or {})
     if params["name"]:
         tags["Name"] = params["name"]
@@ -220,6 +232,18 @@ def desired_state(module):
             "private_dns_name": params["private_dns_name"],
             "supported_ip_address_types": params["supported_ip_address_types"],
             "tags": tags, "purge_tags": params["purge_tags"] and params["tags"] is not None}
+
+
+def check_load_balancers(module, plan, desired):
+    """The load balancers the plan adds exist and are of the right type (read calls, check mode too)."""
+    new = plan.get("create")
+    elb = None
+    for option, key, step, kind in (("network_load_balancer_arns", "NetworkLoadBalancerArns", "add_nlbs", "network"),
+                                    ("gateway_load_balancer_arns", "GatewayLoadBalancerArns", "add_gwlbs", "gateway")):
+        arns = (desired[key] or []) if new else plan.get(step, [])
+        if arns:
+            elb = elb or client(module, "elbv2")
+            load_balancing.check_load_balancers(elb, option, arns, kind)
 
 
 def reconcile(module):
@@ -245,6 +269,7 @@ def reconcile(module):
                            "is empty, and a new endpoint service needs a load balancer.",
                            "Give the ARN of the NLB in front of the service.")
     plan = privatelink.plan_service(current, principals, desired)
+    check_load_balancers(module, plan, desired)
     if plan and not module.check_mode:
         token = client_token("vpc_endpoint_service", module.region, params["name"] or params["service_id"])
         service_id = privatelink.apply_service(ec2, current, plan, desired, token)

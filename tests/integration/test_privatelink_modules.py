@@ -172,6 +172,10 @@ def test_service_updates_in_place(localaws, module, provider, service, names):
     ({"network_load_balancer_arns": ["not-an-arn"]}, "network_load_balancer_arns='not-an-arn': is not a load balancer ARN"),
     ({"network_load_balancer_arns": ["arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/x/0123456789abcdef"]},
      "is in eu-west-1, not in us-east-1"),
+    ({"private_dns_name": "api.example.com."}, "private_dns_name='api.example.com.': has an empty label."),
+    ({"private_dns_name": "*.example.com"}, "private_dns_name='*.example.com': is a wildcard name"),
+    ({"name": "n" * 257}, "is 257 characters; AWS allows at most 256 in a Name tag."),
+    ({"tags": {"aws:team": "pay"}}, "tags['aws:team']='pay': has a key that starts with aws:"),
 ])
 def test_service_bad_input_fails_before_any_api_call(localaws, module, names, override, message):
     args = dict({"name": names, "allowed_principals": [ACCOUNT_B], "network_load_balancer_arns": [
@@ -180,6 +184,34 @@ def test_service_bad_input_fails_before_any_api_call(localaws, module, names, ov
     result = module("crossvpc.aws.vpc_endpoint_service", args)
     assert result.get("failed") and message in result["msg"], result.get("msg")
     assert localaws.control.calls(mark) == []
+
+
+def test_service_refuses_a_load_balancer_that_does_not_exist(localaws, module, provider, names):
+    """A check run refuses what the real run would: the ARNs are read before the service is planned."""
+    missing = provider["nlb"].rsplit("/", 1)[0] + "/00000000000dead0"
+    args = {"name": names, "network_load_balancer_arns": [provider["nlb"], missing], "allowed_principals": [ACCOUNT_B]}
+    for check in (True, False):
+        mark = localaws.control.mark()
+        result = module("crossvpc.aws.vpc_endpoint_service", args, check=check)
+        assert result.get("failed"), result
+        assert result["msg"].startswith("network_load_balancer_arns=%r: no such load balancer in this account and "
+                                        "region." % missing), result["msg"]
+        assert mutating(localaws, mark) == []
+        reads = {c["action"] for c in localaws.control.calls(mark)}
+        assert reads == {"DescribeVpcEndpointServiceConfigurations", "DescribeLoadBalancers"}
+
+
+def test_service_an_aws_refusal_names_the_option(localaws, module, provider, names):
+    message = "Load balancer ARN arn:aws:elasticloadbalancing:... not found"
+    localaws.control.add_fault(service="ec2", action="CreateVpcEndpointServiceConfiguration", code="LoadBalancerNotFound",
+                               status=400, message=message, count=1)
+    try:
+        result = module("crossvpc.aws.vpc_endpoint_service", {
+            "name": names, "network_load_balancer_arns": [provider["nlb"]], "allowed_principals": [ACCOUNT_B]})
+    finally:
+        localaws.control.clear_faults()
+    assert result.get("failed") and "AWS refused network_load_balancer_arns: LoadBalancerNotFound: " + message in result["msg"], \
+        result.get("msg")
 
 
 def test_wildcard_principal_only_when_asked(localaws, module, provider, names):
@@ -302,6 +334,11 @@ def test_endpoint_bad_input(localaws, module, service, consumer, names):
         ({"vpc_id": "vpc-0000000000000dead"}, "not to vpc_id vpc-0000000000000dead", False),
         ({"service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0000000000000dead"},
          "does not exist, or does not allow this account", False),
+        ({"subnet_ids": [consumer["subnets"][0], consumer["subnets"][0]]},
+         f"subnet_ids='{consumer['subnets'][0]}': is listed twice.", True),
+        ({"policy": "Allow everything"}, "policy='Allow everything': is not JSON", True),
+        ({"policy": "[]"}, "policy='[]': is JSON, but not an object.", True),
+        ({"tags": {"k" * 129: "v"}}, "has a key of 129 characters; AWS allows at most 128.", True),
     ]
     for override, message, no_call_at_all in cases:
         mark = localaws.control.mark()
