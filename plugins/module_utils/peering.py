@@ -114,8 +114,10 @@ def create(ec2, vpc_id, peer_vpc_id, peer_owner_id, peer_region, tags):
     if tags:
         params["TagSpecifications"] = [{"ResourceType": "vpc-peering-connection",
                                         "Tags": ansible_dict_to_boto3_tag_list(tags)}]
+    options = {"tags": ("tag",), "peer_owner_id": ("owner", "account"), "peer_region": ("region",),
+               "peer_vpc_id": (peer_vpc_id, "peer"), "vpc_id": ("vpc",)}
     return call(ec2, "create_vpc_peering_connection", "request peering from %s to %s" % (vpc_id, peer_vpc_id),
-                **params)["VpcPeeringConnection"]
+                options=options, **params)["VpcPeeringConnection"]
 
 
 def accept(ec2, connection_id):

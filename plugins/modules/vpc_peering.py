@@ -19,7 +19,9 @@ description:
     existing one, and never block a new request.
   - Before a request, the VPCs' IPv4 CIDRs (secondary ones included) are checked for overlap, and an
     overlap fails with the ranges and a pointer to PrivateLink, before any mutating call. The peer's
-    CIDRs come from O(peer_vpc_cidrs), or from the peer VPC itself when it is in this account.
+    CIDRs come from O(peer_vpc_cidrs), or from the peer VPC itself when it is in this account; a request
+    to another account's VPC without O(peer_vpc_cidrs) is refused, since AWS would find an overlap only
+    after the request.
   - A request that failed earlier (AWS keeps it visible to the requester for two hours) is not
     repeated unless the peer's CIDRs are known and do not overlap.
   - Each side sets its own DNS resolution option, as AWS requires; it is applied once the
@@ -46,11 +48,16 @@ options:
   peer_region:
     description:
       - The region of O(peer_vpc_id). Defaults to this module's region.
+      - A region the installed botocore knows (or one listed in the environment variable
+        E(CROSSVPC_EXTRA_REGIONS)).
     type: str
   peer_vpc_cidrs:
     description:
       - The IPv4 CIDR blocks of O(peer_vpc_id), secondary ones included, for the overlap check when the
         peer VPC is in another account (this account cannot read it).
+      - Required to request peering with a VPC of another account (O(peer_owner_id) not this account's).
+        Without them an overlap would be found by AWS only after the request, which then stays
+        C(failed). The role C(crossvpc.aws.vpc_peering) passes them.
     type: list
     elements: str
   side:
@@ -80,7 +87,9 @@ options:
       - Applied when the connection is active; before that it is reported as pending.
     type: bool
   tags:
-    description: This account's tags on the connection.
+    description:
+      - This account's tags on the connection.
+      - Keys of 1 to 128 characters that do not start with C(aws:), text values of up to 256 characters.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -223,8 +232,10 @@ def validate(module):
     if params["peer_owner_id"] is not None:
         validation.account_id("peer_owner_id", params["peer_owner_id"],
                               "Use the 12-digit id of the account that owns peer_vpc_id.")
-    if params["peer_region"] is not None and not re.match(r"^[a-z]{2}(-[a-z]+)+-\d$", params["peer_region"]):
-        raise InvalidInput("peer_region", params["peer_region"], "is not an AWS region.", "For example eu-west-1.")
+    if params["peer_region"] is not None:
+        if not re.match(r"^[a-z]{2}(-[a-z]+)+-\d$", params["peer_region"]):
+            raise InvalidInput("peer_region", params["peer_region"], "is not an AWS region.", "For example eu-west-1.")
+        validation.region("peer_region", params["peer_region"])
     for value in params["peer_vpc_cidrs"] or []:
         if validation.cidr("peer_vpc_cidrs", value).version != 4:
             raise InvalidInput("peer_vpc_cidrs", value, "is not IPv4.", "List the peer VPC's IPv4 CIDR blocks.")
@@ -232,6 +243,7 @@ def validate(module):
     if pcx is not None and not (module.check_mode and pcx == UNKNOWN):
         validation.resource_id("peering_connection_id", pcx, "pcx")
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
+    validation.tags("tags", params["tags"])
 
 
 def peer_cidrs(module, vpc):
@@ -250,17 +262,23 @@ def refuse_overlap(module, vpc, peer_cidrs):
         raise CrossvpcError(peering.overlap_message(vpc["VpcId"], module.params["peer_vpc_id"], clashes))
 
 
-def refuse_repeat(module, vpc, connections):
-    """A request that failed is not repeated blind: without the peer's CIDRs (another account's VPC)
-    nothing here can tell whether its cause, usually overlapping CIDRs, is gone."""
+def refuse_blind_request(module, vpc, connections):
+    """A request to another account's VPC needs that VPC's CIDRs: this account cannot read them, and
+    without them an overlap is found by AWS only after the request, which then stays failed (and a
+    request that failed before would fail the same way)."""
     params = module.params
+    peer_owner = params["peer_owner_id"] or vpc["OwnerId"]
+    if params["peer_vpc_cidrs"] is not None or peer_owner == vpc["OwnerId"]:
+        return
     failed = [c for c in connections if peering.status(c) == "failed"]
-    if failed and params["peer_vpc_cidrs"] is None and (params["peer_owner_id"] or vpc["OwnerId"]) != vpc["OwnerId"]:
-        raise CrossvpcError(
-            "An earlier peering request between %s and %s failed (%s %s); a new one would fail the same way. "
-            "Give peer_vpc_cidrs (the peer VPC's CIDRs) so they can be checked here, and check peer_vpc_id and "
-            "peer_owner_id." % (vpc["VpcId"], params["peer_vpc_id"], failed[0]["VpcPeeringConnectionId"],
-                                peering.failure_reason(failed[0])))
+    earlier = " An earlier request between them failed (%s %s)." % (
+        failed[0]["VpcPeeringConnectionId"], peering.failure_reason(failed[0])) if failed else ""
+    raise InvalidInput(
+        "peer_vpc_cidrs", None, "is required to request peering with %s of account %s (not this account, %s): "
+        "this account cannot read that VPC, so overlapping CIDRs would be found by AWS only after the request, "
+        "leaving a failed connection.%s" % (params["peer_vpc_id"], peer_owner, vpc["OwnerId"], earlier),
+        "Give peer_vpc_cidrs, the peer VPC's IPv4 CIDR blocks (secondary ones included), and check peer_vpc_id "
+        "and peer_owner_id; the crossvpc.aws.vpc_peering role passes them from the peer's facts.")
 
 
 def check_peer(module, connection, vpc):
@@ -313,7 +331,7 @@ def present(module, ec2):
         refuse_overlap(module, vpc, known)
     connections, connection = find(module, ec2, vpc)
     if connection is None and params["side"] == "requester":
-        refuse_repeat(module, vpc, connections)
+        refuse_blind_request(module, vpc, connections)
         future = peering.planned(peering.vpc_info(vpc["VpcId"], vpc["OwnerId"], region, peering.vpc_cidrs(vpc)),
                                  peering.vpc_info(params["peer_vpc_id"], peer_owner, peer_region, known),
                                  params["tags"])

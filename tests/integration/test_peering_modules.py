@@ -47,6 +47,9 @@ def peer_end_to_end(localaws, module, requester, accepter):
                 "allow_dns_resolution_from_remote_vpc": True}
     if accepter["account"] != requester["account"]:  # one account has one set of tags
         acc_args["tags"] = {"Name": "accepter-tag"}
+        # The requester cannot read another account's VPC: it is told the CIDRs, as the role does.
+        peer_ec2 = localaws.client("ec2", accepter["profile"], accepter["region"])
+        req_args["peer_vpc_cidrs"] = [peer_ec2.describe_vpcs(VpcIds=[accepter["vpc"]])["Vpcs"][0]["CidrBlock"]]
     as_requester = dict(profile=requester["profile"], region=requester["region"])
     as_accepter = dict(profile=accepter["profile"], region=accepter["region"])
 
@@ -153,6 +156,20 @@ def test_overlap_with_a_secondary_cidr_in_one_account(localaws, module):
     assert connections(localaws, A, vpc_1) == []
 
 
+@pytest.mark.parametrize("check", [True, False], ids=["check-mode", "real"])
+def test_cross_account_request_without_the_peer_cidrs_is_refused_before_any_mutating_call(localaws, module, check):
+    """Account A cannot read B's VPC: without peer_vpc_cidrs an overlap would be found by AWS only after
+    the request, which would then stay failed; so the request is not made."""
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
+    mark = localaws.control.mark()
+    refused = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B}, check=check)
+    assert refused.get("failed"), refused
+    assert refused["msg"].startswith("peer_vpc_cidrs=None: is required to request peering with %s of account %s"
+                                     % (vpc_b, ACCOUNT_B)), refused["msg"]
+    assert "Give peer_vpc_cidrs" in refused["msg"]
+    assert mutating(localaws, mark) == [] and connections(localaws, A, vpc_a) == []
+
+
 def test_failed_peering_from_another_tool_is_not_reused_nor_duplicated(localaws, module):
     vpc_a, vpc_b = new_vpc(localaws, A, "10.0.0.0/16"), new_vpc(localaws, B, "10.0.0.0/16")
     ec2 = localaws.client("ec2", A)
@@ -205,7 +222,8 @@ def test_accepter_without_request_says_what_to_run(localaws, module):
 
 def test_accepter_refuses_a_request_from_another_account_than_expected(localaws, module):
     vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
-    assert module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})["changed"]
+    assert module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B,
+                            "peer_vpc_cidrs": ["10.2.0.0/16"]})["changed"]
     mark = localaws.control.mark()
     result = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a,
                               "peer_owner_id": "333333333333"}, profile=B)
@@ -216,20 +234,21 @@ def test_accepter_refuses_a_request_from_another_account_than_expected(localaws,
 
 def test_rejected_request_fails_fast_and_a_new_request_replaces_it(localaws, module):
     vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
-    first = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    request = {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B, "peer_vpc_cidrs": ["10.2.0.0/16"]}
+    first = module(PEERING, request)
     pcx = first["peering_connection"]["vpc_peering_connection_id"]
     localaws.client("ec2", B).reject_vpc_peering_connection(VpcPeeringConnectionId=pcx)
     accept = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "peer_owner_id": ACCOUNT_A,
                               "peering_connection_id": pcx}, profile=B)
     assert accept.get("failed") and "rejected" in accept["msg"], accept
-    again = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    again = module(PEERING, request)
     assert again["changed"] and again["peering_connection"]["vpc_peering_connection_id"] != pcx
     assert len(live(localaws, A, vpc_a)) == 1
 
 
 def test_absent_as_accepter_rejects_a_pending_request(localaws, module):
     vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
-    module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B})
+    module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B, "peer_vpc_cidrs": ["10.2.0.0/16"]})
     result = module(PEERING, {"side": "accepter", "vpc_id": vpc_b, "peer_vpc_id": vpc_a, "state": "absent"},
                     profile=B, check=True)
     assert result["changed"] and len(live(localaws, B, vpc_b)) == 1
