@@ -76,6 +76,10 @@ def plan_share(share, members, desired):
     return steps
 
 
+# Which option an input refusal of AWS is about, by the words of its code and message.
+SHARE_OPTIONS = {"tags": ("tag",), "principals": ("principal", "account"), "resource_arns": ("resource", "arn")}
+
+
 def apply_share(ram, share, steps, desired, token):
     if "create" in steps:
         params = dict(name=desired["name"], resourceArns=desired["resources"] or [],
@@ -83,7 +87,7 @@ def apply_share(ram, share, steps, desired, token):
                       tags=[{"key": k, "value": v} for k, v in sorted(desired["tags"].items())])
         if desired["allow_external_principals"] is not None:
             params["allowExternalPrincipals"] = desired["allow_external_principals"]
-        return call(ram, "create_resource_share", "create resource share %s" % desired["name"],
+        return call(ram, "create_resource_share", "create resource share %s" % desired["name"], options=SHARE_OPTIONS,
                     **params)["resourceShare"]["resourceShareArn"]
     arn = share["resourceShareArn"]
     if "allow_external_principals" in steps:
@@ -92,14 +96,14 @@ def apply_share(ram, share, steps, desired, token):
     add = dict((k, steps["add_" + key]) for key, k in (("resources", "resourceArns"), ("principals", "principals"))
                if "add_" + key in steps)
     if add:
-        call(ram, "associate_resource_share", "share more through %s" % arn, resourceShareArn=arn,
+        call(ram, "associate_resource_share", "share more through %s" % arn, options=SHARE_OPTIONS, resourceShareArn=arn,
              clientToken=client_token("associate", arn, sorted(add.items())), **add)
     remove = dict((k, steps["remove_" + key]) for key, k in (("resources", "resourceArns"), ("principals", "principals"))
                   if "remove_" + key in steps)
     if remove:
         call(ram, "disassociate_resource_share", "share less through %s" % arn, resourceShareArn=arn, **remove)
     if steps.get("tag"):
-        call(ram, "tag_resource", "tag %s" % arn, resourceShareArn=arn,
+        call(ram, "tag_resource", "tag %s" % arn, options={"tags": ("",)}, resourceShareArn=arn,
              tags=[{"key": k, "value": v} for k, v in sorted(steps["tag"].items())])
     if steps.get("untag"):
         call(ram, "untag_resource", "untag %s" % arn, resourceShareArn=arn, tagKeys=steps["untag"])

@@ -86,6 +86,10 @@ def plan_gateway(current, desired):
     return steps
 
 
+# Which option an input refusal of AWS is about, by the words of its code and message.
+GATEWAY_OPTIONS = {"description": ("description",), "amazon_side_asn": ("asn",), "tags": ("tag",)}
+
+
 def apply_gateway(ec2, current, steps, desired, timeout):
     if "create" in steps:
         options = dict((key, _wire(option, desired[option])) for option, (key, _m) in TGW_OPTIONS.items()
@@ -94,14 +98,14 @@ def apply_gateway(ec2, current, steps, desired, timeout):
         if desired["description"]:
             params["Description"] = desired["description"]
         gateway_id = call(ec2, "create_transit_gateway", "create transit gateway %s" % desired["tags"].get("Name"),
-                          **params)["TransitGateway"]["TransitGatewayId"]
+                          options=GATEWAY_OPTIONS, **params)["TransitGateway"]["TransitGatewayId"]
     else:
         gateway_id = current["TransitGatewayId"]
         if "options" in steps or "description" in steps:
             params = dict(TransitGatewayId=gateway_id, Options=steps.get("options", {}))
             if "description" in steps:
                 params["Description"] = steps["description"]
-            call(ec2, "modify_transit_gateway", "modify %s" % gateway_id, **params)
+            call(ec2, "modify_transit_gateway", "modify %s" % gateway_id, options=GATEWAY_OPTIONS, **params)
         ec2_tag(ec2, gateway_id, steps.get("tag"), steps.get("untag"))
     return wait_gateway(ec2, gateway_id, timeout)
 
@@ -302,20 +306,23 @@ def plan_attachment(current, wanted):
 
 def apply_attachment(ec2, gateway_id, current, steps, wanted):
     """Make the steps; returns the attachment id."""
+    where = "attachments[vpc_id=%s]" % wanted["vpc_id"]
+    refusals = {where + ".subnet_ids": ("subnet",), where + ".tags": ("tag",),
+                "transit_gateway_id": ("transit gateway", "transitgateway")}
     if "create" in steps:
         options = dict((key, _flag(wanted[option])) for option, key in ATTACHMENT_OPTIONS.items()
                        if wanted.get(option) is not None)
         return call(ec2, "create_transit_gateway_vpc_attachment", "attach %s to %s" % (wanted["vpc_id"], gateway_id),
-                    TransitGatewayId=gateway_id, VpcId=wanted["vpc_id"], SubnetIds=wanted["subnet_ids"],
+                    options=refusals, TransitGatewayId=gateway_id, VpcId=wanted["vpc_id"], SubnetIds=wanted["subnet_ids"],
                     Options=options, TagSpecifications=tag_specifications("transit-gateway-attachment", wanted["tags"])
                     )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
     attachment_id = current["TransitGatewayAttachmentId"]
     modify = dict((key, steps[step]) for step, key in (("add_subnets", "AddSubnetIds"), ("remove_subnets", "RemoveSubnetIds"),
                                                        ("options", "Options")) if step in steps)
     if modify:
-        call(ec2, "modify_transit_gateway_vpc_attachment", "modify %s" % attachment_id,
+        call(ec2, "modify_transit_gateway_vpc_attachment", "modify %s" % attachment_id, options=refusals,
              TransitGatewayAttachmentId=attachment_id, **modify)
-    ec2_tag(ec2, attachment_id, steps.get("tag"), steps.get("untag"))
+    ec2_tag(ec2, attachment_id, steps.get("tag"), steps.get("untag"), option=where + ".tags")
     return attachment_id
 
 
@@ -508,6 +515,7 @@ def _route_target(target):
 def apply_table(ec2, gateway_id, current, steps, desired, timeout):
     if "create" in steps:
         current = call(ec2, "create_transit_gateway_route_table", "create route table %s" % desired["tags"]["Name"],
+                       options={"tags": ("tag",), "transit_gateway_id": ("transit gateway", "transitgateway")},
                        TransitGatewayId=gateway_id,
                        TagSpecifications=tag_specifications("transit-gateway-route-table", desired["tags"])
                        )["TransitGatewayRouteTable"]

@@ -205,7 +205,7 @@ msg:
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import reachability
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import client, new_module, run_module
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import checked_region, client, new_module, run_module
 
 GROUPS = dict(security_group_ids=dict(type="list", elements="str"),
               security_group_names=dict(type="list", elements="str"))
@@ -237,7 +237,7 @@ def connector(module):
 
 
 def check(module):
-    destination = reachability.validate(module.params, module.region)
+    destination = reachability.validate(module.params, checked_region(module))
     result = reachability.Walk(module.params, module.region, connector(module)).run(destination)
     for warning in result.pop("warnings"):
         module.warn(warning)

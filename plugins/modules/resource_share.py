@@ -59,7 +59,7 @@ options:
     description: With O(state=accepted), the 12-digit account that shares the resources.
     type: str
   tags:
-    description: Tags of the share.
+    description: Tags of the share. Keys of 1 to 128 characters that do not start with C(aws:), text values of up to 256 characters.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -178,6 +178,7 @@ def desired_state(module):
         validation.account_id("owner_account_id", params["owner_account_id"],
                               "Give the 12-digit id of the account that shares the resources.")
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
+    validation.tags("tags", params["tags"])
     return {"name": params["name"], "resources": params["resource_arns"], "principals": params["principals"],
             "purge_resources": params["purge_resources"], "purge_principals": params["purge_principals"],
             "allow_external_principals": params["allow_external_principals"],

@@ -24,7 +24,9 @@ author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
   name:
-    description: The Name tag that identifies the transit gateway in this account and region.
+    description:
+      - The Name tag that identifies the transit gateway in this account and region.
+      - At most 256 characters (a tag value).
     type: str
     required: true
   state:
@@ -33,7 +35,9 @@ options:
     choices: [present, absent]
     default: present
   description:
-    description: A description (changed in place).
+    description:
+      - A description (changed in place). The CreateTransitGateway API reference states no length
+        limit, so none is checked here; AWS's refusal, if any, names this option.
     type: str
   amazon_side_asn:
     description:
@@ -62,7 +66,9 @@ options:
     description: Multicast. Only settable when the transit gateway is created.
     type: bool
   tags:
-    description: Tags besides Name.
+    description:
+      - Tags besides Name. Keys of 1 to 128 characters that do not start with C(aws:), text values of
+        up to 256 characters.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -163,18 +169,16 @@ from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
-ASN_RANGES = ((64512, 65534), (4200000000, 4294967294))
-
 
 def desired_state(params):
     """Validate before any API call; the wanted transit gateway as module options."""
     if not params["name"]:
         raise InvalidInput("name", params["name"], "is empty.", "Name the transit gateway; it is how it is found.")
-    asn = params["amazon_side_asn"]
-    if asn is not None and not any(low <= asn <= high for low, high in ASN_RANGES):
-        raise InvalidInput("amazon_side_asn", asn, "is not a private ASN AWS accepts.",
-                           "Use 64512-65534 or 4200000000-4294967294.")
+    if params["amazon_side_asn"] is not None:
+        validation.private_asn("amazon_side_asn", params["amazon_side_asn"])
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
+    validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
+    validation.tags("tags", params["tags"])
     desired = dict((option, params[option]) for option in tgw.TGW_OPTIONS)
     desired["description"] = params["description"]
     desired["tags"] = dict(params["tags"] or {}, Name=params["name"])

@@ -63,7 +63,7 @@ options:
         elements: str
         default: []
       name:
-        description: Name tag of the attachment.
+        description: Name tag of the attachment, at most 256 characters.
         type: str
       dns_support:
         description: DNS support on the attachment (AWS's default is enabled).
@@ -75,7 +75,7 @@ options:
         description: Appliance mode (symmetric routing through a middlebox VPC).
         type: bool
       tags:
-        description: Tags besides Name.
+        description: Tags besides Name. Keys of 1 to 128 characters that do not start with C(aws:), text values of up to 256 characters.
         type: dict
   purge_tags:
     description: Remove attachment tags not given (Name is kept). Only for attachments that list O(attachments[].tags).
@@ -225,6 +225,8 @@ def validate(module):
             validation.resource_ids(where + ".subnet_ids", wanted["subnet_ids"], "subnet")
             if wanted["subnet_ids"] and wanted["subnet_names"]:
                 raise InvalidInput(where, wanted, "has both subnet_ids and subnet_names.", "Give one of them.")
+            validation.text(where + ".name", wanted["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
+            validation.tags(where + ".tags", wanted["tags"])
             key = wanted["vpc_id"] or wanted["vpc_name"]
             if key in seen:
                 raise InvalidInput(where, key, "is listed twice.",

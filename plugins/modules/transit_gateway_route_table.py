@@ -28,7 +28,7 @@ options:
     type: str
     required: true
   name:
-    description: The Name tag that identifies the route table on its transit gateway.
+    description: The Name tag that identifies the route table on its transit gateway, at most 256 characters.
     type: str
     required: true
   state:
@@ -73,7 +73,7 @@ options:
     type: bool
     default: false
   tags:
-    description: Tags besides Name.
+    description: Tags besides Name. Keys of 1 to 128 characters that do not start with C(aws:), text values of up to 256 characters.
     type: dict
     aliases: [resource_tags]
   purge_tags:
@@ -160,6 +160,8 @@ def desired_state(module):
     if not (unknown_ok and params["transit_gateway_id"] == UNKNOWN):
         validation.resource_id("transit_gateway_id", params["transit_gateway_id"], "tgw")
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
+    validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
+    validation.tags("tags", params["tags"])
     routes = None
     if params["routes"] is not None:
         routes = {}

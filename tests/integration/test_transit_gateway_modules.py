@@ -26,6 +26,21 @@ def mutating(localaws, mark):
         {"destination_cidr": "10.0.0.1/16", "blackhole": True}]}, "has host bits set"),
     ("crossvpc.aws.resource_share", {"name": "s", "principals": ["*"]}, "principals='*'"),
     ("crossvpc.aws.resource_share", {"name": "s", "state": "accepted"}, "owner_account_id=None"),
+    # tags and Name tags as AWS takes them; lists of mappings given as strings name the option
+    ("crossvpc.aws.transit_gateway", {"name": "h" * 257}, "is 257 characters; AWS allows at most 256 in a Name tag."),
+    ("crossvpc.aws.transit_gateway", {"name": "hub", "tags": {"aws:cost": "x"}}, "tags['aws:cost']='x': has a key that starts"),
+    ("crossvpc.aws.transit_gateway", {"name": "hub", "tags": {"cost": 12}}, "tags['cost']=12: is not text"),
+    ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-0123456789abcdef0", "attachments": [
+        {"vpc_id": "vpc-0123456789abcdef0", "tags": {"": "x"}}]}, "attachments[0].tags['']='x': has an empty key."),
+    ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-0123456789abcdef0",
+                                                 "attachments": "vpc-0123456789abcdef0"},
+     "attachments='vpc-0123456789abcdef0': is not a list of mappings"),
+    ("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": "tgw-0123456789abcdef0", "name": "t",
+                                                  "routes": "10.0.0.0/16"}, "routes='10.0.0.0/16': is not a list of mappings"),
+    ("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": "tgw-0123456789abcdef0", "name": "t",
+                                                  "tags": {"k" * 129: ""}}, "has a key of 129 characters"),
+    ("crossvpc.aws.resource_share", {"name": "s", "principals": [ACCOUNT_B], "tags": {"AWS:x": "y"}},
+     "tags['AWS:x']='y': has a key that starts with aws:"),
 ])
 def test_bad_input_fails_before_any_call(localaws, module, module_name, args, message):
     mark = localaws.control.mark()
