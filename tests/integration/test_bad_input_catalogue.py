@@ -28,10 +28,11 @@ SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
 FIX_ACCOUNT = "Check the id, the account (profile) and the region."
 
 
-def case(case_id, module, args, *expected, profile=A, reads=False):
-    """A module task: ``expected`` substrings of the message; ``reads``: may make read calls."""
-    return pytest.param({"module": module, "args": args, "expected": expected, "profile": profile,
-                         "reads": reads}, id=case_id)
+def case(case_id, module, args, *expected, profile=A, region="us-east-1", reads=False, check_mode=False):
+    """A module task: ``expected`` substrings of the message; ``reads``: may make read calls;
+    ``check_mode``: the task runs in check mode (a check run must refuse what a real run refuses)."""
+    return pytest.param({"module": module, "args": args, "expected": expected, "profile": profile, "region": region,
+                         "reads": reads, "check_mode": check_mode}, id=case_id)
 
 
 def role(case_id, name, variables, *expected, tasks_from="main"):
@@ -49,6 +50,7 @@ TGW = "crossvpc.aws.transit_gateway"
 ATTACH = "crossvpc.aws.transit_gateway_attachment"
 TABLE = "crossvpc.aws.transit_gateway_route_table"
 SHARE = "crossvpc.aws.resource_share"
+GROUP = "crossvpc.aws.security_group"
 
 
 def route(**override):
@@ -69,6 +71,11 @@ def endpoint(**override):
 def service(**override):
     return dict({"name": "catalogue", "network_load_balancer_arns": [NLB_ARN], "allowed_principals": [ACCOUNT_B]},
                 **override)
+
+
+def group(**override):
+    return dict({"name": "catalogue", "vpc_id": FAKE["vpc"], "description": "catalogue: 443 from the clients",
+                 "ports": [443], "source_cidrs": ["10.0.0.0/16"]}, **override)
 
 
 def nlb(**override):
@@ -184,9 +191,73 @@ CASES = [
          "use region=eu-west-1 or the provider's service in us-east-1"),
     case("endpoint-service-name-is-an-id", ENDPOINT, endpoint(service_name=FAKE["vpce-svc"]),
          f"service_name='{FAKE['vpce-svc']}': is not an endpoint service name.", "Use the provider's service_name"),
-    # --- credentials of one account missing ------------------------------------------------------
-    case("profile-that-does-not-exist", ROUTE, route(), "crossvpc-nope", profile="crossvpc-nope"),
-    case("profile-typo-of-account-b", TGW, {"name": "catalogue"}, "crossvpc-bb", profile="crossvpc-bb"),
+    # --- credentials of one account missing, a region that does not exist ---------------------------
+    case("profile-that-does-not-exist", ROUTE, route(), "profile='crossvpc-nope': is not a profile of the AWS config",
+         "Check the name", profile="crossvpc-nope"),
+    case("profile-typo-of-account-b", TGW, {"name": "catalogue"}, "profile='crossvpc-bb': is not a profile",
+         "AWS_CONFIG_FILE", profile="crossvpc-bb"),
+    case("region-that-does-not-exist", TGW, {"name": "catalogue"},
+         "region='xx-fake-1': is not an AWS region that botocore", "CROSSVPC_EXTRA_REGIONS=xx-fake-1", region="xx-fake-1"),
+    case("region-that-does-not-exist-check-mode", ENDPOINT, endpoint(), "region='xx-fake-1': is not an AWS region",
+         "for example us-east-1", region="xx-fake-1", check_mode=True),
+    case("peering-peer-region-that-does-not-exist", PEERING, peering(peer_region="eu-fake-1"),
+         "peer_region='eu-fake-1': is not an AWS region that botocore", "CROSSVPC_EXTRA_REGIONS=eu-fake-1"),
+    # --- tags and Name tags: keys 1-128 characters, not aws:, values up to 256 ------------------------
+    case("tag-empty-key", TGW, {"name": "catalogue", "tags": {"": "x"}}, "tags['']='x': has an empty key.",
+         "Give every tag a key of 1 to 128 characters."),
+    case("tag-key-129-characters", ENDPOINT, endpoint(tags={"k" * 129: "v"}),
+         "tags['%s']='v': has a key of 129 characters; AWS allows at most 128." % ("k" * 129), "Shorten the key."),
+    case("tag-key-aws-prefix", PEERING, peering(tags={"AWS:owner": "me"}),
+         "tags['AWS:owner']='me': has a key that starts with aws:", "Use a key without the aws: prefix."),
+    case("tag-value-257-characters", GROUP, group(tags={"team": "v" * 257}),
+         "tags['team']='%s': is 257 characters; AWS allows at most 256 in a tag value." % ("v" * 257)),
+    case("tag-value-a-number", NLB, nlb(tags={"cost_center": 1234}), "tags['cost_center']=1234: is not text",
+         "Quote the value"),
+    case("name-tag-257-characters", SERVICE_MODULE, service(name="n" * 257),
+         "name='%s': is 257 characters; AWS allows at most 256 in a Name tag." % ("n" * 257)),
+    case("attach-name-tag-257-characters", ATTACH, attach({"vpc_id": FAKE["vpc"], "subnet_ids": [FAKE["subnet"]],
+                                                           "name": "n" * 257}),
+         "attachments[0].name='%s': is 257 characters" % ("n" * 257), "in a Name tag"),
+    case("share-tag-aws-prefix", SHARE, {"name": "catalogue", "principals": [ACCOUNT_B], "tags": {"aws:x": "y"}},
+         "tags['aws:x']='y': has a key that starts with aws:"),
+    case("table-tag-empty-key", TABLE, table(tags={"": ""}), "tags['']='': has an empty key."),
+    # --- security groups: name and description as CreateSecurityGroup takes them, a usable VPC -------
+    case("group-description-256-characters", GROUP, group(description="d" * 256),
+         "description='%s': is 256 characters; AWS allows at most 255 in a security group description." % ("d" * 256)),
+    case("group-description-apostrophe", GROUP, group(description="the clients' port"),
+         "description=\"the clients' port\": has characters AWS does not allow in a security group description: \"'\"",
+         "Use only letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"),
+    case("group-name-256-characters", GROUP, group(name="g" * 256), "name='%s': is not a valid security group name."
+         % ("g" * 256), "Use 1 to 255 characters"),
+    case("group-in-a-vpc-of-account-b", GROUP, group(vpc_id="@vpc_b"),
+         "vpc_id='@vpc_b': no such VPC in this account and region (nor shared with it).", FIX_ACCOUNT, reads=True),
+    # --- endpoint services: a private DNS name that is a domain name, load balancers that exist -------
+    case("service-private-dns-underscore", SERVICE_MODULE, service(private_dns_name="api_v1.example.com"),
+         "private_dns_name='api_v1.example.com': has the label 'api_v1'", "Give a domain name you own"),
+    case("service-private-dns-one-label", SERVICE_MODULE, service(private_dns_name="payments"),
+         "private_dns_name='payments': is not a fully qualified domain name", "like api.example.com"),
+    case("service-private-dns-wildcard", SERVICE_MODULE, service(private_dns_name="*.example.com"),
+         "private_dns_name='*.example.com': is a wildcard name", "Give the exact name"),
+    case("service-nlb-that-does-not-exist", SERVICE_MODULE, service(),
+         f"network_load_balancer_arns='{NLB_ARN}': no such load balancer in this account and region.",
+         "Check the ARN", reads=True),
+    case("service-nlb-that-does-not-exist-check-mode", SERVICE_MODULE, service(),
+         f"network_load_balancer_arns='{NLB_ARN}': no such load balancer in this account and region.",
+         "Check the ARN", reads=True, check_mode=True),
+    # --- interface endpoints: each subnet once, a policy that is JSON --------------------------------
+    case("endpoint-same-subnet-twice", ENDPOINT, endpoint(subnet_ids=[FAKE["subnet"], FAKE["subnet"]]),
+         f"subnet_ids='{FAKE['subnet']}': is listed twice.", "List each one once."),
+    case("endpoint-policy-not-json", ENDPOINT, endpoint(policy="{Statement: allow all}"),
+         "policy='{Statement: allow all}': is not JSON", "Give the policy as a YAML mapping or as a JSON object"),
+    # --- peering another account's VPC without its CIDRs ----------------------------------------------
+    case("peering-cross-account-without-peer-cidrs", PEERING, {"vpc_id": "@vpc_a", "peer_vpc_id": "@vpc_b",
+                                                               "peer_owner_id": ACCOUNT_B},
+         f"peer_vpc_cidrs=None: is required to request peering with @vpc_b of account {ACCOUNT_B}",
+         "Give peer_vpc_cidrs, the peer VPC's IPv4 CIDR blocks", reads=True),
+    # --- a list of mappings (or a mapping) given as a string --------------------------------------------
+    case("attach-attachments-a-string", ATTACH, attach(attachments=FAKE["vpc"]),
+         f"attachments='{FAKE['vpc']}': is not a list of mappings", "ansible-doc crossvpc.aws.transit_gateway_attachment"),
+    case("table-routes-a-string", TABLE, table(routes="10.9.0.0/16"), "routes='10.9.0.0/16': is not a list of mappings"),
     # --- conflicting options -----------------------------------------------------------------------
     case("route-two-targets", ROUTE, route(transit_gateway_id=FAKE["tgw"]),
          "parameters are mutually exclusive", "vpc_peering_connection_id", "transit_gateway_id"),
@@ -322,8 +393,11 @@ def world(localaws):
 def task_for(spec, index, world):
     name = f"case {index}"
     if "module" in spec:
-        args = dict(fill(spec["args"], world), profile=spec["profile"], region="us-east-1")
-        return [{"name": name, spec["module"]: args, "ignore_errors": True}]
+        args = dict(fill(spec["args"], world), profile=spec["profile"], region=spec["region"])
+        task = {"name": name, spec["module"]: args, "ignore_errors": True}
+        if spec["check_mode"]:
+            task["check_mode"] = True
+        return [task]
     include = {"name": spec["role"], "tasks_from": spec["tasks_from"]}
     return [{"name": f"block {index}", "block": [
         {"name": f"include {index}", "ansible.builtin.include_role": include, "vars": fill(spec["vars"], world)},
@@ -383,7 +457,7 @@ def catalogue(localaws, ansible, world, tmp_path_factory):
 
 
 def test_catalogue_is_big_enough():
-    assert len(CASES) >= 45 and len(set(CASE_IDS)) == len(CASE_IDS)
+    assert len(CASES) >= 106 and len(set(CASE_IDS)) == len(CASE_IDS)
     assert len([c for c in CASES if "role" in c.values[0]]) >= 8
 
 
