@@ -189,23 +189,28 @@ def _shape_problem(spec, params, prefix=""):
     name the option ("dictionary requested, could not parse JSON or key=value")."""
     for option, entry in spec.items():
         value = next((params[name] for name in [option] + list(entry.get("aliases") or []) if name in params), None)
-        if value is None or not entry.get("options"):
+        if value is None or not entry.get("options") or entry.get("type") not in ("list", "dict"):
             continue
         where = prefix + option
-        try:
-            if entry.get("type") == "list" and entry.get("elements") == "dict":
-                items = [check_type_dict(item) for item in check_type_list(value)]
-            elif entry.get("type") == "dict":
-                items = [check_type_dict(value)]
-            else:
-                continue
-        except TypeError:
-            if entry.get("type") == "list":
+        if entry["type"] == "list" and entry.get("elements") != "dict":
+            continue
+        if entry["type"] == "list" and isinstance(value, list):
+            items = [("%s[%d]" % (where, index), item) for index, item in enumerate(value)]
+        elif entry["type"] == "list":  # as Ansible reads it: "a=1,b=2" is two items; any failure is the option's
+            try:
+                items = [(where, item) for item in check_type_list(value)]
+            except TypeError:
                 return where, value, "is not a list of mappings (key: value entries, one per item)."
-            return where, value, "is not a mapping (key: value entries)."
-        for index, item in enumerate(items):
-            inner = _shape_problem(entry["options"], item, "%s[%d]." % (where, index) if entry["type"] == "list"
-                                   else where + ".")
+        else:
+            items = [(where, value)]
+        for item_where, item in items:
+            try:
+                item = check_type_dict(item)
+            except TypeError:
+                if item_where == where and entry["type"] == "list":
+                    return where, value, "is not a list of mappings (key: value entries, one per item)."
+                return item_where, item, "is not a mapping (key: value entries)."
+            inner = _shape_problem(entry["options"], item, item_where + ".")
             if inner:
                 return inner
     return None

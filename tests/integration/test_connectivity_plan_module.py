@@ -147,7 +147,7 @@ def test_bad_input_fails_before_any_call(localaws, module, tmp_path):
         # A list of mappings given as a string: Ansible alone would say "dictionary requested" without the option.
         ({"vpcs": "VPC_A", "all_to_all": True}, "vpcs='VPC_A': is not a list of mappings"),
         ({"vpcs": LAB, "links": "VPC_B->VPC_A"}, "links='VPC_B->VPC_A': is not a list of mappings"),
-        ({"vpcs": LAB, "all_to_all": True, "on_premises": ["office"]}, "on_premises=['office']: is not a list of mappings"),
+        ({"vpcs": LAB, "all_to_all": True, "on_premises": ["office"]}, "on_premises[0]='office': is not a mapping"),
     ]
     mark = localaws.control.mark()
     for args, message in cases:
