@@ -466,12 +466,12 @@ def look_up(module, problems, parts, values):
                       "vpc_peering_vpc_name", values.get("vpc_peering_vpc_name"))
         if vpc is not None:
             found["peering_vpc"] = vpc["VpcId"]
-            tables = aws.route_tables(vpc["VpcId"])
+            wanted = values.get("vpc_peering_route_table_tags") or {}
+            tables = aws.route_tables(vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
             for i, table_id in enumerate(values.get("vpc_peering_route_table_ids") or []):
                 if not [t for t in tables if t["RouteTableId"] == table_id]:
                     problems.append("vpc_peering_route_table_ids[%d]=%r: no such route table in %s %s. Check the id." % (
                         i, table_id, vpc["VpcId"], aws.where))
-            wanted = values.get("vpc_peering_route_table_tags") or {}
             if wanted and not [t for t in tables if all(tags_of(t).get(k) == v for k, v in wanted.items())]:
                 problems.append("vpc_peering_route_table_tags=%r: no route table of %s has these tags, so nothing would be "
                                 "routed. Check the tags." % (wanted, vpc["VpcId"]))
