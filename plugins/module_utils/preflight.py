@@ -16,9 +16,10 @@ __metaclass__ = type
 import difflib
 import ipaddress
 import os
+import re
 
 try:
-    import boto3
+    import botocore.session
 except ImportError:
     pass  # AnsibleAWSModule reports a missing boto3 itself.
 
@@ -26,8 +27,9 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    CrossvpcError, InvalidInput, call, client, paginate, tags_of)
+    CrossvpcError, InvalidInput, call, client, known_regions, paginate, region_problem, tags_of)
 
+NLB_NAME = re.compile(r"^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 PARTS = ("privatelink_provider", "privatelink_consumer", "vpc_peering", "transit_gateway_hub", "transit_gateway_spoke")
 
 # What the roles and playbooks set themselves: close to a role variable's name, but not a typo.
@@ -160,7 +162,7 @@ def _route_table(name, table):
 FORMATS = {
     "aws_account_id": lambda name, value: validation.account_id(
         name, value, "Write the account's 12-digit id, in quotes so YAML keeps it a string (\"012345678901\")."),
-    "privatelink_provider_name": _text(32),
+    "privatelink_provider_name": _text(256),
     "privatelink_provider_port": validation.port,
     "privatelink_provider_consumer_accounts": _each(validation.account_id),
     "privatelink_provider_nlb_arn": lambda name, value: validation.load_balancer_arn(name, value) if value else None,
@@ -203,6 +205,7 @@ PLAYBOOK_SPECS = {
     "aws_region": {"type": "str"},
     "aws_profile": {"type": "str"},
     "aws_account_profiles": {"type": "dict"},
+    "reachability_check": {"type": "bool"},
     "vpc_peering_check": {"type": "dict"},
     "transit_gateway_check": {"type": "dict"},
     "transit_gateway_spoke_route_cidrs": {"type": "list", "elements": "str"},
@@ -272,7 +275,21 @@ def check_variables(host, parts, state, variables, specs):
     for name, value in sorted(values.items()):
         if name in FORMATS and value not in (None, ""):
             problems.check(FORMATS[name], name, value)
+    if "privatelink_provider" in parts and not values.get("privatelink_provider_nlb_arn"):
+        problems.check(load_balancer_name, "privatelink_provider_name", values.get("privatelink_provider_name"))
+    service = values.get("privatelink_consumer_service") or {}
+    if "privatelink_consumer" in parts and service.get("service_name"):
+        problems.check(validation.service_name, "privatelink_consumer_service.service_name", service["service_name"],
+                       values.get("aws_region"))
     return problems, values
+
+
+def load_balancer_name(name, value):
+    """The NLB the provider role makes is named after the service: ELBv2's name rules."""
+    if value and not NLB_NAME.match(value):
+        raise InvalidInput(name, value, "cannot name the Network Load Balancer the role makes: up to 32 letters, digits and "
+                           "hyphens, not starting or ending with a hyphen, nor with internal-.",
+                           "Shorten or rename it, or give privatelink_provider_nlb_arn.")
 
 
 # --- look-ups: read calls that find what the variables name -----------------------------------
@@ -390,22 +407,18 @@ class Account:
 def check_credentials(module, problems, values):
     """The profile resolves and its account is aws_account_id; returns the account, or None."""
     profile = values.get("aws_profile")
-    if profile and profile not in boto3.session.Session().available_profiles:
+    if profile and profile not in botocore.session.Session().available_profiles:
         problems.append("aws_profile=%r: is not a profile of your AWS config (%s). Check the name, or set AWS_CONFIG_FILE." % (
             profile, os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")))
         return None
-    for i, other in enumerate(sorted((values.get("aws_account_profiles") or {}).items())):
-        if other[1] and other[1] not in boto3.session.Session().available_profiles:
+    for other in sorted((values.get("aws_account_profiles") or {}).items()):
+        if other[1] and other[1] not in botocore.session.Session().available_profiles:
             problems.append("aws_account_profiles[%r]=%r: is not a profile of your AWS config. Check the name." % other)
     region = values.get("aws_region")
-    known = set(boto3.session.Session().get_available_regions("ec2"))
-    for partition in ("aws-cn", "aws-us-gov"):
-        known.update(boto3.session.Session().get_available_regions("ec2", partition_name=partition))
-    known.update(r.strip() for r in os.environ.get("CROSSVPC_EXTRA_REGIONS", "").split(",") if r.strip())
-    if region and region not in known:
-        close = difflib.get_close_matches(region, sorted(known), 1)
-        problems.append("aws_region=%r: is not an AWS region this botocore knows.%s If it is newer than botocore, "
-                        "list it in CROSSVPC_EXTRA_REGIONS." % (region, " Did you mean %s?" % close[0] if close else ""))
+    problem = region_problem(region) if region else None
+    if problem:
+        close = difflib.get_close_matches(region, known_regions(), 1)
+        problems.append("aws_region=%r: %s%s %s" % (region, problem[0], " Did you mean %s?" % close[0] if close else "", problem[1]))
         return None
     try:
         account = call(client(module, "sts"), "get_caller_identity", "read the account of the credentials")["Account"]
@@ -446,7 +459,7 @@ def look_up(module, problems, parts, values):
         subnets = aws.subnets_named(problems, "privatelink_consumer_subnet_ids", values.get("privatelink_consumer_subnet_ids"),
                                     "privatelink_consumer_subnet_names", values.get("privatelink_consumer_subnet_names"), vpc)
         if vpc is None and subnets:
-            vpc = [v for v in aws.vpcs() if v["VpcId"] == subnets[0]["VpcId"]][0]
+            vpc = {"VpcId": subnets[0]["VpcId"]}  # the subnets' VPC (no DescribeVpcs, which the role never needs)
         if vpc is not None:
             aws.groups_named(problems, "privatelink_consumer_client_security_group_ids",
                              values.get("privatelink_consumer_client_security_group_ids"),
@@ -475,7 +488,7 @@ def look_up(module, problems, parts, values):
             if wanted and not [t for t in tables if all(tags_of(t).get(k) == v for k, v in wanted.items())]:
                 problems.append("vpc_peering_route_table_tags=%r: no route table of %s has these tags, so nothing would be "
                                 "routed. Check the tags." % (wanted, vpc["VpcId"]))
-            if values.get("vpc_peering_check"):
+            if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
     if "transit_gateway_spoke" in parts:
         for i, entry in enumerate(values.get("transit_gateway_spoke_vpcs") or []):
@@ -484,11 +497,11 @@ def look_up(module, problems, parts, values):
             if vpc is not None:
                 aws.subnets_named(problems, name + ".subnet_ids", entry.get("subnet_ids"),
                                   name + ".subnet_names", entry.get("subnet_names"), vpc, entry.get("vpc_name"))
-        check = values.get("transit_gateway_check")
+        check = values.get("transit_gateway_check") if values.get("reachability_check", True) else None
         if check:
             subnets = aws.subnets_named(problems, None, [], "transit_gateway_check.subnet_name", [check["subnet_name"]])
             if subnets:
-                vpc = [v for v in aws.vpcs() if v["VpcId"] == subnets[0]["VpcId"]][0]
+                vpc = {"VpcId": subnets[0]["VpcId"]}
                 aws.groups_named(problems, None, [], "transit_gateway_check.security_group_names",
                                  check.get("security_group_names") or [], vpc)
     return found

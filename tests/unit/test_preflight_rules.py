@@ -34,23 +34,14 @@ def test_values_of_yaml_and_extra_vars_are_converted_not_refused():
     assert values["aws_account_id"] == "222222222222"
 
 
-@pytest.mark.parametrize("name, value, expected", [
-    ("privatelink_consumer_subnet_names", "b-1", "privatelink_consumer_subnet_names='b-1': is not a list."),
-    ("privatelink_consumer_tags", "env=prod", "privatelink_consumer_tags='env=prod': is not a mapping."),
-    ("privatelink_consumer_wait_timeout", "soon", "privatelink_consumer_wait_timeout='soon': is not a whole number."),
-    ("privatelink_consumer_private_dns_enabled", "maybe", "privatelink_consumer_private_dns_enabled='maybe': is not true or false."),
-    ("privatelink_consumer_wait_for", "ready", "privatelink_consumer_wait_for='ready': is not one of pendingAcceptance, available, none."),
-    ("privatelink_consumer_client_cidrs", ["10.0.0.0/33"], "privatelink_consumer_client_cidrs[0]='10.0.0.0/33': is not a CIDR block."),
-    ("privatelink_consumer_client_cidrs", ["10.0.0.1/16"], "privatelink_consumer_client_cidrs[0]='10.0.0.1/16': has host bits set. Use 10.0.0.0/16."),
-    ("privatelink_consumer_vpc_id", "subnet-0123456789abcdef0", "privatelink_consumer_vpc_id='subnet-0123456789abcdef0': is not a valid vpc id."),
-    ("privatelink_consumer_wait_timeout", 0, "privatelink_consumer_wait_timeout=0: must be positive."),
-    ("aws_account_id", "22222222222", "aws_account_id='22222222222': is not an AWS account id. Write the account's 12-digit id, in quotes"),
-    ("privatelink_consumer_subnet_name", ["b-1"], "privatelink_consumer_subnet_name=['b-1']: is not a variable of privatelink_consumer. "
-                                                  "Did you mean privatelink_consumer_subnet_names?"),
-])
-def test_a_bad_variable_is_named_with_its_value_and_the_fix(name, value, expected):
-    problems = problems_of("privatelink_consumer", dict(CONSUMER, **{name: value}))
-    assert [p for p in problems if p.startswith(expected)], problems
+def test_a_misspelt_variable_is_named_with_the_one_meant():
+    problems = problems_of("privatelink_consumer", dict(CONSUMER, privatelink_consumer_subnet_name=["b-1"]))
+    assert problems == ["privatelink_consumer_subnet_name=['b-1']: is not a variable of privatelink_consumer. "
+                        "Did you mean privatelink_consumer_subnet_names? (As written it is ignored.)"]
+
+
+def test_what_the_roles_set_themselves_is_not_a_misspelling():
+    assert problems_of("vpc_peering", {"aws_region": "us-east-1", "vpc_peering_vpc_name": "c", "vpc_peering_connection": {}}) == []
 
 
 def test_every_problem_of_a_host_is_reported_at_once():
@@ -81,30 +72,113 @@ def test_a_teardown_needs_no_build_inputs_but_checks_what_is_given():
     assert problems_of("privatelink_consumer", {"aws_region": "us-east-1", "privatelink_consumer_subnet_names": "b-1"}, "absent")
 
 
+# Every variable of every role's argument spec, with a bad value and what its message must say.
+# Each part's good inputs come first; the case changes one variable.
+GOOD = {
+    "privatelink_provider": {"privatelink_provider_name": "demo", "privatelink_provider_port": 8443,
+                             "privatelink_provider_subnet_names": ["a-1", "a-2"], "privatelink_provider_targets": ["10.0.1.10"]},
+    "privatelink_consumer": {k: v for k, v in CONSUMER.items() if k.startswith("privatelink_")},
+    "vpc_peering": {"vpc_peering_vpc_name": "crossvpc-lab-c"},
+    "transit_gateway_hub": {},
+    "transit_gateway_spoke": {"transit_gateway_spoke_vpcs": [{"vpc_name": "c", "subnet_names": ["c-1"], "name": "vpc-c"}]},
+}
+ALB = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef"
+VARIABLES = [
+    ("privatelink_provider_name", "x" * 33, "cannot name the Network Load Balancer the role makes"),
+    ("privatelink_provider_port", 70000, "privatelink_provider_port=70000: is not a TCP port."),
+    ("privatelink_provider_consumer_accounts", ["*"], "privatelink_provider_consumer_accounts[0]='*': is not an AWS account id."),
+    ("privatelink_provider_state", "gone", "privatelink_provider_state='gone': is not one of present, absent."),
+    ("privatelink_provider_nlb_arn", ALB, "is an Application Load Balancer."),
+    ("privatelink_provider_subnet_ids", ["vpc-0123456789abcdef0"], "privatelink_provider_subnet_ids[0]='vpc-0123456789abcdef0': is not a valid subnet id."),
+    ("privatelink_provider_subnet_names", "a-1", "privatelink_provider_subnet_names='a-1': is not a list."),
+    ("privatelink_provider_targets", ["10.0.1.300"], "privatelink_provider_targets[0]='10.0.1.300': is not an IP address."),
+    ("privatelink_provider_acceptance_required", "maybe", "privatelink_provider_acceptance_required='maybe': is not true or false."),
+    ("privatelink_provider_private_dns_name", "not a domain", "privatelink_provider_private_dns_name='not a domain'"),
+    ("privatelink_provider_tags", {"": "x"}, "privatelink_provider_tags"),
+    ("privatelink_provider_wait_timeout", 0, "privatelink_provider_wait_timeout=0: must be positive."),
+    ("privatelink_consumer_name", "x" * 250, "privatelink_consumer_name='xxx"),
+    ("privatelink_consumer_service", {"service_name": "vpce-svc-0123456789abcdef0"},
+     "privatelink_consumer_service.service_name='vpce-svc-0123456789abcdef0': is not an endpoint service name."),
+    ("privatelink_consumer_state", "gone", "privatelink_consumer_state='gone': is not one of present, absent."),
+    ("privatelink_consumer_vpc_id", "subnet-0123456789abcdef0", "privatelink_consumer_vpc_id='subnet-0123456789abcdef0': is not a valid vpc id."),
+    ("privatelink_consumer_subnet_ids", ["sg-0123456789abcdef0"], "privatelink_consumer_subnet_ids[0]='sg-0123456789abcdef0': is not a valid subnet id."),
+    ("privatelink_consumer_subnet_names", "b-1", "privatelink_consumer_subnet_names='b-1': is not a list."),
+    ("privatelink_consumer_client_security_group_ids", ["clients"], "privatelink_consumer_client_security_group_ids[0]='clients': is not a valid sg id."),
+    ("privatelink_consumer_client_security_group_names", [["clients"]], "privatelink_consumer_client_security_group_names[0]=['clients']: is not a string."),
+    ("privatelink_consumer_client_cidrs", ["10.0.0.0/33"], "privatelink_consumer_client_cidrs[0]='10.0.0.0/33': is not a CIDR block."),
+    ("privatelink_consumer_private_dns_enabled", "maybe", "privatelink_consumer_private_dns_enabled='maybe': is not true or false."),
+    ("privatelink_consumer_tags", {"aws:owner": "me"}, "privatelink_consumer_tags"),
+    ("privatelink_consumer_wait_for", "ready", "privatelink_consumer_wait_for='ready': is not one of pendingAcceptance, available, none."),
+    ("privatelink_consumer_wait_timeout", "soon", "privatelink_consumer_wait_timeout='soon': is not a whole number."),
+    ("vpc_peering_vpc_id", "vpc-123", "vpc_peering_vpc_id='vpc-123': is not a valid vpc id."),
+    ("vpc_peering_vpc_name", ["crossvpc-lab-c"], "vpc_peering_vpc_name=['crossvpc-lab-c']: is not a string."),
+    ("vpc_peering_state", "gone", "vpc_peering_state='gone': is not one of present, absent."),
+    ("vpc_peering_peer", "vpc-0123456789abcdef0", "vpc_peering_peer='vpc-0123456789abcdef0': is not a mapping."),
+    ("vpc_peering_name", "x" * 300, "vpc_peering_name='xxx"),
+    ("vpc_peering_tags", {"k" * 129: "v"}, "vpc_peering_tags"),
+    ("vpc_peering_wait_timeout", -1, "vpc_peering_wait_timeout=-1: must be positive."),
+    ("vpc_peering_connection_id", "tgw-0123456789abcdef0", "vpc_peering_connection_id='tgw-0123456789abcdef0': is not a valid pcx id."),
+    ("vpc_peering_allow_dns_resolution", "sometimes", "vpc_peering_allow_dns_resolution='sometimes': is not true or false."),
+    ("vpc_peering_route_table_ids", ["rtb-1"], "vpc_peering_route_table_ids[0]='rtb-1': is not a valid rtb id."),
+    ("vpc_peering_route_table_tags", "tier=private", "vpc_peering_route_table_tags='tier=private': is not a mapping."),
+    ("vpc_peering_allowed_ports", [70000], "vpc_peering_allowed_ports[0]=70000: is not a TCP port."),
+    ("vpc_peering_remove_connection", "perhaps", "vpc_peering_remove_connection='perhaps': is not true or false."),
+    ("vpc_peering_check", {"subnet_name": "c-1", "address": "10.0.1.300", "port": 8443}, "vpc_peering_check.address='10.0.1.300': is not an IP address."),
+    ("transit_gateway_hub_name", "x" * 257, "transit_gateway_hub_name='xxx"),
+    ("transit_gateway_hub_asn", 100, "transit_gateway_hub_asn=100"),
+    ("transit_gateway_hub_spoke_accounts", ["2222"], "transit_gateway_hub_spoke_accounts[0]='2222': is not an AWS account id."),
+    ("transit_gateway_hub_tags", {"Name": "x" * 257}, "transit_gateway_hub_tags"),
+    ("transit_gateway_hub_wait_timeout", 0, "transit_gateway_hub_wait_timeout=0: must be positive."),
+    ("transit_gateway_hub_gateway", "tgw-0123456789abcdef0", "transit_gateway_hub_gateway='tgw-0123456789abcdef0': is not a mapping."),
+    ("transit_gateway_hub_attachments", ["tgw-attach-0123456789abcdef0"], "transit_gateway_hub_attachments[0]='tgw-attach-0123456789abcdef0': is not a mapping."),
+    ("transit_gateway_hub_route_tables", [{"associate": "*"}], "transit_gateway_hub_route_tables[0]={'associate': '*'}: has no name."),
+    ("transit_gateway_spoke_gateway", "tgw-0123456789abcdef0", "transit_gateway_spoke_gateway='tgw-0123456789abcdef0': is not a mapping."),
+    ("transit_gateway_spoke_vpcs", [{"vpc_name": "c", "subnet_names": "c-1"}], "transit_gateway_spoke_vpcs[0].subnet_names='c-1': is not a list."),
+    ("transit_gateway_spoke_wait_timeout", 0, "transit_gateway_spoke_wait_timeout=0: must be positive."),
+    ("transit_gateway_spoke_attachments", "tgw-attach-0123456789abcdef0", "transit_gateway_spoke_attachments='tgw-attach-0123456789abcdef0': is not a list."),
+    ("transit_gateway_spoke_destinations", "10.0.0.0/8", "transit_gateway_spoke_destinations='10.0.0.0/8': is not a list."),
+    ("transit_gateway_spoke_found", ["vpc-0123456789abcdef0"], "transit_gateway_spoke_found=['vpc-0123456789abcdef0']: is not a mapping."),
+    # Read by the playbooks beside the roles.
+    ("aws_region", ["us-east-1"], "aws_region=['us-east-1']: is not a string."),
+    ("aws_profile", {"name": "a"}, "aws_profile={'name': 'a'}: is not a string."),
+    ("aws_account_profiles", "crossvpc-a", "aws_account_profiles='crossvpc-a': is not a mapping."),
+    ("transit_gateway_spoke_route_cidrs", ["10.0.0.0/33"], "transit_gateway_spoke_route_cidrs[0]='10.0.0.0/33': is not a CIDR block."),
+    ("transit_gateway_check", {"subnet_name": "c-1", "address": "10.0.1.3", "port": 0}, "transit_gateway_check.port=0: is not a TCP port."),
+    ("reachability_check", "often", "reachability_check='often': is not true or false."),
+]
+
+
+def part_of(name):
+    return next((p for p in PARTS if name.startswith(p + "_")), "transit_gateway_spoke")
+
+
+def test_every_role_variable_has_a_case():
+    assert sorted(SPECS) == sorted(n for n, _v, _e in VARIABLES if n in SPECS)
+    assert len({n for n, _v, _e in VARIABLES}) == len(VARIABLES)
+
+
+@pytest.mark.parametrize("name, value, expected", VARIABLES, ids=[n for n, _v, _e in VARIABLES])
+def test_each_variable_is_checked_and_named_with_its_value(name, value, expected):
+    part = part_of(name)
+    problems = problems_of(part, dict(GOOD[part], **{"aws_region": "us-east-1", name: value}))
+    assert [p for p in problems if expected in p], problems
+
+
 @pytest.mark.parametrize("part, variables, expected", [
     ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_vpc_id": "vpc-0123456789abcdef0"},
      "vpc_peering_vpc_id and vpc_peering_vpc_name: both set"),
-    ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_allowed_ports": [70000]}, "vpc_peering_allowed_ports[0]=70000: is not a TCP port."),
-    ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_check": {"subnet_name": "c-1", "address": "10.0.1.300", "port": 8443}},
-     "vpc_peering_check.address='10.0.1.300': is not an IP address."),
     ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_check": {"address": "10.0.1.3", "port": 8443}},
      "has no subnet_name."),
-    ("privatelink_provider", {"privatelink_provider_name": "demo", "privatelink_provider_port": 70000,
-                              "privatelink_provider_subnet_names": ["a-1"]}, "privatelink_provider_port=70000: is not a TCP port."),
     ("privatelink_provider", {"privatelink_provider_name": "demo", "privatelink_provider_port": 443},
      "privatelink_provider_nlb_arn or privatelink_provider_subnet_ids or privatelink_provider_subnet_names: not set."),
-    ("privatelink_provider", {"privatelink_provider_name": "demo", "privatelink_provider_port": 443, "privatelink_provider_nlb_arn":
-                              "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef"},
-     "is an Application Load Balancer."),
-    ("privatelink_provider", {"privatelink_provider_name": "demo", "privatelink_provider_port": 443, "privatelink_provider_subnet_names": ["a"],
-                              "privatelink_provider_targets": ["10.0.1.300"]}, "privatelink_provider_targets[0]='10.0.1.300': is not an IP address."),
-    ("transit_gateway_hub", {"transit_gateway_hub_spoke_accounts": ["2222"]}, "transit_gateway_hub_spoke_accounts[0]='2222': is not an AWS account id."),
-    ("transit_gateway_hub", {"transit_gateway_hub_route_tables": [{"associate": "*"}]}, "transit_gateway_hub_route_tables[0]={'associate': '*'}: has no name."),
-    ("transit_gateway_spoke", {"transit_gateway_spoke_vpcs": [{"vpc_name": "c", "subnet_names": "c-1"}]},
-     "transit_gateway_spoke_vpcs[0].subnet_names='c-1': is not a list."),
+    ("privatelink_provider", {"privatelink_provider_name": "x" * 40, "privatelink_provider_port": 443,
+                              "privatelink_provider_nlb_arn": ALB.replace("/app/", "/net/")}, None),
     ("transit_gateway_spoke", {"transit_gateway_spoke_vpcs": [{"vpc_name": "c"}]}, "needs exactly one of subnet_ids and subnet_names."),
     ("transit_gateway_spoke", {}, "transit_gateway_spoke_vpcs: not set."),
 ])
-def test_each_role_s_variables(part, variables, expected):
+def test_rules_across_variables(part, variables, expected):
     problems = problems_of(part, dict(variables, aws_region="us-east-1"))
-    assert [p for p in problems if expected in p], problems
+    if expected is None:
+        assert problems == []
+    else:
+        assert [p for p in problems if expected in p], problems
