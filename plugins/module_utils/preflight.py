@@ -245,9 +245,10 @@ EXCLUSIVE = [
 ]
 
 
-def check_variables(host, parts, state, variables, specs):
+def check_variables(host, parts, state, variables, specs, context=None):
     """Types, formats, required and exclusive variables, and typos: no AWS call. Returns
-    (problems, the variables converted to their types)."""
+    (problems, the variables converted to their types). ``context``: what the playbook knows of
+    the other hosts (attachment_names: every spoke's attachment names)."""
     problems = Problems()
     specs = dict(PLAYBOOK_SPECS, **(specs or {}))
     values, wrong = {}, set()
@@ -277,6 +278,15 @@ def check_variables(host, parts, state, variables, specs):
             problems.check(FORMATS[name], name, value)
     if "privatelink_provider" in parts and not values.get("privatelink_provider_nlb_arn"):
         problems.check(load_balancer_name, "privatelink_provider_name", values.get("privatelink_provider_name"))
+    names = (context or {}).get("attachment_names")
+    if "transit_gateway_hub" in parts and names is not None:
+        for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or []):
+            for key in ("associate", "propagate"):
+                chosen = table.get(key) if isinstance(table, dict) else None
+                for unknown in sorted(set(chosen or []) - set(names)) if isinstance(chosen, list) else []:
+                    problems.append("transit_gateway_hub_route_tables[%d].%s: %r is not the name of any spoke's attachment "
+                                    "(transit_gateway_spoke_vpcs[].name: %s). Use one of them, or '*'." % (
+                                        i, key, unknown, ", ".join(sorted(names)) or "none"))
     service = values.get("privatelink_consumer_service") or {}
     if "privatelink_consumer" in parts and service.get("service_name"):
         problems.check(validation.service_name, "privatelink_consumer_service.service_name", service["service_name"],
@@ -507,10 +517,10 @@ def look_up(module, problems, parts, values):
     return found
 
 
-def preflight(module, host, parts, state, variables, specs):
+def preflight(module, host, parts, state, variables, specs, context=None):
     """All problems of this host's inputs (no call when the variables alone are wrong), and what
     the look-ups found."""
-    problems, values = check_variables(host, parts, state, variables, specs)
+    problems, values = check_variables(host, parts, state, variables, specs, context)
     found = {}
     if not problems:
         if state == "present":

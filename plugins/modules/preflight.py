@@ -56,6 +56,13 @@ options:
       - The roles' argument specs of those variables. Set by the action plugin.
     type: dict
     default: {}
+  context:
+    description:
+      - What the playbook knows of the other hosts, for rules across hosts. C(attachment_names) lists every
+        spoke's attachment names (C(transit_gateway_spoke_vpcs[].name)), which a hub's route tables may
+        associate and propagate by name.
+    type: dict
+    default: {}
 extends_documentation_fragment:
   - crossvpc.aws.attributes.info
   - amazon.aws.common.modules
@@ -121,12 +128,14 @@ def main():
         host=dict(type="str"),
         variables=dict(type="dict", default={}),
         specs=dict(type="dict", default={}),
+        context=dict(type="dict", default={}),
     ))
     params = module.params
     parts = params["parts"]
     if not isinstance(parts, list) or [p for p in parts if p not in PARTS]:
         module.fail_json(msg="parts=%r: list roles of %s." % (parts, ", ".join(PARTS)))
-    problems, found = preflight(module, params["host"], parts, params["state"], params["variables"], params["specs"])
+    problems, found = preflight(module, params["host"], parts, params["state"], params["variables"], params["specs"],
+                                params["context"])
     result = {"changed": False, "parts": parts, "checked": sorted(params["variables"]), "found": found}
     if problems:
         module.fail_json(msg="%s: %d problem(s) in the inventory, nothing was changed on any host: %s" % (

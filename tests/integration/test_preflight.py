@@ -110,6 +110,8 @@ CASES = {
             "h_asn": (variant("account_a", transit_gateway_hub_asn=100), ("transit_gateway_hub_asn=100",)),
             "h_table_associate": (variant("account_a", transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "spokes"}]),
                                   ("transit_gateway_hub_route_tables[0].associate='spokes': is neither '*' nor a list",)),
+            "h_unknown_attachment": (variant("account_a", transit_gateway_hub_route_tables=[{"name": "spokes", "associate": ["vpc-a", "vpc-x"]}]),
+                                     ("transit_gateway_hub_route_tables[0].associate: 'vpc-x' is not the name of any spoke's attachment",)),
             "h_route_cidr": (variant("account_a", transit_gateway_hub_route_tables=[
                 {"name": "spokes", "associate": "*", "routes": [{"destination_cidr": "10.9.0.0/33", "blackhole": True}]}]),
                 ("transit_gateway_hub_route_tables[0].routes[0].destination_cidr='10.9.0.0/33': is not a CIDR block",)),

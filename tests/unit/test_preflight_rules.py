@@ -130,7 +130,8 @@ VARIABLES = [
     ("transit_gateway_hub_tags", {"Name": "x" * 257}, "transit_gateway_hub_tags"),
     ("transit_gateway_hub_wait_timeout", 0, "transit_gateway_hub_wait_timeout=0: must be positive."),
     ("transit_gateway_hub_gateway", "tgw-0123456789abcdef0", "transit_gateway_hub_gateway='tgw-0123456789abcdef0': is not a mapping."),
-    ("transit_gateway_hub_attachments", ["tgw-attach-0123456789abcdef0"], "transit_gateway_hub_attachments[0]='tgw-attach-0123456789abcdef0': is not a mapping."),
+    ("transit_gateway_hub_attachments", ["tgw-attach-0123456789abcdef0"],
+     "transit_gateway_hub_attachments[0]='tgw-attach-0123456789abcdef0': is not a mapping."),
     ("transit_gateway_hub_route_tables", [{"associate": "*"}], "transit_gateway_hub_route_tables[0]={'associate': '*'}: has no name."),
     ("transit_gateway_spoke_gateway", "tgw-0123456789abcdef0", "transit_gateway_spoke_gateway='tgw-0123456789abcdef0': is not a mapping."),
     ("transit_gateway_spoke_vpcs", [{"vpc_name": "c", "subnet_names": "c-1"}], "transit_gateway_spoke_vpcs[0].subnet_names='c-1': is not a list."),
@@ -182,3 +183,11 @@ def test_rules_across_variables(part, variables, expected):
         assert problems == []
     else:
         assert [p for p in problems if expected in p], problems
+
+
+def test_a_hub_route_table_names_attachments_the_spokes_give():
+    tables = {"transit_gateway_hub_route_tables": [{"name": "t", "associate": ["vpc-a"], "propagate": ["vpc-a", "vpc-z"]}],
+              "aws_region": "us-east-1"}
+    problems, _values = check_variables("hub", ["transit_gateway_hub"], "present", tables, SPECS, {"attachment_names": ["vpc-a", "vpc-c"]})
+    assert problems == ["transit_gateway_hub_route_tables[0].propagate: 'vpc-z' is not the name of any spoke's attachment "
+                        "(transit_gateway_spoke_vpcs[].name: vpc-a, vpc-c). Use one of them, or '*'."]
