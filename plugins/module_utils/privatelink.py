@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
@@ -20,6 +21,10 @@ from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
 GONE_SERVICE_STATES = ("Deleting", "Deleted", "Failed")
 GONE_ENDPOINT_STATES = ("deleting", "deleted")
 DEAD_ENDPOINT_STATES = ("rejected", "failed", "expired")
+# A connection in these states holds the service: AWS deletes a service only once they are rejected
+# (or their endpoints deleted). The first two are what RejectVpcEndpointConnections takes.
+REJECTABLE_CONNECTION_STATES = ("pendingacceptance", "available")
+LIVE_CONNECTION_STATES = REJECTABLE_CONNECTION_STATES + ("pending",)
 
 # Which option an input refusal of AWS is about, by the words of its code and message.
 ENDPOINT_OPTIONS = {"policy": ("policy",), "subnet_ids": ("subnet",), "security_group_ids": ("security group", "securitygroup"),
@@ -57,6 +62,57 @@ def service_principals(ec2, service_id):
     found = paginate(ec2, "describe_vpc_endpoint_service_permissions", "AllowedPrincipals",
                      "read allowed principals of %s" % service_id, ServiceId=service_id)
     return sorted(p["Principal"] for p in found)
+
+
+def principal_account(principal):
+    """The account an allowed principal stands for: ``*`` for every account, else the account of the
+    IAM ARN (its root, or one of its roles or users), or a bare 12-digit id itself."""
+    if principal == "*" or re.match(r"^\d{12}$", principal or ""):
+        return principal
+    match = re.match(r"^arn:aws[a-z-]*:iam::(\d{12}):", principal or "")
+    return match.group(1) if match else None
+
+
+def allowed_accounts(principals):
+    """The accounts whose endpoints ``principals`` let in, sorted; ``["*"]`` when every account is."""
+    accounts = set(principal_account(p) for p in principals or []) - set([None])
+    return ["*"] if "*" in accounts else sorted(accounts)
+
+
+def unlisted_connections(connections, principals):
+    """The rule of revocation, in one place: the connections (pending acceptance or available) of
+    endpoints whose accounts ``principals`` do not allow. Removing a principal leaves them connected;
+    only RejectVpcEndpointConnections cuts them."""
+    accounts = allowed_accounts(principals)
+    if accounts == ["*"]:
+        return []
+    return sorted((c for c in connections if (c.get("VpcEndpointState") or "").lower() in REJECTABLE_CONNECTION_STATES
+                   and c.get("VpcEndpointOwner") not in accounts), key=lambda c: c["VpcEndpointId"])
+
+
+def live_connections(connections):
+    """The connections that keep AWS from deleting their service."""
+    return sorted((c for c in connections if (c.get("VpcEndpointState") or "").lower() in LIVE_CONNECTION_STATES),
+                  key=lambda c: c["VpcEndpointId"])
+
+
+def describe_connections(connections):
+    """``vpce-1 (account 210987654321, available), ...`` for messages."""
+    return ", ".join("%s (account %s, %s)" % (c["VpcEndpointId"], c.get("VpcEndpointOwner"), c.get("VpcEndpointState"))
+                     for c in connections)
+
+
+def refuse_if_connected(service_id, connections):
+    """AWS refuses to delete a service with live connections: the message, naming them and the fix, or None."""
+    live = live_connections(connections)
+    if not live:
+        return None
+    return ("Endpoint service %s still has endpoint connections, so AWS will not delete it: %s. Remove those "
+            "endpoints first, in their accounts (crossvpc.aws.vpc_endpoint with state=absent; "
+            "playbooks/privatelink_teardown.yml removes the consumers' endpoints before the service), or reject "
+            "them (crossvpc.aws.vpc_endpoint_connection with state=rejected and vpc_endpoint_ids=[%s]), then "
+            "delete the service again." % (service_id, describe_connections(live),
+                                            ", ".join(c["VpcEndpointId"] for c in live)))
 
 
 def _added_removed(current, desired, purge=True):
@@ -132,19 +188,24 @@ def apply_service(ec2, current, plan, desired, token):
             permissions["RemoveAllowedPrincipals"] = plan["remove_principals"]
         call(ec2, "modify_vpc_endpoint_service_permissions", "change allowed principals of %s" % service_id,
              options={"allowed_principals": ("",)}, ServiceId=service_id, **permissions)
+    if plan.get("reject_connections"):
+        # After the principals: an account no longer allowed cannot connect again in between.
+        apply_connections(ec2, service_id, plan["reject_connections"], "rejected")
     return service_id
 
 
 def delete_service(ec2, service_id):
+    """Delete the service; the caller has checked refuse_if_connected() first, so AWS's refusal here
+    means an endpoint connected since: it is read again and named."""
     result = call(ec2, "delete_vpc_endpoint_service_configurations", "delete endpoint service %s" % service_id,
                   ServiceIds=[service_id])
     for failure in result.get("Unsuccessful", []):
         error = failure.get("Error", {})
         if error.get("Code") == "ExistingVpcEndpointConnections":
-            raise CrossvpcError(
-                "Endpoint service %s still has endpoint connections, so AWS will not delete it. Remove the "
-                "consumers' endpoints first (playbooks/privatelink_teardown.yml does it in that order), or "
-                "reject their connections with crossvpc.aws.vpc_endpoint_connection." % service_id)
+            raise CrossvpcError(refuse_if_connected(service_id, service_connections(ec2, service_id)) or (
+                "Endpoint service %s still has endpoint connections, so AWS will not delete it: %s. Remove the "
+                "consumers' endpoints first, or reject their connections with crossvpc.aws.vpc_endpoint_connection."
+                % (service_id, error.get("Message"))))
         raise CrossvpcError("Failed to delete endpoint service %s: %s: %s" % (
             service_id, error.get("Code"), error.get("Message")))
 
@@ -160,6 +221,7 @@ def service_result(config, principals):
         "service_state": config.get("ServiceState"),
         "acceptance_required": config.get("AcceptanceRequired"),
         "allowed_principals": principals,
+        "allowed_accounts": allowed_accounts(principals),
         "network_load_balancer_arns": config.get("NetworkLoadBalancerArns") or [],
         "gateway_load_balancer_arns": config.get("GatewayLoadBalancerArns") or [],
         "private_dns_name": config.get("PrivateDnsName"),

@@ -15,6 +15,10 @@ description:
     made to an endpoint service that requires acceptance, chosen by endpoint id or by consumer
     account, then waits until they leave C(pendingAcceptance).
   - An already accepted (or already rejected) connection is no change.
+  - It decides only on the endpoints it is given; the endpoints of other accounts are left as they
+    are. Cutting the accounts a service no longer allows is M(crossvpc.aws.vpc_endpoint_service)'s
+    job (its O(crossvpc.aws.vpc_endpoint_service#module:keep_unlisted_connections)), which runs with the
+    exact set of allowed principals.
 author:
   - crossvpc.aws maintainers (@crossvpc)
 options:

@@ -18,6 +18,10 @@ description:
     deletion needs no id.
   - Safe by default, only the listed O(allowed_principals) may connect, and connections wait for
     the provider's acceptance (see M(crossvpc.aws.vpc_endpoint_connection)).
+  - Revoking an account revokes its access. AWS leaves an endpoint that is already connected (or
+    waiting for acceptance) connected when its account's principal is removed; with the exact set
+    of O(allowed_principals) the module rejects (RejectVpcEndpointConnections) the connections of
+    every account the set no longer allows, unless O(keep_unlisted_connections=true).
 author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
@@ -32,8 +36,10 @@ options:
     type: str
   state:
     description:
-      - V(absent) deletes the service. AWS refuses while consumers' endpoints are connected; the
-        module then says which and fails.
+      - V(absent) deletes the service. AWS refuses while consumers' endpoints are connected (available
+        or pending acceptance), so the module reads the connections first and fails before any change,
+        naming each endpoint and its account. Remove those endpoints, or reject them, first. In check
+        mode it warns instead, since the consumers' removal may be planned earlier in the same run.
     type: str
     choices: [present, absent]
     default: present
@@ -69,6 +75,17 @@ options:
       - Remove principals that are not listed. With V(false) the listed ones are only added.
     type: bool
     default: true
+  keep_unlisted_connections:
+    description:
+      - With the exact set of O(allowed_principals) (O(purge_allowed_principals=true)), the connections,
+        available or pending acceptance, of endpoints whose accounts the set does not allow are rejected
+        by default. A role or user ARN allows its account's endpoints; C(*) allows every account's.
+      - V(true) keeps them connected and warns, naming each endpoint and its account. AWS itself keeps
+        them; removing a principal only stops new endpoints.
+      - Check mode reports the rejections it would make (RV(changes.reject_connections), RV(rejected_connections)
+        and, with C(--diff), the connections' states before and after).
+    type: bool
+    default: false
   allow_any_principal:
     description:
       - Allow C(*) in O(allowed_principals). Anyone with an AWS account could then connect.
@@ -121,6 +138,11 @@ EXAMPLES = r"""
     allowed_principals: [arn:aws:iam::555555555555:root]
     purge_allowed_principals: false
 
+- name: Stop account 555555555555, cutting its endpoint if it is connected
+  crossvpc.aws.vpc_endpoint_service:
+    name: payments-api
+    allowed_principals: ["210987654321"]
+
 - name: Delete it (consumers' endpoints must be gone first)
   crossvpc.aws.vpc_endpoint_service:
     name: payments-api
@@ -156,6 +178,14 @@ service:
       type: list
       elements: str
       sample: [arn:aws:iam::210987654321:root]
+    allowed_accounts:
+      description:
+        - The accounts whose endpoints the principals let in (a role or user counts for its account), or
+          C([*]) for every account. In check mode, those the planned principals let in.
+        - What a consumer passes on (the privatelink_provider role hands it over as C(allowed_accounts)).
+      type: list
+      elements: str
+      sample: ["210987654321"]
     network_load_balancer_arns:
       description: The NLBs in front of the service.
       type: list
@@ -186,15 +216,38 @@ service:
       description: The service's tags.
       type: dict
 changes:
-  description: The planned steps (create, acceptance_required, add_principals, remove_principals, add_nlbs, set_tags, delete, ...). Empty when nothing changes.
+  description:
+    - The planned steps (create, acceptance_required, add_principals, remove_principals, add_nlbs, set_tags,
+      reject_connections, delete, ...). Empty when nothing changes.
+    - C(reject_connections) lists the endpoints of accounts no longer allowed, rejected by this run.
   returned: always
   type: dict
-  sample: {"add_principals": ["arn:aws:iam::210987654321:root"]}
+  sample: {"remove_principals": ["arn:aws:iam::210987654321:root"], "reject_connections": ["vpce-0123456789abcdef0"]}
+rejected_connections:
+  description: The connections this run rejected (or would, in check mode) since their accounts are no longer allowed.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    vpc_endpoint_id:
+      description: The consumer's endpoint.
+      type: str
+      sample: vpce-0123456789abcdef0
+    vpc_endpoint_owner:
+      description: The consumer's account.
+      type: str
+      sample: "210987654321"
+    vpc_endpoint_state:
+      description: C(rejected).
+      type: str
+    service_id:
+      description: The endpoint service.
+      type: str
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import load_balancing, privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, InvalidInput, checked_region, client, client_token, new_module, result_with_diff, run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, checked_region, client, client_token, new_module, result_with_diff, run_module)
 
 
 def desired_state(module):
@@ -246,6 +299,44 @@ def check_load_balancers(module, plan, desired):
             load_balancing.check_load_balancers(elb, option, arns, kind)
 
 
+def connections_state(connections, rejected=()):
+    """{endpoint id: owner and state} of the service's connections, for the diff (``rejected`` as planned)."""
+    return dict((c["VpcEndpointId"], {"vpc_endpoint_owner": c.get("VpcEndpointOwner"),
+                                      "vpc_endpoint_state": "rejected" if c["VpcEndpointId"] in rejected
+                                      else c.get("VpcEndpointState")}) for c in connections)
+
+
+def revocations(module, current, desired, ec2):
+    """(connections read, those to reject): with the exact set of principals, the live connections of
+    accounts it does not allow are rejected, or with keep_unlisted_connections kept with a warning."""
+    if not current or not desired["purge_allowed_principals"]:
+        return [], []
+    connections = privatelink.service_connections(ec2, current["ServiceId"])
+    unlisted = privatelink.unlisted_connections(connections, desired["allowed_principals"])
+    if unlisted and module.params["keep_unlisted_connections"]:
+        module.warn("Endpoint service %s keeps the connections of accounts its allowed_principals no longer allow: %s. "
+                    "Removing a principal does not cut an endpoint that is already connected; with "
+                    "keep_unlisted_connections=false they are rejected." % (
+                        current["ServiceId"], privatelink.describe_connections(unlisted)))
+        return connections, []
+    return connections, unlisted
+
+
+def delete(module, ec2, current, before):
+    if current:
+        # AWS deletes a service only once its connections are rejected or gone: say which, before any change.
+        refusal = privatelink.refuse_if_connected(current["ServiceId"],
+                                                  privatelink.service_connections(ec2, current["ServiceId"]))
+        if refusal and not module.check_mode:
+            raise CrossvpcError(refusal)
+        if refusal:  # the consumers' removal may be planned earlier in the same check run
+            module.warn(refusal + " (Check mode: a real run fails here unless they are gone by then.)")
+        if not module.check_mode:
+            privatelink.delete_service(ec2, current["ServiceId"])
+    return result_with_diff(module, before, {}, changed=bool(current), service={}, rejected_connections=[],
+                            changes={"delete": True} if current else {})
+
+
 def reconcile(module):
     params = module.params
     desired = desired_state(module)
@@ -258,10 +349,7 @@ def reconcile(module):
     before = privatelink.service_result(current, principals)
 
     if desired is None:
-        if current and not module.check_mode:
-            privatelink.delete_service(ec2, current["ServiceId"])
-        return result_with_diff(module, before, {}, changed=bool(current), service={},
-                                changes={"delete": True} if current else {})
+        return delete(module, ec2, current, before)
 
     if current is None and not (desired["NetworkLoadBalancerArns"] or desired["GatewayLoadBalancerArns"]) \
             and not module.check_mode:
@@ -270,6 +358,9 @@ def reconcile(module):
                            "Give the ARN of the NLB in front of the service.")
     plan = privatelink.plan_service(current, principals, desired)
     check_load_balancers(module, plan, desired)
+    connections, unlisted = revocations(module, current, desired, ec2)
+    if unlisted:
+        plan["reject_connections"] = [c["VpcEndpointId"] for c in unlisted]
     if plan and not module.check_mode:
         token = client_token("vpc_endpoint_service", module.region, params["name"] or params["service_id"])
         service_id = privatelink.apply_service(ec2, current, plan, desired, token)
@@ -279,7 +370,14 @@ def reconcile(module):
         after = privatelink.service_result(privatelink.planned_service(current, desired, plan, UNKNOWN),
                                            desired["allowed_principals"] if desired["purge_allowed_principals"]
                                            else sorted(set(principals) | set(desired["allowed_principals"])))
-    return result_with_diff(module, before, after, changed=bool(plan), service=after, changes=plan)
+    rejected = plan.get("reject_connections", [])
+    result = dict(changed=bool(plan), service=after, changes=plan,
+                  rejected_connections=[privatelink.connection_result(dict(c, VpcEndpointState="rejected"))
+                                        for c in unlisted])
+    if connections:  # the diff shows the connections this run read, and those it rejects
+        before, after = (dict(before, endpoint_connections=connections_state(connections)),
+                         dict(after, endpoint_connections=connections_state(connections, rejected)))
+    return result_with_diff(module, before, after, **result)
 
 
 def main():
@@ -292,6 +390,7 @@ def main():
         acceptance_required=dict(type="bool", default=True),
         allowed_principals=dict(type="list", elements="str", default=[]),
         purge_allowed_principals=dict(type="bool", default=True),
+        keep_unlisted_connections=dict(type="bool", default=False),
         allow_any_principal=dict(type="bool", default=False),
         private_dns_name=dict(type="str"),
         supported_ip_address_types=dict(type="list", elements="str", choices=["ipv4", "ipv6"]),

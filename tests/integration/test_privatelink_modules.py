@@ -307,15 +307,78 @@ def test_rejected_endpoint_fails_fast_and_is_not_duplicated(localaws, module, se
 
 
 def test_service_with_live_connection_is_not_deleted(localaws, module, service, consumer, names):
-    module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer), profile=B)
-    result = module("crossvpc.aws.vpc_endpoint_service", {"name": names, "state": "absent"})
-    assert result.get("failed") and "still has endpoint connections" in result["msg"]
+    """AWS deletes a service only once its connections are rejected or gone (DeleteVpcEndpointServiceConfigurations):
+    the module reads them first and names each endpoint and account, before any mutating call."""
+    endpoint_id = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer), profile=B)["endpoint"][
+        "vpc_endpoint_id"]
+    absent = {"name": names, "state": "absent"}
+    mark = localaws.control.mark()
+    result = module("crossvpc.aws.vpc_endpoint_service", absent)
+    assert result.get("failed") and "still has endpoint connections" in result["msg"], result
+    assert f"{endpoint_id} (account {ACCOUNT_B}, pendingAcceptance)" in result["msg"], result["msg"]
+    assert "Remove those endpoints first" in result["msg"] and "reject them" in result["msg"]
+    planned = module("crossvpc.aws.vpc_endpoint_service", absent, check=True)  # the consumers' removal may be planned
+    assert planned["changed"] and any(endpoint_id in w for w in planned["warnings"]), planned
+    assert mutating(localaws, mark) == []
     ec2 = localaws.client("ec2", A)
     assert ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[service["service_id"]])["ServiceConfigurations"]
     module("crossvpc.aws.vpc_endpoint", {"name": names, "vpc_id": consumer["vpc"], "state": "absent"}, profile=B)
-    assert module("crossvpc.aws.vpc_endpoint_service", {"name": names, "state": "absent"})["changed"]
+    assert module("crossvpc.aws.vpc_endpoint_service", absent)["changed"]
     assert not [s for s in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
                 if s["ServiceId"] == service["service_id"]]
+
+
+def endpoint_state(localaws, endpoint_id):
+    """The endpoint's state as its owner, account B, reads it."""
+    [endpoint] = localaws.client("ec2", B).describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"]
+    return endpoint["State"]
+
+
+def test_revoking_an_account_rejects_its_connection(localaws, module, provider, service, consumer, names):
+    """Removing B from the exact set of principals cuts B's accepted endpoint (AWS alone leaves it connected)."""
+    endpoint_id = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer), profile=B)["endpoint"][
+        "vpc_endpoint_id"]
+    assert module("crossvpc.aws.vpc_endpoint_connection", {
+        "service_id": service["service_id"], "consumer_accounts": [ACCOUNT_B]})["changed"]
+    assert endpoint_state(localaws, endpoint_id) == "available"
+    base = {"name": names, "network_load_balancer_arns": [provider["nlb"]]}
+    without_b = dict(base, allowed_principals=[ACCOUNT_C])
+
+    mark = localaws.control.mark()
+    # A role of account B allows B's endpoints: nothing to reject.
+    role = module("crossvpc.aws.vpc_endpoint_service", dict(
+        base, allowed_principals=[f"arn:aws:iam::{ACCOUNT_B}:role/consumer", ACCOUNT_C]), check=True)
+    assert "reject_connections" not in role["changes"] and role["service"]["allowed_accounts"] == [ACCOUNT_B, ACCOUNT_C]
+    planned = module("crossvpc.aws.vpc_endpoint_service", without_b, check=True, diff=True)
+    assert planned["changes"]["reject_connections"] == [endpoint_id], planned["changes"]
+    assert [(c["vpc_endpoint_id"], c["vpc_endpoint_owner"]) for c in planned["rejected_connections"]] == [
+        (endpoint_id, ACCOUNT_B)]
+    assert planned["diff"]["before"]["endpoint_connections"][endpoint_id]["vpc_endpoint_state"] == "available"
+    assert planned["diff"]["after"]["endpoint_connections"][endpoint_id]["vpc_endpoint_state"] == "rejected"
+    assert mutating(localaws, mark) == []
+    assert endpoint_state(localaws, endpoint_id) == "available"
+
+    # Asked to keep it: the principal goes, the connection stays (as on AWS), and the run says so.
+    kept = module("crossvpc.aws.vpc_endpoint_service", dict(without_b, keep_unlisted_connections=True))
+    assert [c["action"] for c in mutating(localaws, mark)] == ["ModifyVpcEndpointServicePermissions"]
+    assert any(endpoint_id in w and ACCOUNT_B in w for w in kept["warnings"]), kept.get("warnings")
+    assert endpoint_state(localaws, endpoint_id) == "available"
+
+    mark = localaws.control.mark()
+    revoked = module("crossvpc.aws.vpc_endpoint_service", without_b)
+    assert revoked["changed"] and revoked["changes"] == {"reject_connections": [endpoint_id]}
+    assert [c["action"] for c in mutating(localaws, mark)] == ["RejectVpcEndpointConnections"]
+    assert endpoint_state(localaws, endpoint_id) == "rejected"
+    ec2 = localaws.client("ec2", A)
+    assert [p["Principal"] for p in ec2.describe_vpc_endpoint_service_permissions(
+        ServiceId=service["service_id"])["AllowedPrincipals"]] == [f"arn:aws:iam::{ACCOUNT_C}:root"]
+    assert [(c["VpcEndpointOwner"], c["VpcEndpointState"]) for c in ec2.describe_vpc_endpoint_connections(
+        Filters=[{"Name": "service-id", "Values": [service["service_id"]]}])["VpcEndpointConnections"]] == [
+        (ACCOUNT_B, "rejected")]
+
+    mark = localaws.control.mark()
+    assert module("crossvpc.aws.vpc_endpoint_service", without_b)["changed"] is False
+    assert mutating(localaws, mark) == []
 
 
 def test_endpoint_bad_input(localaws, module, service, consumer, names):
