@@ -75,6 +75,16 @@ options:
     description: Remove tags that are not in O(tags) (only when O(tags) is given).
     type: bool
     default: true
+  service_allows_account:
+    description:
+      - Whether the provider allows this account to connect, as the provider's
+        M(crossvpc.aws.vpc_endpoint_service) says (its RV(crossvpc.aws.vpc_endpoint_service#module:service.allowed_accounts)
+        lists this account, or C(*)). The privatelink_consumer role sets it from the provider's output.
+      - Only check mode uses it. There the provider's new allowed principals are only planned, so the service
+        may not let this account in yet; with V(true) its endpoint's creation is then planned instead of
+        failing, as the real run will make it. A real run always looks the service up before creating.
+    type: bool
+    default: false
   wait_for:
     description:
       - V(pendingAcceptance) waits until the endpoint exists and waits for the provider (or is already
@@ -237,13 +247,20 @@ def check_network(ec2, desired):
                                    "Use security groups of the endpoint's VPC.")
 
 
-def check_service(ec2, service_name):
-    """The service exists and lets this account in; AWS says InvalidServiceName for both failures."""
+def check_service(ec2, service_name, planned_access=False):
+    """The service exists and lets this account in; AWS says InvalidServiceName for both failures.
+
+    ``planned_access``: check mode, and the provider plans to allow this account (its change to the
+    allowed principals is only planned in the same check run), so a service that does not let it in
+    yet is planned to, as the real run will find it.
+    """
     try:
         call(ec2, "describe_vpc_endpoint_services", "look up service %s" % service_name, ServiceNames=[service_name])
     except CrossvpcError as error:
         if error_code(error.error) != "InvalidServiceName":
             raise
+        if planned_access:
+            return
         raise InvalidInput("service_name", service_name, "does not exist, or does not allow this account.",
                            "Check the name the provider's vpc_endpoint_service returned, and that its "
                            "allowed_principals include this account.")
@@ -275,7 +292,7 @@ def reconcile(module):
     if plan.get("create") or plan.get("add_subnets") or plan.get("add_security_groups"):
         check_network(ec2, desired)
     if plan.get("create") and params["service_name"] != UNKNOWN:
-        check_service(ec2, params["service_name"])
+        check_service(ec2, params["service_name"], module.check_mode and params["service_allows_account"])
     endpoint = current
     if plan and not module.check_mode:
         token = client_token("vpc_endpoint", module.region, params["vpc_id"], params["service_name"], params["name"])
@@ -304,6 +321,7 @@ def main():
         policy=dict(type="json"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        service_allows_account=dict(type="bool", default=False),
         wait_for=dict(type="str", choices=["pendingAcceptance", "available", "none"], default="pendingAcceptance"),
         wait_timeout=dict(type="int", default=600),
     )

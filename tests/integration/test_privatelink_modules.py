@@ -381,6 +381,29 @@ def test_revoking_an_account_rejects_its_connection(localaws, module, provider, 
     assert mutating(localaws, mark) == []
 
 
+def test_check_mode_plans_an_endpoint_the_provider_plans_to_allow(localaws, module, provider, service, names):
+    """In a check run the provider only plans to allow a new account C, so AWS still hides the service from C:
+    told that the provider's planned allowed_accounts list C, C's endpoint is planned, as the real run makes it."""
+    outsider = vpc_with_subnets(localaws, C)
+    args = endpoint_args(names, service, outsider)
+    mark = localaws.control.mark()
+    provider_plan = module("crossvpc.aws.vpc_endpoint_service", {
+        "name": names, "network_load_balancer_arns": [provider["nlb"]], "allowed_principals": [ACCOUNT_B, ACCOUNT_C]},
+        check=True)
+    assert provider_plan["service"]["allowed_accounts"] == [ACCOUNT_B, ACCOUNT_C]
+    refused = module("crossvpc.aws.vpc_endpoint", args, profile=C, check=True)
+    assert refused.get("failed") and "does not allow this account" in refused["msg"], refused
+    planned = module("crossvpc.aws.vpc_endpoint", dict(args, service_allows_account=True), profile=C, check=True)
+    assert not planned.get("failed") and planned["changed"] and planned["changes"] == {"create": True}, planned
+    assert mutating(localaws, mark) == []
+    # A real run still looks the service up: the provider did not in fact allow C.
+    real = module("crossvpc.aws.vpc_endpoint", dict(args, service_allows_account=True), profile=C)
+    assert real.get("failed") and "does not allow this account" in real["msg"], real
+    assert mutating(localaws, mark) == []
+    assert localaws.client("ec2", C).describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [outsider["vpc"]]}])["VpcEndpoints"] == []
+
+
 def test_endpoint_bad_input(localaws, module, service, consumer, names):
     other = vpc_with_subnets(localaws, B, cidr="10.20.0.0/16")
     same_az = consumer["ec2"].create_subnet(VpcId=consumer["vpc"], CidrBlock="10.0.3.0/24",

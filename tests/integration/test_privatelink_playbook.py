@@ -1,9 +1,12 @@
 """playbooks/privatelink.yml end to end on the lab: plan, build, rerun, tear down, from both accounts."""
 
+import json
+import sys
+
 import botocore.exceptions
 import pytest
 
-from localaws import ACCOUNT_A, ACCOUNT_B
+from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
 from conftest import REPO
 
 PLAYBOOKS = REPO / "playbooks"
@@ -95,3 +98,41 @@ def test_converge_rerun_and_teardown(localaws, ansible, lab):
     again = ansible(PLAYBOOKS / "privatelink_teardown.yml")
     assert again.returncode == 0 and again.changed() == 0
     assert mutating(localaws, mark) == []
+
+
+def test_consumer_role_an_account_not_allowed_fails_before_anything_is_made(localaws, ansible, module, tmp_path):
+    """The provider's output lists the accounts it allows; a consumer not among them looks the service up
+    first, with read calls, and fails before its endpoint's security group is made."""
+    ec2_a, ec2_c = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-c")
+    provider_vpc = ec2_a.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    provider_subnets = [ec2_a.create_subnet(VpcId=provider_vpc, CidrBlock=f"10.0.{n}.0/24", AvailabilityZone=f"us-east-1{z}")
+                        ["Subnet"]["SubnetId"] for n, z in ((1, "a"), (2, "b"))]
+    nlb = module("crossvpc.aws.network_load_balancer", {"name": "pl-role-outsider", "subnet_ids": provider_subnets,
+                                                        "listener_port": 8443, "targets": ["10.0.1.10"]})
+    service = module("crossvpc.aws.vpc_endpoint_service", {
+        "name": "pl-role-outsider", "network_load_balancer_arns": [nlb["load_balancer"]["load_balancer_arn"]],
+        "allowed_principals": [ACCOUNT_B]})["service"]
+    vpc = ec2_c.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2_c.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    playbook = tmp_path / "consumer.yml"
+    playbook.write_text(json.dumps([{
+        "hosts": "localhost", "gather_facts": False, "connection": "local",
+        "module_defaults": {"group/crossvpc.aws.aws": {"profile": "crossvpc-c", "region": "us-east-1"}},
+        "vars": {"aws_account_id": ACCOUNT_C, "privatelink_consumer_name": "pl-role-outsider",
+                 "privatelink_consumer_vpc_id": vpc, "privatelink_consumer_subnet_ids": [subnet],
+                 "privatelink_consumer_client_cidrs": ["10.0.0.0/16"],
+                 # as the provider role hands it over: the accounts it allows, not C
+                 "privatelink_consumer_service": {"service_name": service["service_name"], "service_id": service["service_id"],
+                                                  "port": 8443, "allowed_accounts": service["allowed_accounts"]}},
+        "roles": [{"role": "crossvpc.aws.privatelink_consumer"}]}]))
+
+    mark = localaws.control.mark()
+    run = ansible(playbook, inventory="localhost,", extra_vars={"ansible_python_interpreter": sys.executable})
+    assert run.returncode != 0, run.stdout[-3000:]
+    failed = run.result("Check that the provider's service lets this account in, before anything is made")
+    assert failed.get("failed") and "does not exist, or does not allow this account" in failed["msg"], failed
+    assert mutating(localaws, mark) == []
+    assert {c["action"] for c in localaws.control.calls(mark) if c["account"] == ACCOUNT_C} == {
+        "DescribeVpcEndpoints", "DescribeSubnets", "DescribeVpcEndpointServices"}
+    assert ec2_c.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["pl-role-outsider-endpoint"]}])[
+        "SecurityGroups"] == []
