@@ -90,7 +90,11 @@ options:
     type: list
     elements: str
   attachment_ids:
-    description: With O(state=accepted) or V(rejected), these attachments (C(tgw-attach-...)).
+    description:
+      - With O(state=accepted) or V(rejected), these attachments (C(tgw-attach-...)).
+      - In check mode an id may be C((known after apply)), an attachment a spoke's task planned earlier in the
+        same run. The real run would find it waiting and accept (or reject) it, so the module plans that too
+        (changed), for each VPC of O(vpc_ids) that has no attachment yet (or once, without O(vpc_ids)).
     type: list
     elements: str
   require_attachment:
@@ -194,7 +198,10 @@ attachments:
       description: Its tags.
       type: dict
 changes:
-  description: Per VPC (or attachment id, when accepting), the planned steps. Empty when nothing changes.
+  description:
+    - Per VPC (or attachment id, when accepting), the planned steps. Empty when nothing changes.
+    - In check mode, an attachment only planned by a spoke is keyed C((known after apply) (vpc-...)).
+    - With C(--diff), the diff's before and after are mappings of the same results, by VPC (by attachment id when accepting).
   returned: always
   type: dict
   sample: {"vpc-0b0b0b0b0b0b0b0b0": {"create": true}}
@@ -290,7 +297,8 @@ def spoke(module, ec2):
                                                               steps.get(e["vpc_id"], {}), e, UNKNOWN)) for e in entries]
     for result, entry in zip(after, entries):
         result["vpc_cidrs"] = entry["cidrs"]
-    return result_with_diff(module, before, after, changed=bool(steps), attachments=after, changes=steps)
+    return result_with_diff(module, by_key(before, "vpc_id"), by_key(after, "vpc_id"), changed=bool(steps),
+                            attachments=after, changes=steps)
 
 
 def detach(module, ec2, entries, current, before):
@@ -302,7 +310,12 @@ def detach(module, ec2, entries, current, before):
         if params["wait_for"] != "none":
             tgw.wait_detached(ec2, doomed, params["wait_timeout"])
     changes = dict((e["vpc_id"], {"delete": True}) for e in entries if e["vpc_id"] in current)
-    return result_with_diff(module, before, [], changed=bool(doomed), attachments=[], changes=changes)
+    return result_with_diff(module, by_key(before, "vpc_id"), {}, changed=bool(doomed), attachments=[], changes=changes)
+
+
+def by_key(results, key):
+    """Results as a mapping for --diff (Ansible's diff renders a mapping or text, not a list)."""
+    return dict((r[key], r) for r in results)
 
 
 def hub(module, ec2):
@@ -316,6 +329,11 @@ def hub(module, ec2):
               or a.get("ResourceOwnerId") in (params["account_ids"] or [])
               or a["TransitGatewayAttachmentId"] in (params["attachment_ids"] or [])]
     missing = sorted(set(params["vpc_ids"] or []) - set(a["ResourceId"] for a in chosen))
+    # Check mode: a spoke's attachment planned earlier in the same run has the id (known after apply);
+    # the real run finds it pendingAcceptance and decides on it, so the plan does too.
+    planned = []
+    if module.check_mode and UNKNOWN in (params["attachment_ids"] or []):
+        planned = missing or [UNKNOWN]
     if missing and params["require_attachment"] and not module.check_mode:
         raise CrossvpcError("vpc_ids: %s not attached to %s. Run the spokes first (the spoke play of "
                             "playbooks/transit_gateway.yml)." % (", ".join(missing), gateway_id))
@@ -338,8 +356,19 @@ def hub(module, ec2):
         chosen = [dict(a, State=wanted) if a["TransitGatewayAttachmentId"] in to_decide else a for a in chosen]
     after = [hub_result(a) for a in chosen]
     verb = "accept" if params["state"] == "accepted" else "reject"
-    return result_with_diff(module, before, after, changed=bool(to_decide), attachments=after,
-                            changes=dict((i, {verb: True}) for i in to_decide))
+    changes = dict((i, {verb: True}) for i in to_decide)
+    for vpc_id in planned:
+        after.append({"transit_gateway_attachment_id": UNKNOWN, "transit_gateway_id": gateway_id, "vpc_id": vpc_id,
+                      "vpc_owner_id": None, "state": wanted, "tags": {}})
+        changes["%s (%s)" % (UNKNOWN, vpc_id)] = {verb: True, "vpc_id": vpc_id}
+
+    def keyed(results):
+        return dict(("%s (%s)" % (r["transit_gateway_attachment_id"], r["vpc_id"])
+                     if r["transit_gateway_attachment_id"] == UNKNOWN else r["transit_gateway_attachment_id"], r)
+                    for r in results)
+
+    return result_with_diff(module, keyed(before), keyed(after), changed=bool(to_decide or planned), attachments=after,
+                            changes=changes)
 
 
 def hub_result(attachment):

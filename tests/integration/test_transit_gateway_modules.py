@@ -140,3 +140,40 @@ def test_a_share_rebuilt_under_the_same_name_is_accepted_again(localaws, module)
     again = module("crossvpc.aws.resource_share", accept, profile="crossvpc-b")
     assert again["changed"] is False and again["invitation"]["resource_share_arn"] == new
     assert mutating(localaws, mark) == []
+
+
+def test_check_mode_hub_plans_to_accept_a_spokes_planned_attachment(localaws, module):
+    """In a check run a new spoke's attachment is only planned (its id is (known after apply)): the hub's accept
+    of it must plan a change, as the real run makes one, not report ok."""
+    spoke = spoke_vpc(localaws, "crossvpc-b", "10.84.0.0/16", "tgw-mod-plan")
+    gateway = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-plan"})["transit_gateway"]
+    assert module("crossvpc.aws.resource_share", {"name": "tgw-mod-plan", "resource_arns": [gateway["transit_gateway_arn"]],
+                                                  "principals": [ACCOUNT_B]})["changed"]
+    assert module("crossvpc.aws.resource_share", {"name": "tgw-mod-plan", "state": "accepted",
+                                                  "owner_account_id": ACCOUNT_A}, profile="crossvpc-b")["changed"]
+    attach = {"transit_gateway_id": gateway["transit_gateway_id"],
+              "attachments": [{"vpc_id": spoke["vpc"], "subnet_names": ["tgw-mod-plan-1"], "name": "tgw-mod-plan"}]}
+
+    mark = localaws.control.mark()
+    [planned] = module("crossvpc.aws.transit_gateway_attachment", attach, profile="crossvpc-b", check=True)["attachments"]
+    assert planned["transit_gateway_attachment_id"] == "(known after apply)"
+    # What the hub role passes: the foreign spokes' VPCs and their attachment ids.
+    hub = {"transit_gateway_id": gateway["transit_gateway_id"], "state": "accepted", "vpc_ids": [planned["vpc_id"]],
+           "attachment_ids": [planned["transit_gateway_attachment_id"]]}
+    hub_plan = module("crossvpc.aws.transit_gateway_attachment", hub, check=True)
+    assert hub_plan["changed"], hub_plan
+    assert hub_plan["changes"] == {f"(known after apply) ({spoke['vpc']})": {"accept": True, "vpc_id": spoke["vpc"]}}
+    assert [(a["vpc_id"], a["state"]) for a in hub_plan["attachments"]] == [(spoke["vpc"], "available")]
+    assert mutating(localaws, mark) == []
+    ec2_a = localaws.client("ec2", "crossvpc-a")
+    assert [a for a in ec2_a.describe_transit_gateway_attachments(Filters=[
+        {"Name": "transit-gateway-id", "Values": [gateway["transit_gateway_id"]]}])["TransitGatewayAttachments"]
+        if a["State"] != "deleted"] == []
+
+    # The real run does what the check said: the spoke attaches, the hub accepts (changed).
+    [attached] = module("crossvpc.aws.transit_gateway_attachment", attach, profile="crossvpc-b")["attachments"]
+    attachment_id = attached["transit_gateway_attachment_id"]
+    accepted = module("crossvpc.aws.transit_gateway_attachment", dict(hub, attachment_ids=[attachment_id]))
+    assert accepted["changed"] and accepted["changes"] == {attachment_id: {"accept": True}}
+    [found] = ec2_a.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attachment_id])["TransitGatewayAttachments"]
+    assert found["State"] == "available" and found["ResourceOwnerId"] == ACCOUNT_B
