@@ -107,12 +107,12 @@ def refuse_if_connected(service_id, connections):
     live = live_connections(connections)
     if not live:
         return None
+    ids = ", ".join(c["VpcEndpointId"] for c in live)
     return ("Endpoint service %s still has endpoint connections, so AWS will not delete it: %s. Remove those "
             "endpoints first, in their accounts (crossvpc.aws.vpc_endpoint with state=absent; "
             "playbooks/privatelink_teardown.yml removes the consumers' endpoints before the service), or reject "
             "them (crossvpc.aws.vpc_endpoint_connection with state=rejected and vpc_endpoint_ids=[%s]), then "
-            "delete the service again." % (service_id, describe_connections(live),
-                                            ", ".join(c["VpcEndpointId"] for c in live)))
+            "delete the service again." % (service_id, describe_connections(live), ids))
 
 
 def _added_removed(current, desired, purge=True):

@@ -82,7 +82,7 @@ options:
         by default. A role or user ARN allows its account's endpoints; C(*) allows every account's.
       - V(true) keeps them connected and warns, naming each endpoint and its account. AWS itself keeps
         them; removing a principal only stops new endpoints.
-      - Check mode reports the rejections it would make (RV(changes.reject_connections), RV(rejected_connections)
+      - Check mode reports the rejections it would make (C(reject_connections) in RV(changes), RV(rejected_connections)
         and, with C(--diff), the connections' states before and after).
     type: bool
     default: false
