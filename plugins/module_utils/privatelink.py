@@ -166,6 +166,10 @@ def apply_service(ec2, current, plan, desired, token):
         service_id = created["ServiceConfiguration"]["ServiceId"]
     else:
         service_id = current["ServiceId"]
+        if plan.get("reject_connections"):
+            # First: a refusal (a policy without ec2:RejectVpcEndpointConnections) then changes nothing, and
+            # the account stays allowed and connected, as it was, rather than half revoked.
+            apply_connections(ec2, service_id, plan["reject_connections"], "rejected")
         modify = {}
         for step, key in (("acceptance_required", "AcceptanceRequired"), ("add_nlbs", "AddNetworkLoadBalancerArns"),
                           ("remove_nlbs", "RemoveNetworkLoadBalancerArns"),
@@ -188,9 +192,6 @@ def apply_service(ec2, current, plan, desired, token):
             permissions["RemoveAllowedPrincipals"] = plan["remove_principals"]
         call(ec2, "modify_vpc_endpoint_service_permissions", "change allowed principals of %s" % service_id,
              options={"allowed_principals": ("",)}, ServiceId=service_id, **permissions)
-    if plan.get("reject_connections"):
-        # After the principals: an account no longer allowed cannot connect again in between.
-        apply_connections(ec2, service_id, plan["reject_connections"], "rejected")
     return service_id
 
 

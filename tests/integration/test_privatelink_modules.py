@@ -358,7 +358,21 @@ def test_revoking_an_account_rejects_its_connection(localaws, module, provider, 
     assert mutating(localaws, mark) == []
     assert endpoint_state(localaws, endpoint_id) == "available"
 
+    # Refused the rejection (a policy without it): nothing is half done, B stays allowed and connected.
+    localaws.control.add_fault(service="ec2", action="RejectVpcEndpointConnections", code="UnauthorizedOperation",
+                               status=403, message="not authorized to perform: ec2:RejectVpcEndpointConnections", count=1)
+    try:
+        refused = module("crossvpc.aws.vpc_endpoint_service", without_b)
+    finally:
+        localaws.control.clear_faults()
+    assert refused.get("failed") and "ec2:RejectVpcEndpointConnections" in refused["msg"], refused
+    assert "ModifyVpcEndpointServicePermissions" not in [c["action"] for c in mutating(localaws, mark)]
+    assert f"arn:aws:iam::{ACCOUNT_B}:root" in [p["Principal"] for p in localaws.client("ec2", A).describe_vpc_endpoint_service_permissions(
+        ServiceId=service["service_id"])["AllowedPrincipals"]]
+    assert endpoint_state(localaws, endpoint_id) == "available"
+
     # Asked to keep it: the principal goes, the connection stays (as on AWS), and the run says so.
+    mark = localaws.control.mark()
     kept = module("crossvpc.aws.vpc_endpoint_service", dict(without_b, keep_unlisted_connections=True))
     assert [c["action"] for c in mutating(localaws, mark)] == ["ModifyVpcEndpointServicePermissions"]
     assert any(endpoint_id in w and ACCOUNT_B in w for w in kept["warnings"]), kept.get("warnings")
