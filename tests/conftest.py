@@ -270,6 +270,7 @@ LONGEST_FIRST = (
     "integration/test_mermaid_render.py",
     "integration/test_lab.py",
     "integration/test_bad_input_catalogue.py",
+    "integration/test_preflight.py",
     "integration/test_no_secrets_in_output.py",
 )
 

@@ -238,6 +238,14 @@ REQUIRED = {
     ],
 }
 
+# Parts whose host must be in the region of another host's resource: (part, context key, problem).
+SAME_REGION = [
+    ("privatelink_consumer", "service_region", "the provider's service is in %(there)s, and an interface endpoint reaches services "
+     "of its own region. Make this consumer's endpoint in %(there)s, or publish the service in %(here)s too."),
+    ("transit_gateway_spoke", "hub_region", "the hub's transit gateway is in %(there)s, and a VPC attaches to a transit gateway of "
+     "its own region. Attach VPCs of %(there)s, or make a hub in %(here)s."),
+]
+
 EXCLUSIVE = [
     ("privatelink_provider_subnet_ids", "privatelink_provider_subnet_names"),
     ("privatelink_consumer_subnet_ids", "privatelink_consumer_subnet_names"),
@@ -248,7 +256,8 @@ EXCLUSIVE = [
 def check_variables(host, parts, state, variables, specs, context=None):
     """Types, formats, required and exclusive variables, and typos: no AWS call. Returns
     (problems, the variables converted to their types). ``context``: what the playbook knows of
-    the other hosts (attachment_names: every spoke's attachment names)."""
+    the other hosts (attachment_names: every spoke's attachment names; service_region and hub_region:
+    the provider's and the hub's regions)."""
     problems = Problems()
     specs = dict(PLAYBOOK_SPECS, **(specs or {}))
     values, wrong = {}, set()
@@ -287,6 +296,11 @@ def check_variables(host, parts, state, variables, specs, context=None):
                     problems.append("transit_gateway_hub_route_tables[%d].%s: %r is not the name of any spoke's attachment "
                                     "(transit_gateway_spoke_vpcs[].name: %s). Use one of them, or '*'." % (
                                         i, key, unknown, ", ".join(sorted(names)) or "none"))
+    region = values.get("aws_region")
+    for part, key, problem in SAME_REGION:
+        expected = (context or {}).get(key)
+        if part in parts and expected and region and region != expected:
+            problems.append("aws_region=%r: %s" % (region, problem % {"there": expected, "here": region}))
     service = values.get("privatelink_consumer_service") or {}
     if "privatelink_consumer" in parts and service.get("service_name"):
         problems.check(validation.service_name, "privatelink_consumer_service.service_name", service["service_name"],
@@ -304,40 +318,34 @@ def load_balancer_name(name, value):
 
 # --- look-ups: read calls that find what the variables name -----------------------------------
 
+# What Account.read() reads: operation and result key, per kind of resource.
+READS = {"vpcs": ("describe_vpcs", "Vpcs"), "subnets": ("describe_subnets", "Subnets"),
+         "security groups": ("describe_security_groups", "SecurityGroups"),
+         "route tables": ("describe_route_tables", "RouteTables")}
+
+
 class Account:
     """One account and region's VPCs, subnets, security groups and route tables, each read once."""
 
     def __init__(self, module, account, region):
         self.ec2 = client(module, "ec2")
-        self.module = module
         self.where = "in account %s, %s" % (account, region)
-        self._vpcs = self._subnets = None
-        self._groups = {}
-        self._tables = {}
+        self._read = {}
+
+    def read(self, kind, vpc_id=None):
+        """Every resource of ``kind`` (of ``vpc_id`` when given), read once."""
+        if (kind, vpc_id) not in self._read:
+            operation, key = READS[kind]
+            filters = [{"Name": "vpc-id", "Values": [vpc_id]}] if vpc_id else []
+            self._read[kind, vpc_id] = paginate(self.ec2, operation, key, "describe the %s%s" % (
+                kind, " of %s" % vpc_id if vpc_id else ""), Filters=filters)
+        return self._read[kind, vpc_id]
 
     def vpcs(self):
-        if self._vpcs is None:
-            self._vpcs = paginate(self.ec2, "describe_vpcs", "Vpcs", "describe the VPCs")
-        return self._vpcs
+        return self.read("vpcs")
 
     def subnets(self):
-        if self._subnets is None:
-            self._subnets = paginate(self.ec2, "describe_subnets", "Subnets", "describe the subnets")
-        return self._subnets
-
-    def security_groups(self, vpc_id):
-        if vpc_id not in self._groups:
-            self._groups[vpc_id] = paginate(self.ec2, "describe_security_groups", "SecurityGroups",
-                                            "describe the security groups of %s" % vpc_id,
-                                            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
-        return self._groups[vpc_id]
-
-    def route_tables(self, vpc_id):
-        if vpc_id not in self._tables:
-            self._tables[vpc_id] = paginate(self.ec2, "describe_route_tables", "RouteTables",
-                                            "describe the route tables of %s" % vpc_id,
-                                            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
-        return self._tables[vpc_id]
+        return self.read("subnets")
 
     def vpc(self, problems, id_name, vpc_id, name_name, vpc_name):
         """The one VPC named by id or Name tag, or None with a problem."""
@@ -397,7 +405,7 @@ class Account:
         return found
 
     def groups_named(self, problems, ids_name, ids, names_name, names, vpc):
-        groups = self.security_groups(vpc["VpcId"])
+        groups = self.read("security groups", vpc["VpcId"])
         for i, group_id in enumerate(ids or []):
             if not [g for g in groups if g["GroupId"] == group_id]:
                 problems.append("%s[%d]=%r: no such security group in %s %s. Check the id." % (
@@ -490,7 +498,7 @@ def look_up(module, problems, parts, values):
         if vpc is not None:
             found["peering_vpc"] = vpc["VpcId"]
             wanted = values.get("vpc_peering_route_table_tags") or {}
-            tables = aws.route_tables(vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
+            tables = aws.read("route tables", vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
             for i, table_id in enumerate(values.get("vpc_peering_route_table_ids") or []):
                 if not [t for t in tables if t["RouteTableId"] == table_id]:
                     problems.append("vpc_peering_route_table_ids[%d]=%r: no such route table in %s %s. Check the id." % (

@@ -60,7 +60,8 @@ options:
     description:
       - What the playbook knows of the other hosts, for rules across hosts. C(attachment_names) lists every
         spoke's attachment names (C(transit_gateway_spoke_vpcs[].name)), which a hub's route tables may
-        associate and propagate by name.
+        associate and propagate by name. C(service_region) and C(hub_region), the provider's and the hub's
+        regions, where a consumer's endpoint and a spoke's VPCs must be.
     type: dict
     default: {}
 extends_documentation_fragment:

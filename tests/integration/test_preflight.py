@@ -77,6 +77,8 @@ CASES = {
                              ("privatelink_consumer_client_security_group_ids or", "Name the clients")),
             "c_vpc_missing": (variant("account_b", privatelink_consumer_vpc_id="vpc-0123456789abcdef0"),
                               ("privatelink_consumer_vpc_id='vpc-0123456789abcdef0': no such VPC in account 222222222222",)),
+            "c_other_region": (variant("account_b", aws_region="eu-west-1"),
+                               ("aws_region='eu-west-1': the provider's service is in us-east-1",)),
             "c_wait_for": (variant("account_b", privatelink_consumer_wait_for="ready"),
                            ("privatelink_consumer_wait_for='ready': is not one of pendingAcceptance, available, none",)),
         },

@@ -191,3 +191,14 @@ def test_a_hub_route_table_names_attachments_the_spokes_give():
     problems, _values = check_variables("hub", ["transit_gateway_hub"], "present", tables, SPECS, {"attachment_names": ["vpc-a", "vpc-c"]})
     assert problems == ["transit_gateway_hub_route_tables[0].propagate: 'vpc-z' is not the name of any spoke's attachment "
                         "(transit_gateway_spoke_vpcs[].name: vpc-a, vpc-c). Use one of them, or '*'."]
+
+
+@pytest.mark.parametrize("part, key, expected", [
+    ("privatelink_consumer", "service_region", "aws_region='eu-west-1': the provider's service is in us-east-1"),
+    ("transit_gateway_spoke", "hub_region", "aws_region='eu-west-1': the hub's transit gateway is in us-east-1"),
+])
+def test_a_consumer_or_spoke_must_be_in_the_region_of_the_service_or_hub(part, key, expected):
+    variables = dict(GOOD[part], aws_region="eu-west-1")
+    problems, _values = check_variables("host", [part], "present", variables, SPECS, {key: "us-east-1"})
+    assert [p for p in problems if p.startswith(expected)], problems
+    assert check_variables("host", [part], "present", dict(variables, aws_region="us-east-1"), SPECS, {key: "us-east-1"})[0] == []
