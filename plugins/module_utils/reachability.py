@@ -114,6 +114,18 @@ def longest_prefix_route(routes, destination):
     return best
 
 
+def vpc_cidr_of(routes, network):
+    """The VPC CIDR block that holds ``network`` (a subnet of it): the table's local route that
+    contains it, else ``network`` itself."""
+    for route in routes:
+        cidr = route.get("DestinationCidrBlock")
+        if cidr and route.get("GatewayId") == "local":
+            block = net(cidr)
+            if block.version == network.version and network.subnet_of(block):
+                return block
+    return network
+
+
 def _protocol_matches(rule_protocol, protocol):
     value = str(rule_protocol).lower()
     return value in ("-1", "all") or value in (protocol, PROTOCOL_NUMBERS[protocol])
@@ -331,6 +343,7 @@ class Walk:
         self._clients = {}
         self.hops = []
         self.path = None
+        self.inter_region = False
 
     # clients: the module's own for the source account, else account_profiles' or None
     def client(self, account, service="ec2", region=None):
@@ -353,7 +366,7 @@ class Walk:
         self.subnet = find_subnet(ec2, self.source_params.get("subnet_id"), self.source_params.get("subnet_name"))
         self.source_account = self.subnet["OwnerId"]
         self._clients[(None, "ec2", self.region)] = ec2
-        self.source_cidr = net(self.subnet["CidrBlock"])
+        self.source_cidr = self.source_vpc_cidr = net(self.subnet["CidrBlock"])
         self.source_groups = find_groups(ec2, self.subnet["VpcId"], self.source_params.get("security_group_ids"),
                                          self.source_params.get("security_group_names"), "source.security_group")
         self.source_group_ids = [g["GroupId"] for g in self.source_groups]
@@ -371,6 +384,8 @@ class Walk:
         ec2, account, dest = self.client(self.source_account), self.source_account, self.destination
         table = route_table_of(ec2, self.subnet)
         table_id = table["RouteTableId"]
+        # Fixes name the range a return route or a rule needs: the VPC's CIDR that holds the source subnet.
+        self.source_vpc_cidr = vpc_cidr_of(table.get("Routes") or [], self.source_cidr)
         route = longest_prefix_route(table.get("Routes") or [], dest)
         target, target_id = target_of(route) if route else (None, None)
         destination_groups = []
@@ -410,7 +425,8 @@ class Walk:
                          table_id, route["DestinationCidrBlock"], target_id, target),
                      "Route %s in %s to a VPC peering connection or a transit gateway." % (dest, table_id))
             self.skip(later, target_id, None)
-        self.source_filters(dest, [g["GroupId"] for g in destination_groups], [dest])
+        # A rule cannot reference a group across an inter-region peering: only CIDRs count there.
+        self.source_filters(dest, [] if self.inter_region else [g["GroupId"] for g in destination_groups], [dest])
 
     def source_filters(self, dest, destination_group_ids, peers):
         """The source subnet's security groups (egress to ``dest`` on the port) and NACL (to each of
@@ -457,14 +473,15 @@ class Walk:
             groups = find_groups(ec2, vpc_id, wanted.get("security_group_ids"), wanted.get("security_group_names"),
                                  "destination.security_group")
             ids = ", ".join(g["GroupId"] for g in groups)
+            group_ids = [] if self.inter_region else self.source_group_ids
             allowed, why, notes = security_groups_allow(groups, "ingress", self.protocol, self.port, self.source_cidr,
-                                                        self.source_group_ids)
+                                                        group_ids)
             self.add("destination security group", ids, account, allowed,
-                     (why if allowed else "No ingress rule of %s allows %s %s from %s or from %s." % (
-                         ids, self.protocol, self.port, self.source_cidr, ", ".join(self.source_group_ids)))
+                     (why if allowed else "No ingress rule of %s allows %s %s from %s%s." % (
+                         ids, self.protocol, self.port, self.source_cidr,
+                         " or from %s" % ", ".join(group_ids) if group_ids else ""))
                      + "".join("; " + n for n in notes),
-                     None if allowed else "Add an ingress rule for %s %s from %s (the source subnet, or its VPC's "
-                     "CIDR) to one of %s." % (self.protocol, self.port, self.source_cidr, ids))
+                     None if allowed else self.ingress_fix(ids, account, region))
         else:
             self.add("destination security group", vpc_id, account, None,
                      "not checked: no destination security groups given")
@@ -486,6 +503,44 @@ class Walk:
                      "the destination is in the source subnet: network ACLs do not apply.")
         return groups
 
+    def source_range(self):
+        """The source VPC's CIDR, as fixes name it, with the source subnet when that is narrower."""
+        if self.source_vpc_cidr == self.source_cidr:
+            return "%s (the source VPC's CIDR)" % self.source_vpc_cidr
+        return "%s (the source VPC's CIDR, which holds the source subnet %s)" % (self.source_vpc_cidr, self.source_cidr)
+
+    def ingress_fix(self, ids, account, region):
+        """A rule from the source VPC's CIDR; a reference to the client's group where AWS takes one:
+        in one VPC and over same-region peering, not over inter-region peering."""
+        rule = "Add an ingress rule for %s %s from %s" % (self.protocol, self.port, self.source_range())
+        if self.inter_region:
+            return ("%s to one of %s. The client's VPC is in %s and this one in %s: over an inter-region peering a "
+                    "rule cannot reference the client's security group, only its CIDR." % (rule, ids, self.region, region))
+        if self.path in ("local", "peering"):
+            groups = ", ".join(self.source_group_ids)
+            return "%s, or from the client's group %s%s, to one of %s." % (
+                rule, groups, "" if account == self.source_account else " (account %s)" % self.source_account, ids)
+        return "%s to one of %s." % (rule, ids)
+
+    def return_route_fix(self, table, subnet_id, route, via):
+        """What makes ``table`` send replies for the source VPC to ``via``: a route for the source
+        VPC's CIDR; when the route that wins today is that CIDR or narrower, changing or deleting it."""
+        table_id, vpc = table["RouteTableId"], self.source_vpc_cidr
+        target = "%s %s" % ("the peering connection" if via[0] == "vpc_peering_connection_id" else "the transit gateway",
+                            via[1])
+        where = "in %s, the table of %s" % (table_id, subnet_id)
+        how = "(crossvpc.aws.vpc_route, or the routes of the playbook that built the path)"
+        cidr = net(route["DestinationCidrBlock"]) if route else None
+        if cidr is None or not cidr.subnet_of(vpc):
+            return "Add a route for %s to %s %s %s." % (self.source_range(), target, where, how)
+        if cidr == vpc:
+            return "Point the route for %s %s, at %s %s." % (self.source_range(), where, target, how)
+        covered = any(r.get("DestinationCidrBlock") == str(vpc) and r.get("State") != "blackhole" and target_of(r) == via
+                      for r in table.get("Routes") or [])
+        return ("The route for %s %s, is narrower than the source VPC's CIDR %s and wins by longest prefix: point it at "
+                "%s, or delete it%s %s." % (cidr, where, vpc, target, "" if covered else " and add a route for %s to %s" % (
+                    vpc, via[1]), how))
+
     def return_route(self, ec2, account, subnet, via):
         table = route_table_of(ec2, subnet)
         table_id = table["RouteTableId"]
@@ -495,8 +550,7 @@ class Walk:
             return
         route = longest_prefix_route(table.get("Routes") or [], self.source_cidr)
         target = target_of(route) if route else (None, None)
-        fix = ("Add a route for %s (the source VPC's CIDR) to %s in %s, the table of %s (crossvpc.aws.vpc_route, or "
-               "the routes of the playbook that built the path)." % (self.source_cidr, via[1], table_id, subnet["SubnetId"]))
+        fix = self.return_route_fix(table, subnet["SubnetId"], route, via)
         if route is None:
             self.add("destination route table", table_id, account, False, "%s (the table of %s) has no route back to %s." % (
                 table_id, subnet["SubnetId"], self.source_cidr), fix)
@@ -546,6 +600,7 @@ class Walk:
             return []
         self.add("peering connection", pcx_id, account, True, "%s is active, to %s (%s) in account %s, %s." % (
             pcx_id, peer.get("VpcId"), ", ".join(cidrs), peer.get("OwnerId"), peer.get("Region") or self.region))
+        self.inter_region = (peer.get("Region") or self.region) != self.region
         return self.destination_side(peer.get("OwnerId"), peer.get("Region") or self.region, peer["VpcId"],
                                      ("vpc_peering_connection_id", pcx_id))
 
@@ -641,15 +696,15 @@ class Walk:
                           TransitGatewayRouteTableId=table_id,
                           Filters=[{"Name": "state", "Values": ["active", "blackhole"]}])
         route = longest_prefix_route(routes, destination)
-        fix = ("Propagate the %s VPC's attachment into %s, or add a static route for %s to it "
-               "(crossvpc.aws.transit_gateway_route_table)." % ("source" if expected else "destination", table_id, destination))
+        fix = self.tgw_route_fix(table_id, destination, expected)
         if route is None:
             self.add("transit gateway route table", table_id, owner, False, "%s has no %s for %s." % (table_id, what, destination), fix)
             return None
         entries = route.get("TransitGatewayAttachments") or []
         if route.get("State") == "blackhole" or not entries:
             self.add("transit gateway route table", table_id, owner, False, "%s: the %s %s is a blackhole." % (
-                table_id, what, route["DestinationCidrBlock"]), fix)
+                table_id, what, route["DestinationCidrBlock"]), self.tgw_blackhole_fix(table_id, routes, route, destination,
+                                                                                        expected))
             return None
         ids = [e["TransitGatewayAttachmentId"] for e in entries]
         if expected and expected not in ids:
@@ -659,6 +714,27 @@ class Walk:
         self.add("transit gateway route table", table_id, owner, True, "%s: %s %s -> %s (%s)." % (
             table_id, what, route["DestinationCidrBlock"], ", ".join(ids), route.get("Type")))
         return entries[0]
+
+    def tgw_route_fix(self, table_id, destination, expected, verb="Propagate"):
+        if expected:
+            return ("%s the source VPC's attachment %s into %s, or add a static route for %s to it "
+                    "(crossvpc.aws.transit_gateway_route_table)." % (verb, expected, table_id, self.source_range()))
+        return ("%s the destination VPC's attachment into %s, or add a static route for %s to it "
+                "(crossvpc.aws.transit_gateway_route_table)." % (verb, table_id, destination))
+
+    def tgw_blackhole_fix(self, table_id, routes, route, destination, expected):
+        """Delete the blackhole route, which wins by longest prefix; say what carries the traffic then."""
+        cidr = route["DestinationCidrBlock"]
+        delete = ("Delete the blackhole route for %s from %s (crossvpc.aws.transit_gateway_route_table: leave it out of "
+                  "routes, with purge_routes): as the longest prefix that holds %s, it drops that traffic" % (
+                      cidr, table_id, destination))
+        live = [r for r in routes if r.get("DestinationCidrBlock") != cidr and r.get("State") != "blackhole" and any(
+            not expected or e.get("TransitGatewayAttachmentId") == expected for e in r.get("TransitGatewayAttachments") or [])]
+        after = longest_prefix_route(live, destination)
+        if after:
+            return "%s; then the route for %s to %s carries it." % (delete, after["DestinationCidrBlock"], ", ".join(
+                e["TransitGatewayAttachmentId"] for e in after["TransitGatewayAttachments"]))
+        return "%s; then %s" % (delete, self.tgw_route_fix(table_id, destination, expected, "propagate"))
 
     # --- PrivateLink -----------------------------------------------------------------------------
 

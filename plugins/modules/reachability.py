@@ -75,7 +75,8 @@ options:
       security_group_ids:
         description:
           - Optional security groups of the destination (C(sg-...)), in the destination's account. Their ingress
-            must allow the port from the source subnet (or a CIDR containing it, or a source group).
+            must allow the port from the source subnet (or a CIDR containing it, or a source group). Over an
+            inter-region peering only CIDRs count, as AWS takes no reference to the peer VPC's groups there.
           - For a PrivateLink service, the targets' groups, which must allow the target port from the load
             balancer's subnets.
         type: list

@@ -270,7 +270,24 @@ def test_missing_return_route_is_the_destination_route_table():
     accounts[A].data["tables"][0]["Routes"].pop()
     broken = walk(accounts)["broken_hop"]
     assert (broken["hop"], broken["resource"], broken["account"]) == ("destination route table", "rtb-a1", A)
-    assert "10.1.1.0/24" in broken["fix"] and "pcx-1" in broken["fix"]
+    # the source VPC's CIDR (not the source subnet's), to the peering connection found, in the table that lacks it
+    assert broken["fix"].startswith("Add a route for 10.1.0.0/16 (the source VPC's CIDR, which holds the source subnet "
+                                    "10.1.1.0/24) to the peering connection pcx-1 in rtb-a1, the table of subnet-a1 (crossvpc.aws.vpc_route"), broken
+
+
+def test_missing_return_route_names_the_vpc_cidr_that_holds_the_source():
+    """A source subnet in the VPC's secondary block, and a wider route back elsewhere: the return
+    route to add is for that block (more specific, it wins)."""
+    accounts = peering_accounts()
+    accounts[B].data["subnets"][0]["CidrBlock"] = "100.64.1.0/24"
+    accounts[B].data["tables"][0]["Routes"].insert(1, route("100.64.0.0/16", GatewayId="local"))
+    for table in accounts[A].data["tables"]:
+        table["Routes"].append(route("100.64.0.0/10", TransitGatewayId="tgw-1"))
+    accounts[A].data["groups"][0]["IpPermissions"] = [rule(cidrs=["100.64.0.0/16"])]
+    broken = walk(accounts)["broken_hop"]
+    assert broken["hop"] == "destination route table" and "not pcx-1" in broken["detail"], broken
+    assert broken["fix"].startswith("Add a route for 100.64.0.0/16 (the source VPC's CIDR, which holds the source subnet "
+                                    "100.64.1.0/24) to the peering connection pcx-1 in rtb-a1"), broken
 
 
 def test_return_route_via_another_target_is_broken():
@@ -278,6 +295,38 @@ def test_return_route_via_another_target_is_broken():
     accounts[A].data["tables"][0]["Routes"].append(route("10.1.1.0/24", TransitGatewayId="tgw-1"))
     broken = walk(accounts)["broken_hop"]
     assert broken["hop"] == "destination route table" and "not pcx-1" in broken["detail"]
+    # the narrower route wins over 10.1.0.0/16 -> pcx-1, which is there: adding a route would not help
+    assert broken["fix"].startswith("The route for 10.1.1.0/24 in rtb-a1, the table of subnet-a1, is narrower than the "
+                                    "source VPC's CIDR 10.1.0.0/16 and wins by longest prefix: point it at the peering "
+                                    "connection pcx-1, or delete it (crossvpc.aws.vpc_route"), broken
+
+
+def test_blackhole_return_route_for_the_vpc_cidr_is_pointed_at_the_peering():
+    accounts = peering_accounts()
+    accounts[A].data["tables"][0]["Routes"][-1]["State"] = "blackhole"
+    broken = walk(accounts)["broken_hop"]
+    assert broken["fix"].startswith("Point the route for 10.1.0.0/16 (the source VPC's CIDR, which holds the source "
+                                    "subnet 10.1.1.0/24) in rtb-a1, the table of subnet-a1, at the peering connection "
+                                    "pcx-1"), broken
+
+
+@pytest.mark.parametrize("region, group_reference", [("us-east-1", True), ("eu-west-1", False)])
+def test_destination_group_fix_offers_a_group_reference_only_within_a_region(region, group_reference):
+    """AWS takes a rule that references the peer VPC's group over same-region peering, not across
+    regions: there the fix is the source VPC's CIDR, and such a rule is not counted."""
+    accounts = peering_accounts()
+    accounts[B].data["peerings"][0]["RequesterVpcInfo"]["Region"] = region
+    accounts[A].data["groups"][0]["IpPermissions"] = [rule(cidrs=["10.9.0.0/16"])]
+    result = walk(accounts)
+    broken = result["broken_hop"]
+    assert broken["hop"] == "destination security group", result["hops"]
+    assert broken["fix"].startswith("Add an ingress rule for tcp 8443 from 10.1.0.0/16 (the source VPC's CIDR"), broken
+    assert ("from the client's group sg-c (account %s)" % B in broken["fix"]) is group_reference, broken
+    assert ("sg-c" in broken["detail"] + broken["fix"]) is group_reference, broken
+    if not group_reference:
+        assert "inter-region peering a rule cannot reference the client's security group" in broken["fix"]
+        accounts[A].data["groups"][0]["IpPermissions"] = [rule(groups=["sg-c"])]
+        assert walk(accounts)["broken_hop"]["hop"] == "destination security group"
 
 
 def test_a_cidr_destination_checks_every_subnet_inside_it():
@@ -303,6 +352,99 @@ def test_source_route_problems(state, hop, words):
     assert result["broken_hop"]["hop"] == hop and words in result["broken_hop"]["detail"] + result["broken_hop"]["fix"]
     assert result["path"] is None
     assert {h["hop"] for h in result["hops"] if h["ok"] is None} >= {"peering connection", "destination route table"}
+
+
+# --- Transit Gateway walk: account B's spoke 10.83.0.0/16 to account A's spoke 10.81.0.0/16 ----------
+
+class FakeTGW(FakeEC2):
+    def describe_transit_gateway_attachments(self, aws_retry=False, TransitGatewayAttachmentIds=None, **kwargs):
+        items = [a for a in self.data.get("attachments", [])
+                 if TransitGatewayAttachmentIds is None or a["TransitGatewayAttachmentId"] in TransitGatewayAttachmentIds]
+        return self._answer("describe_transit_gateway_attachments", "TransitGatewayAttachments", items, **kwargs)
+
+    def describe_transit_gateway_vpc_attachments(self, aws_retry=False, TransitGatewayAttachmentIds=()):
+        return {"TransitGatewayVpcAttachments": [a for a in self.data.get("vpc_attachments", [])
+                                                 if a["TransitGatewayAttachmentId"] in TransitGatewayAttachmentIds]}
+
+    def search_transit_gateway_routes(self, aws_retry=False, TransitGatewayRouteTableId=None, Filters=()):
+        return {"Routes": self.data["tgw_routes"].get(TransitGatewayRouteTableId, [])}
+
+
+def tgw_entry(cidr, attachment=None, state="active", kind="propagated"):
+    return {"DestinationCidrBlock": cidr, "State": state, "Type": kind, "TransitGatewayAttachments": [
+        {"TransitGatewayAttachmentId": attachment, "ResourceType": "vpc"}] if attachment else []}
+
+
+def attachment(attachment_id, vpc_id, owner):
+    return {"TransitGatewayAttachmentId": attachment_id, "TransitGatewayId": "tgw-1", "TransitGatewayOwnerId": A,
+            "ResourceType": "vpc", "ResourceId": vpc_id, "ResourceOwnerId": owner, "State": "available",
+            "Association": {"TransitGatewayRouteTableId": "tgw-rtb-1", "State": "associated"}}
+
+
+def tgw_accounts():
+    """The hub (tgw-1, one route table with both spokes propagated) in account A."""
+    b = FakeTGW(
+        subnets=[subnet("subnet-b1", "vpc-b", "10.83.1.0/24", B, "b-1")],
+        groups=[dict(group("sg-b", egress=[rule("-1", (-1, -1), ["0.0.0.0/0"])]), VpcId="vpc-b", GroupName="default")],
+        tables=[table("rtb-b1", "vpc-b", "subnet-b1", route("10.83.0.0/16", GatewayId="local"),
+                      route("10.81.0.0/16", TransitGatewayId="tgw-1"))],
+        acls=[acl("acl-b", ["subnet-b1"])],
+        attachments=[attachment("tgw-attach-b", "vpc-b", B)],
+        vpc_attachments=[{"TransitGatewayAttachmentId": "tgw-attach-b", "SubnetIds": ["subnet-b1"]}])
+    a = FakeTGW(
+        subnets=[subnet("subnet-a1", "vpc-a", "10.81.1.0/24", A, "a-1")],
+        groups=[dict(group("sg-a", ingress=[rule(cidrs=["10.83.0.0/16"])]), VpcId="vpc-a", GroupName="from-spoke")],
+        tables=[table("rtb-a1", "vpc-a", "subnet-a1", route("10.81.0.0/16", GatewayId="local"),
+                      route("10.83.0.0/16", TransitGatewayId="tgw-1"))],
+        acls=[acl("acl-a", ["subnet-a1"])],
+        attachments=[attachment("tgw-attach-a", "vpc-a", A), attachment("tgw-attach-b", "vpc-b", B)],
+        tgw_routes={"tgw-rtb-1": [tgw_entry("10.81.0.0/16", "tgw-attach-a"), tgw_entry("10.83.0.0/16", "tgw-attach-b")]})
+    return {B: b, A: a}
+
+
+def tgw_walk(accounts):
+    return walk(accounts, {"address": "10.81.1.10", "security_group_names": ["from-spoke"]}, subnet_name="b-1")
+
+
+def test_transit_gateway_walk_is_reachable():
+    result = tgw_walk(tgw_accounts())
+    assert result["reachable"] and result["path"] == "transit_gateway", result["msg"]
+    assert [h["hop"] for h in result["hops"]].count("transit gateway route table") == 2
+
+
+@pytest.mark.parametrize("blackhole, fallback, words", [
+    # a more specific blackhole shadows the propagated route: deleting it is the whole fix
+    ("10.81.1.0/24", True, "; then the route for 10.81.0.0/16 to tgw-attach-a carries it."),
+    # the blackhole is the VPC's own range: delete it, then route the range to the attachment
+    ("10.81.0.0/16", False, "; then propagate the destination VPC's attachment into tgw-rtb-1, or add a static route"),
+])
+def test_tgw_blackhole_fix_deletes_that_route(blackhole, fallback, words):
+    accounts = tgw_accounts()
+    routes = accounts[A].data["tgw_routes"]["tgw-rtb-1"]
+    if not fallback:
+        routes.pop(0)
+    routes.append(tgw_entry(blackhole, state="blackhole", kind="static"))
+    broken = tgw_walk(accounts)["broken_hop"]
+    assert (broken["hop"], broken["resource"], broken["account"]) == ("transit gateway route table", "tgw-rtb-1", A)
+    assert broken["fix"].startswith("Delete the blackhole route for %s from tgw-rtb-1 (crossvpc.aws.transit_gateway_route_table"
+                                    % blackhole), broken
+    assert words in broken["fix"], broken
+    assert not broken["fix"].startswith("Propagate")
+
+
+def test_tgw_return_route_fixes_name_the_source_vpc_cidr_and_attachment():
+    accounts = tgw_accounts()
+    routes = accounts[A].data["tgw_routes"]["tgw-rtb-1"]
+    routes.append(tgw_entry("10.83.1.0/24", state="blackhole", kind="static"))
+    broken = tgw_walk(accounts)["broken_hop"]
+    assert "the return route 10.83.1.0/24 is a blackhole" in broken["detail"], broken
+    assert broken["fix"].startswith("Delete the blackhole route for 10.83.1.0/24 from tgw-rtb-1"), broken
+    assert broken["fix"].endswith("; then the route for 10.83.0.0/16 to tgw-attach-b carries it."), broken
+    del routes[1:]
+    broken = tgw_walk(accounts)["broken_hop"]
+    assert broken["fix"].startswith("Propagate the source VPC's attachment tgw-attach-b into tgw-rtb-1, or add a static "
+                                    "route for 10.83.0.0/16 (the source VPC's CIDR, which holds the source subnet "
+                                    "10.83.1.0/24) to it"), broken
 
 
 def test_pending_peering_says_who_accepts():
