@@ -242,6 +242,21 @@ def _overlap_reasons(client, server, pairs):
     return reasons
 
 
+def _shadowing(held, holder, new, owner, viewer):
+    """What goes wrong when ``viewer``'s route table (or the Transit Gateway's) would hold routes to
+    two overlapping ranges: ``held`` of ``holder`` and ``new`` of ``owner`` (_net() tuples). CIDR
+    blocks that overlap are equal or nested: one route per range, else the longest prefix wins."""
+    if (held[1], held[2]) == (new[1], new[2]):
+        return "%s's %s is the same range: a route table holds one route per range, so %s could reach only one of them." % (
+            owner, new[3], viewer)
+    narrow, wide = (new, held) if held[1] <= new[1] and new[2] <= held[2] else (held, new)
+    to, shadowed = (owner, holder) if narrow is new else (holder, owner)
+    return ("%s's %s %s: both routes can coexist, but the longest prefix wins, so %s's traffic to %s would go to %s, "
+            "and %s's addresses in %s would be shadowed for %s (unreachable)." % (
+                owner, new[3], "lies inside it" if narrow is new else "holds it", viewer, narrow[3], to, shadowed,
+                narrow[3], viewer))
+
+
 def _route_conflict(routes, nets, holder, far):
     """Why ``holder`` cannot also route to ``far``: an earlier route of its own to an overlapping range."""
     for net in nets[far]:
@@ -249,9 +264,8 @@ def _route_conflict(routes, nets, holder, far):
         for route in routes[holder]:
             # _overlap() inlined: this loop runs about a million times for 100 VPCs linked all to all.
             if route[0] == version and route[1] <= last and first <= route[2] and route[4] != far:
-                return ("Route conflict: %s already routes %s to %s (an earlier routed link), and %s's %s overlaps "
-                        "it: two routes to the same range can't coexist in one route table." % (
-                            holder, route[3], route[4], far, net[3]))
+                return "Route conflict: %s already routes %s to %s (an earlier routed link), and %s" % (
+                    holder, route[3], route[4], _shadowing(route, route[4], net, far, holder))
     return None
 
 
@@ -260,8 +274,8 @@ def _shared_table_conflict(attached, nets, name):
     for net in nets[name]:
         for other, other_net in attached:
             if other != name and _overlap(net, other_net):
-                return ("Route conflict: the Transit Gateway's one route table already holds %s's %s, which overlaps "
-                        "%s's %s; a route table holds one route per range." % (other, other_net[3], name, net[3]))
+                return "Route conflict: the Transit Gateway's one route table already holds %s's %s, and %s" % (
+                    other, other_net[3], _shadowing(other_net, other, net, name, "every attached VPC"))
     return None
 
 
