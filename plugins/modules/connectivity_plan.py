@@ -17,16 +17,21 @@ description:
     a peering between overlapping IPv4 blocks; PrivateLink puts the server's service as an endpoint in the client's
     VPC, so no address crosses.
   - Else, if the client (or the server, for the return route) already routes, through an earlier link, to a range
-    that overlaps the other end, the link uses V(privatelink) too. Two routes to the same range cannot coexist in
-    one route table.
+    that overlaps the other end, the link uses V(privatelink) too. A route table holds one route per range, so the
+    same range could reach only one VPC. Nested ranges would both be routed, but the longest prefix wins: the
+    narrower range would be shadowed for that VPC, whose traffic to it would all go to the narrower route's VPC and
+    never reach the wider VPC's addresses in it.
   - The links left route. Let N be the VPCs in them, and planned N the larger of N and O(expected_vpcs). With
     O(on_premises), they use V(transit_gateway). Peering is not transitive, and VPN and Direct Connect attach to the
     Transit Gateway. Else with planned N over O(peering_max_vpcs) they use V(transit_gateway), as a full mesh needs
     N(N-1)/2 peerings against N attachments. Else, if a VPC would need more peerings than
     O(peering_quota_per_vpc), V(transit_gateway). Else V(peering), which has one connection per pair and no
     attachment-hour or per-GB processing charge.
+  - Accounts play no part in choosing between V(peering) and V(transit_gateway). VPCs with distinct CIDRs are
+    peered in one account or across accounts (and across regions) alike; an overlap leads to V(privatelink) in one
+    account as across accounts.
   - With a Transit Gateway, its one route table holds every attached VPC's ranges, so a routed link whose VPC
-    overlaps an attached one uses V(privatelink).
+    overlaps an attached one uses V(privatelink), the same range or a nested one, which would be shadowed as above.
   - Problems are reported, not failed on. These are overlapping links without ports, VPCs in several regions under
     one Transit Gateway (it is regional; TGW peering is not built by this collection), cross-region PrivateLink,
     on-premises ranges that overlap attached VPCs, and quotas (attachments per Transit Gateway, routes per route
