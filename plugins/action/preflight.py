@@ -39,7 +39,7 @@ class ActionModule(ActionBase):
         args = dict(self._task.args)
         parts = args.get("parts") or []
         if isinstance(parts, dict):  # {role: [groups]}: the roles whose groups this host is in
-            groups = set(task_vars.get("group_names", []))
+            groups = set(task_vars.get("group_names", [])) | {"all"}  # group_names leaves out "all"
             parts = [role for role, of in parts.items() if groups.intersection([of] if isinstance(of, str) else of)]
         prefixes = tuple(role + "_" for role in parts)
         variables, problems = {}, []
@@ -54,6 +54,8 @@ class ActionModule(ActionBase):
             return result
         specs = {}
         for role in parts:
+            if role == "connect":  # connect.yml's own variables, not a role's
+                continue
             try:
                 specs.update(role_specs(role))
             except (IOError, OSError, KeyError) as error:

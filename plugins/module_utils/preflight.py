@@ -30,7 +30,8 @@ from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     CrossvpcError, InvalidInput, call, client, known_regions, paginate, region_problem, tags_of)
 
 NLB_NAME = re.compile(r"^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
-PARTS = ("privatelink_provider", "privatelink_consumer", "vpc_peering", "transit_gateway_hub", "transit_gateway_spoke")
+# The roles a host may play, and "connect": connect.yml's own description of the host's VPCs.
+PARTS = ("privatelink_provider", "privatelink_consumer", "vpc_peering", "transit_gateway_hub", "transit_gateway_spoke", "connect")
 
 # What the roles and playbooks set themselves: close to a role variable's name, but not a typo.
 OUTPUTS = frozenset((
@@ -90,6 +91,10 @@ def typed(problems, name, value, spec):
         value = _typed(name, value, spec.get("type", "str"))
         if spec.get("type") == "list" and spec.get("elements"):
             value = [_typed("%s[%d]" % (name, i), v, spec["elements"]) for i, v in enumerate(value)]
+            if spec["elements"] in ("str", "int"):
+                twice = sorted(set(v for v in value if value.count(v) > 1))
+                if twice:
+                    raise InvalidInput(name, value, "lists %s twice." % ", ".join(str(v) for v in twice), "Keep one of each.")
         if spec.get("choices") and value not in spec["choices"]:
             raise InvalidInput(name, value, "is not one of %s." % ", ".join(str(c) for c in spec["choices"]),
                                "Use one of them.")
@@ -147,6 +152,30 @@ def _spoke_vpc(name, entry):
         validation.tags("%s.tags" % name, entry["tags"])
 
 
+def _spoke_vpcs(name, entries):
+    """Each entry, then no VPC and no attachment name twice (AWS attaches a VPC once per gateway)."""
+    _each(_spoke_vpc)(name, entries)
+    for key in ("vpc_id", "vpc_name", "name"):
+        given = [e.get(key) for e in entries if e.get(key)]
+        twice = sorted(set(v for v in given if given.count(v) > 1))
+        if twice:
+            raise InvalidInput(name, entries, "lists %s %s twice." % (key, ", ".join(twice)),
+                               "A VPC attaches once to a transit gateway, and each attachment needs a name of its own.")
+
+
+def _connect_vpc(name, entry):
+    """One of connect.yml's connect_vpcs: {name, subnet_names, client_security_group_names, service_targets}."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+        raise InvalidInput(name, entry, "has no name.", "Give each VPC its Name tag: {name: my-vpc, subnet_names: [...]}.")
+    for key in ("subnet_names", "client_security_group_names", "service_targets"):
+        if not isinstance(entry.get(key, []), list):
+            raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a list.", "Give a YAML list.")
+    if not entry.get("subnet_names"):
+        raise InvalidInput("%s.subnet_names" % name, entry.get("subnet_names"), "is empty.",
+                           "List the VPC's subnets where its callers sit (one per zone).")
+    _each(_address)("%s.service_targets" % name, entry.get("service_targets"))
+
+
 def _route_table(name, table):
     if not isinstance(table, dict) or not table.get("name"):
         raise InvalidInput(name, table, "has no name.", "Give each route table a name, e.g. {name: spokes, associate: '*'}.")
@@ -193,10 +222,11 @@ FORMATS = {
     "transit_gateway_hub_tags": validation.tags,
     "transit_gateway_hub_route_tables": _each(_route_table),
     "transit_gateway_hub_wait_timeout": validation.positive_seconds,
-    "transit_gateway_spoke_vpcs": _each(_spoke_vpc),
+    "transit_gateway_spoke_vpcs": _spoke_vpcs,
     "transit_gateway_spoke_route_cidrs": _each(validation.cidr),
     "transit_gateway_spoke_wait_timeout": validation.positive_seconds,
     "transit_gateway_check": _check,
+    "connect_vpcs": _each(_connect_vpc),
 }
 
 # Variables a playbook reads beside the roles' own (spec entries as in meta/argument_specs.yml).
@@ -206,6 +236,13 @@ PLAYBOOK_SPECS = {
     "aws_profile": {"type": "str"},
     "aws_account_profiles": {"type": "dict"},
     "reachability_check": {"type": "bool"},
+    # connect.yml's own (connect_plan.yml describes them; connectivity_plan checks the links).
+    "connect_vpcs": {"type": "list", "elements": "dict"},
+    "connect_links": {"type": "list", "elements": "dict"},
+    "connect_expected_vpcs": {"type": "int"},
+    "connect_on_premises": {"type": "list", "elements": "dict"},
+    "connect_report_path": {"type": "str"},
+    "connect_name": {"type": "str"},
     "vpc_peering_check": {"type": "dict"},
     "transit_gateway_check": {"type": "dict"},
     "transit_gateway_spoke_route_cidrs": {"type": "list", "elements": "str"},
@@ -230,6 +267,7 @@ REQUIRED = {
         (("vpc_peering_vpc_id", "vpc_peering_vpc_name"), "Name this end's VPC by id or Name tag."),
     ],
     "transit_gateway_hub": [],
+    "connect": [],
     "transit_gateway_spoke": [
         (("transit_gateway_spoke_vpcs",), "List this account's VPCs to attach: [{vpc_name, subnet_names, name}]."),
     ],
@@ -257,7 +295,8 @@ def check_variables(host, parts, state, variables, specs, context=None):
     """Types, formats, required and exclusive variables, and typos: no AWS call. Returns
     (problems, the variables converted to their types). ``context``: what the playbook knows of
     the other hosts (attachment_names: every spoke's attachment names; service_region and hub_region:
-    the provider's and the hub's regions)."""
+    the provider's and the hub's regions; spoke_vpcs and accounts: each spoke host's
+    transit_gateway_spoke_vpcs and aws_account_id)."""
     problems = Problems()
     specs = dict(PLAYBOOK_SPECS, **(specs or {}))
     values, wrong = {}, set()
@@ -296,6 +335,12 @@ def check_variables(host, parts, state, variables, specs, context=None):
                     problems.append("transit_gateway_hub_route_tables[%d].%s: %r is not the name of any spoke's attachment "
                                     "(transit_gateway_spoke_vpcs[].name: %s). Use one of them, or '*'." % (
                                         i, key, unknown, ", ".join(sorted(names)) or "none"))
+    spokes = (context or {}).get("spoke_vpcs") or {}
+    accounts = (context or {}).get("accounts") or {}
+    others = [dict(entry, host=other, account=accounts.get(other)) for other, entries in sorted(spokes.items()) if other != host
+              and isinstance(entries, list) for entry in entries if isinstance(entry, dict)]
+    if "transit_gateway_spoke" in parts and others:
+        problems.extend(spoke_clashes(values.get("aws_account_id"), values.get("transit_gateway_spoke_vpcs") or [], others))
     region = values.get("aws_region")
     for part, key, problem in SAME_REGION:
         expected = (context or {}).get(key)
@@ -306,6 +351,22 @@ def check_variables(host, parts, state, variables, specs, context=None):
         problems.check(validation.service_name, "privatelink_consumer_service.service_name", service["service_name"],
                        values.get("aws_region"))
     return problems, values
+
+
+def spoke_clashes(account, entries, others):
+    """This host's spoke VPCs against the other spoke hosts': an attachment name used twice, or a VPC
+    of the same account attached twice (the second would take over the first's attachment)."""
+    clashes = []
+    for i, entry in enumerate(e for e in entries if isinstance(e, dict)):
+        for other in others:
+            if entry.get("name") and entry.get("name") == other.get("name"):
+                clashes.append("transit_gateway_spoke_vpcs[%d].name=%r: host %s names an attachment so too. Give each attachment "
+                               "a name of its own." % (i, entry["name"], other["host"]))
+            vpc = entry.get("vpc_id") or entry.get("vpc_name")
+            if vpc and vpc in (other.get("vpc_id"), other.get("vpc_name")) and str(other.get("account")) == str(account):
+                clashes.append("transit_gateway_spoke_vpcs[%d]: host %s attaches %s of account %s too. List each VPC once, on one host." % (
+                    i, other["host"], vpc, account))
+    return clashes
 
 
 def load_balancer_name(name, value):
@@ -508,6 +569,12 @@ def look_up(module, problems, parts, values):
                                 "routed. Check the tags." % (wanted, vpc["VpcId"]))
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
+    for i, entry in enumerate(values.get("connect_vpcs") or [] if "connect" in parts else []):
+        name = "connect_vpcs[%d]" % i
+        vpc = aws.vpc(problems, None, None, name + ".name", entry["name"])
+        if vpc is not None:
+            aws.subnets_named(problems, None, [], name + ".subnet_names", entry.get("subnet_names"), vpc, entry["name"])
+            aws.groups_named(problems, None, [], name + ".client_security_group_names", entry.get("client_security_group_names"), vpc)
     if "transit_gateway_spoke" in parts:
         for i, entry in enumerate(values.get("transit_gateway_spoke_vpcs") or []):
             name = "transit_gateway_spoke_vpcs[%d]" % i
@@ -534,5 +601,30 @@ def preflight(module, host, parts, state, variables, specs, context=None):
         if state == "present":
             found = look_up(module, problems, parts, values)
         else:
-            found = {"account": check_credentials(module, problems, values)}
+            found = look_up_vpcs(module, problems, parts, values)
     return problems, found
+
+
+GONE_FIX = ("If that VPC was deleted, nothing of the connection is left in it: take it out of the inventory. Otherwise "
+            "check the name (a typo here would tear down one end and leave the other).")
+
+
+def look_up_vpcs(module, problems, parts, values):
+    """For a teardown: the VPCs named must exist (the connections go, the VPCs stay), so that a typo
+    does not tear down half of a connection. Other look-ups are left out: what they name may be gone."""
+    account = check_credentials(module, problems, values)
+    if account is None:
+        return {}
+    aws = Account(module, account, values.get("aws_region"))
+    named = []
+    if "vpc_peering" in parts:
+        named.append(("vpc_peering_vpc_id", values.get("vpc_peering_vpc_id"), "vpc_peering_vpc_name", values.get("vpc_peering_vpc_name")))
+    for i, entry in enumerate(values.get("transit_gateway_spoke_vpcs") or [] if "transit_gateway_spoke" in parts else []):
+        name = "transit_gateway_spoke_vpcs[%d]" % i
+        named.append((name + ".vpc_id", entry.get("vpc_id"), name + ".vpc_name", entry.get("vpc_name")))
+    for id_name, vpc_id, name_name, vpc_name in named:
+        before = len(problems)
+        aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
+        for i in range(before, len(problems)):
+            problems[i] += " " + GONE_FIX
+    return {"account": account}

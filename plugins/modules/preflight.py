@@ -31,13 +31,15 @@ options:
   parts:
     description:
       - The roles this host plays, or a mapping of role to the inventory groups that play it (the action
-        plugin keeps the roles whose groups the host is in).
+        plugin keeps the roles whose groups the host is in; C(all) is every host).
+      - Besides the roles, V(connect) checks C(connect_vpcs), playbooks/connect.yml's description of the
+        host's VPCs (each VPC, its subnets and client security groups by name).
     type: raw
     required: true
   state:
     description:
-      - V(present) before a build; V(absent) before a teardown, which checks variables and credentials
-        but not that resources exist (they may be gone already).
+      - V(present) before a build; V(absent) before a teardown, which checks variables, credentials and
+        that the VPCs named exist (the connections go, the VPCs stay), but not the rest (it may be gone already).
     type: str
     choices: [present, absent]
     default: present
@@ -61,7 +63,9 @@ options:
       - What the playbook knows of the other hosts, for rules across hosts. C(attachment_names) lists every
         spoke's attachment names (C(transit_gateway_spoke_vpcs[].name)), which a hub's route tables may
         associate and propagate by name. C(service_region) and C(hub_region), the provider's and the hub's
-        regions, where a consumer's endpoint and a spoke's VPCs must be.
+        regions, where a consumer's endpoint and a spoke's VPCs must be. C(spoke_vpcs) and C(accounts), each
+        spoke host's C(transit_gateway_spoke_vpcs) and C(aws_account_id): no VPC attached twice, no attachment
+        name used twice.
     type: dict
     default: {}
 extends_documentation_fragment:

@@ -17,6 +17,7 @@ from conftest import REPO
 INVENTORY = REPO / "inventories" / "local"
 NLB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/nope/0123456789abcdef"
 DELETE = object()
+PLAN_TASKS = {t["name"] for play in yaml.safe_load((REPO / "playbooks" / "connect_plan.yml").read_text()) for t in play["tasks"]}
 
 
 def local_host(name):
@@ -36,6 +37,10 @@ def variant(base, **changes):
 
 
 A_SUBNETS = ["crossvpc-lab-a-private-1", "crossvpc-lab-a-private-2"]
+
+
+def B_VPC(suffix):  # noqa: N802 - reads as the constant it stands for
+    return [{"vpc_name": "crossvpc-lab-b", "subnet_names": ["crossvpc-lab-b-private-1"], "name": f"vpc-b-{suffix}"}]
 
 # playbook -> {group: {host: (variables, expected substrings of its message)}}; a host with no
 # expectations must pass.
@@ -120,16 +125,41 @@ CASES = {
         },
         "spoke": {
             "account_b": (local_host("account_b"), ()),
-            "s_route_cidr": (variant("account_b", transit_gateway_spoke_route_cidrs=["10.0.0.0/33"]),
+            # The bad spokes attach account B's other VPC, so that only they clash with each other.
+            "s_route_cidr": (variant("account_b", transit_gateway_spoke_route_cidrs=["10.0.0.0/33"], transit_gateway_spoke_vpcs=B_VPC("r")),
                              ("transit_gateway_spoke_route_cidrs[0]='10.0.0.0/33': is not a CIDR block",)),
-            "s_subnet_missing": (variant("account_b", transit_gateway_spoke_vpcs=[
-                {"vpc_name": "crossvpc-lab-c", "subnet_names": ["crossvpc-lab-c-private-1", "crossvpc-lab-c-private-9"], "name": "vpc-c"}]),
-                ("transit_gateway_spoke_vpcs[0].subnet_names[1]='crossvpc-lab-c-private-9': no subnet has this Name tag",)),
+            # (account A's VPC: a spoke that clashes with another is refused before any look-up)
+            "s_subnet_missing": (variant("account_a", transit_gateway_spoke_vpcs=[
+                {"vpc_name": "crossvpc-lab-a", "subnet_names": ["crossvpc-lab-a-private-1", "crossvpc-lab-a-private-9"], "name": "vpc-a-m"}]),
+                ("transit_gateway_spoke_vpcs[0].subnet_names[1]='crossvpc-lab-a-private-9': no subnet has this Name tag",)),
             "s_vpc_both": (variant("account_b", transit_gateway_spoke_vpcs=[
-                {"vpc_name": "crossvpc-lab-c", "vpc_id": "vpc-0123456789abcdef0", "subnet_names": ["crossvpc-lab-c-private-1"]}]),
+                {"vpc_name": "crossvpc-lab-b", "vpc_id": "vpc-0123456789abcdef0", "subnet_names": ["crossvpc-lab-b-private-1"]}]),
                 ("transit_gateway_spoke_vpcs[0]=", "needs exactly one of vpc_id and vpc_name")),
             "s_vpcs_a_string": (variant("account_b", transit_gateway_spoke_vpcs="crossvpc-lab-c"),
                                 ("transit_gateway_spoke_vpcs='crossvpc-lab-c': is not a list",)),
+            "s_vpc_twice": (variant("account_b", transit_gateway_spoke_vpcs=B_VPC("t") * 2),
+                            ("lists vpc_name crossvpc-lab-b twice.",)),
+            "s_same_vpc_as_another_host": (variant("account_b", transit_gateway_spoke_vpcs=B_VPC("o")),
+                                           ("host s_route_cidr attaches crossvpc-lab-b of account 222222222222 too",)),
+        },
+    },
+    # A teardown checks variables, credentials and the VPCs (they outlive the connections), not the
+    # rest, which may be gone.
+    "peering_teardown.yml": {
+        "requester": {"account_a": (local_host("account_a"), ())},
+        "accepter": {
+            "account_b": (local_host("account_b"), ()),
+            "t_vpc_typo": (variant("account_b", vpc_peering_vpc_name="crossvpc-lab-cc"),
+                           ("vpc_peering_vpc_name='crossvpc-lab-cc': no VPC has this Name tag", "If that VPC was deleted")),
+        },
+    },
+    # connect.yml: the plan (read-only) first, then the preflight of every part and of connect_vpcs.
+    "connect.yml": {
+        "lab_accounts": {
+            "account_a": (local_host("account_a"), ()),
+            "account_b": (variant("account_b", connect_vpcs=[dict(v, client_security_group_names=["defualt"]) if v["name"] == "crossvpc-lab-c"
+                                                             else v for v in local_host("account_b")["connect_vpcs"]]),
+                          ("connect_vpcs[1].client_security_group_names[0]='defualt': no security group",)),
         },
     },
     # A teardown checks variables and credentials, not that resources exist (they may be gone).
@@ -161,8 +191,8 @@ def test_preflight_refuses_every_bad_host_before_any_change(playbook, localaws, 
     run = ansible(REPO / "playbooks" / playbook, inventory=write_inventory(tmp_path / "hosts.yml", groups))
     assert run.returncode != 0, run.stdout[-3000:]
     assert localaws.control.mutating_calls(mark) == []
-    # The run ended with the preflight: no other task ran on any host.
-    assert {name.split(" : ")[-1] for name, _host, _result in run.tasks()} == {
+    # The run ended with the preflight: no other task ran on any host (connect.yml's plan, read-only, before it).
+    assert {name.split(" : ")[-1] for name, _host, _result in run.tasks()} - PLAN_TASKS == {
         "Check the variables of the parts this host plays, and what they name"}, run.stdout[-3000:]
     for hosts in groups.values():
         for host, (_variables, expected) in hosts.items():

@@ -8,7 +8,7 @@ from ansible_collections.crossvpc.aws.plugins.action.preflight import role_specs
 from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, check_variables
 
 SPECS = {}
-for _role in PARTS:
+for _role in PARTS[:-1]:  # the last, "connect", is connect.yml's own variables, not a role's
     SPECS.update(role_specs(_role))
 
 CONSUMER = {"aws_account_id": "222222222222", "aws_region": "us-east-1", "aws_profile": "crossvpc-b",
@@ -146,11 +146,15 @@ VARIABLES = [
     ("transit_gateway_spoke_route_cidrs", ["10.0.0.0/33"], "transit_gateway_spoke_route_cidrs[0]='10.0.0.0/33': is not a CIDR block."),
     ("transit_gateway_check", {"subnet_name": "c-1", "address": "10.0.1.3", "port": 0}, "transit_gateway_check.port=0: is not a TCP port."),
     ("reachability_check", "often", "reachability_check='often': is not true or false."),
+    ("connect_vpcs", [{"name": "b", "subnet_names": []}], "connect_vpcs[0].subnet_names=[]: is empty."),
 ]
 
 
 def part_of(name):
     return next((p for p in PARTS if name.startswith(p + "_")), "transit_gateway_spoke")
+
+
+GOOD["connect"] = {}
 
 
 def test_every_role_variable_has_a_case():
@@ -202,3 +206,23 @@ def test_a_consumer_or_spoke_must_be_in_the_region_of_the_service_or_hub(part, k
     problems, _values = check_variables("host", [part], "present", variables, SPECS, {key: "us-east-1"})
     assert [p for p in problems if p.startswith(expected)], problems
     assert check_variables("host", [part], "present", dict(variables, aws_region="us-east-1"), SPECS, {key: "us-east-1"})[0] == []
+
+
+def test_a_list_names_what_it_lists_twice():
+    problems = problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], aws_region="us-east-1",
+                                                        privatelink_provider_subnet_names=["a-1", "a-1"]))
+    assert problems == ["privatelink_provider_subnet_names=['a-1', 'a-1']: lists a-1 twice. Keep one of each."]
+
+
+def test_a_spoke_vpc_attached_twice_or_an_attachment_name_used_twice_is_refused():
+    mine = {"aws_region": "us-east-1", "aws_account_id": "222222222222",
+            "transit_gateway_spoke_vpcs": [{"vpc_name": "c", "subnet_names": ["c-1"], "name": "vpc-c"}]}
+    twice = dict(mine, transit_gateway_spoke_vpcs=mine["transit_gateway_spoke_vpcs"] * 2)
+    assert [p for p in problems_of("transit_gateway_spoke", twice) if "lists vpc_name c twice." in p]
+    context = {"spoke_vpcs": {"me": mine["transit_gateway_spoke_vpcs"], "other": [{"vpc_name": "c", "name": "vpc-x"}],
+                              "third": [{"vpc_name": "d", "name": "vpc-c"}]},
+               "accounts": {"me": "222222222222", "other": "222222222222", "third": "333333333333"}}
+    problems, _values = check_variables("me", ["transit_gateway_spoke"], "present", mine, SPECS, context)
+    assert problems == [
+        "transit_gateway_spoke_vpcs[0]: host other attaches c of account 222222222222 too. List each VPC once, on one host.",
+        "transit_gateway_spoke_vpcs[0].name='vpc-c': host third names an attachment so too. Give each attachment a name of its own."]
