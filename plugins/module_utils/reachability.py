@@ -702,9 +702,9 @@ class Walk:
             return None
         entries = route.get("TransitGatewayAttachments") or []
         if route.get("State") == "blackhole" or not entries:
-            self.add("transit gateway route table", table_id, owner, False, "%s: the %s %s is a blackhole." % (
-                table_id, what, route["DestinationCidrBlock"]), self.tgw_blackhole_fix(table_id, routes, route, destination,
-                                                                                        expected))
+            problem = "%s: the %s %s is a blackhole." % (table_id, what, route["DestinationCidrBlock"])
+            self.add("transit gateway route table", table_id, owner, False, problem,
+                     self.tgw_blackhole_fix(table_id, routes, route, destination, expected))
             return None
         ids = [e["TransitGatewayAttachmentId"] for e in entries]
         if expected and expected not in ids:

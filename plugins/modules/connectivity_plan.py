@@ -18,7 +18,7 @@ description:
     VPC, so no address crosses.
   - Else, if the client (or the server, for the return route) already routes, through an earlier link, to a range
     that overlaps the other end, the link uses V(privatelink) too. A route table holds one route per range, so the
-    same range could reach only one VPC. Nested ranges would both be routed, but the longest prefix wins: the
+    same range could reach only one VPC. Nested ranges would both be routed, but the longest prefix wins, and the
     narrower range would be shadowed for that VPC, whose traffic to it would all go to the narrower route's VPC and
     never reach the wider VPC's addresses in it.
   - The links left route. Let N be the VPCs in them, and planned N the larger of N and O(expected_vpcs). With

@@ -64,8 +64,8 @@ options:
         spoke's attachment names (C(transit_gateway_spoke_vpcs[].name)), which a hub's route tables may
         associate and propagate by name. C(service_region) and C(hub_region), the provider's and the hub's
         regions, where a consumer's endpoint and a spoke's VPCs must be. C(spoke_vpcs) and C(accounts), each
-        spoke host's C(transit_gateway_spoke_vpcs) and C(aws_account_id): no VPC attached twice, no attachment
-        name used twice.
+        spoke host's C(transit_gateway_spoke_vpcs) and C(aws_account_id), so that no VPC is attached twice and no attachment
+        name is used twice.
     type: dict
     default: {}
 extends_documentation_fragment:

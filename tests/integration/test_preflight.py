@@ -42,6 +42,7 @@ A_SUBNETS = ["crossvpc-lab-a-private-1", "crossvpc-lab-a-private-2"]
 def B_VPC(suffix):  # noqa: N802 - reads as the constant it stands for
     return [{"vpc_name": "crossvpc-lab-b", "subnet_names": ["crossvpc-lab-b-private-1"], "name": f"vpc-b-{suffix}"}]
 
+
 # playbook -> {group: {host: (variables, expected substrings of its message)}}; a host with no
 # expectations must pass.
 CASES = {

@@ -100,15 +100,17 @@ TOPOLOGIES = [
     # Nested ranges: both routes would stay, and the longest prefix takes the narrower range away from the wider VPC.
     pytest.param([vpc("a", ACCT_A, "10.0.0.0/16"), vpc("b", ACCT_A, "10.1.0.0/16"), vpc("c", ACCT_B, "10.0.5.0/24")],
                  [link("b", "a", 443), link("c", "b", 443)], {},
-                 [(PEER, "do not overlap"), (PL, "b already routes 10.0.0.0/16 to a (an earlier routed link), and c's "
-                   "10.0.5.0/24 lies inside it: both routes can coexist, but the longest prefix wins, so b's traffic to "
-                   "10.0.5.0/24 would go to c, and a's addresses in 10.0.5.0/24 would be shadowed for b")], [],
+                 [(PEER, "do not overlap"),
+                  (PL, "b already routes 10.0.0.0/16 to a (an earlier routed link), and c's 10.0.5.0/24 lies inside it: both routes "
+                       "can coexist, but the longest prefix wins, so b's traffic to 10.0.5.0/24 would go to c, and a's addresses in "
+                       "10.0.5.0/24 would be shadowed for b")], [],
                  id="nested-inside-a-routed-range"),
     pytest.param([vpc("a", ACCT_A, "10.0.5.0/24"), vpc("b", ACCT_A, "10.1.0.0/16"), vpc("c", ACCT_B, "10.0.0.0/16")],
                  [link("b", "a", 443), link("b", "c", 443)], {},
-                 [(PEER, "do not overlap"), (PL, "c's 10.0.0.0/16 holds it: both routes can coexist, but the longest "
-                   "prefix wins, so b's traffic to 10.0.5.0/24 would go to a, and c's addresses in 10.0.5.0/24 would be "
-                   "shadowed for b")], [], id="routed-range-inside-the-new-one"),
+                 [(PEER, "do not overlap"),
+                  (PL, "c's 10.0.0.0/16 holds it: both routes can coexist, but the longest prefix wins, so b's traffic to "
+                       "10.0.5.0/24 would go to a, and c's addresses in 10.0.5.0/24 would be shadowed for b")], [],
+                 id="routed-range-inside-the-new-one"),
     pytest.param(many(3), hub_and_spoke(3), {"peering_quota_per_vpc": 1},
                  (TGW, "v0 would need 2 peering connections, more than peering_quota_per_vpc=1"), [],
                  id="peering-quota-small"),
@@ -127,9 +129,9 @@ TOPOLOGIES = [
                  [(TGW, "N(N-1)/2 = 6"), (PL, "the Transit Gateway's one route table already holds X's 10.0.0.0/16")],
                  [], id="tgw-shared-route-table-conflict"),
     pytest.param(TWIN_TENS[:1] + [vpc("Y", ACCT_B, "10.0.5.0/24")] + TWIN_TENS[2:], [link("Z", "X", 443), link("W", "Y", 443)],
-                 {}, [(TGW, "N(N-1)/2 = 6"), (PL, "already holds X's 10.0.0.0/16, and Y's 10.0.5.0/24 lies inside it: both "
-                                             "routes can coexist, but the longest prefix wins, so every attached VPC's "
-                                             "traffic to 10.0.5.0/24 would go to Y")], [],
+                 {}, [(TGW, "N(N-1)/2 = 6"),
+                      (PL, "already holds X's 10.0.0.0/16, and Y's 10.0.5.0/24 lies inside it: both routes can coexist, but the "
+                           "longest prefix wins, so every attached VPC's traffic to 10.0.5.0/24 would go to Y")], [],
                  id="tgw-shared-route-table-nested"),
     pytest.param([vpc("a", ACCT_A, "10.0.0.0/16"), vpc("b", ACCT_B, "10.0.0.0/16")], [link("b", "a")], {},
                  [(PL, "overlaps")], ["ports"], id="overlap-without-ports"),
