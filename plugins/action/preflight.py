@@ -37,6 +37,9 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super(ActionModule, self).run(tmp, task_vars)
         args = dict(self._task.args)
+        if "across" in args:  # the check across hosts takes what their look-ups found, nothing of the host's own
+            result.update(self._execute_module(module_name="crossvpc.aws.preflight", module_args=args, task_vars=task_vars))
+            return result
         parts = args.get("parts") or []
         if isinstance(parts, dict):  # {role: [groups]}: the roles whose groups this host is in
             groups = set(task_vars.get("group_names", [])) | {"all"}  # group_names leaves out "all"

@@ -511,6 +511,48 @@ def check_credentials(module, problems, values):
     return account
 
 
+def vpc_found(vpc, named):
+    """What the hosts' look-ups hand to the check across hosts: the VPC, how the inventory named it, its ranges."""
+    return {"vpc_id": vpc["VpcId"], "account": vpc.get("OwnerId"), "named": named,
+            "cidrs": [a["CidrBlock"] for a in vpc.get("CidrBlockAssociationSet") or []
+                      if a.get("CidrBlockState", {}).get("State") in ("associated", "associating")]}
+
+
+def _overlap(first, second):
+    """The first pair of overlapping ranges of two VPCs, as text, or None."""
+    for a in first["cidrs"]:
+        for b in second["cidrs"]:
+            if ipaddress.ip_network(a).overlaps(ipaddress.ip_network(b)):
+                return "%s overlaps %s" % (a, b)
+    return None
+
+
+def check_across(found, context):
+    """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
+    ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges."""
+    problems = []
+    for requester, accepter in (context or {}).get("peering_pairs") or []:
+        ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
+        if not all(vpc for _host, vpc in ends):
+            continue
+        (r_host, r_vpc), (a_host, a_vpc) = ends
+        where = "host %s's %s and host %s's %s" % (r_host, r_vpc["named"], a_host, a_vpc["named"])
+        if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
+            problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
+        elif _overlap(r_vpc, a_vpc):
+            problems.append("%s: %s, and peering routes by range. Connect them with playbooks/privatelink.yml." % (
+                where, _overlap(r_vpc, a_vpc)))
+    spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
+    for i, (host, vpc) in enumerate(spokes):
+        for other_host, other in spokes[i + 1:]:
+            overlap = vpc["vpc_id"] != other["vpc_id"] and _overlap(vpc, other)
+            if overlap:
+                problems.append("host %s's %s and host %s's %s: %s, and a transit gateway route table sends a range to one "
+                                "attachment. Leave one of them out, and connect it with playbooks/privatelink.yml." % (
+                                    host, vpc["named"], other_host, other["named"], overlap))
+    return problems
+
+
 def look_up(module, problems, parts, values):
     """The read-only look-ups of every part; returns what they found, for the report."""
     account = check_credentials(module, problems, values)
@@ -557,7 +599,8 @@ def look_up(module, problems, parts, values):
         vpc = aws.vpc(problems, "vpc_peering_vpc_id", values.get("vpc_peering_vpc_id"),
                       "vpc_peering_vpc_name", values.get("vpc_peering_vpc_name"))
         if vpc is not None:
-            found["peering_vpc"] = vpc["VpcId"]
+            given = "vpc_peering_vpc_id" if values.get("vpc_peering_vpc_id") else "vpc_peering_vpc_name"
+            found["peering_vpc"] = vpc_found(vpc, "%s=%r" % (given, values[given]))
             wanted = values.get("vpc_peering_route_table_tags") or {}
             tables = aws.read("route tables", vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
             for i, table_id in enumerate(values.get("vpc_peering_route_table_ids") or []):
@@ -582,6 +625,7 @@ def look_up(module, problems, parts, values):
             if vpc is not None:
                 aws.subnets_named(problems, name + ".subnet_ids", entry.get("subnet_ids"),
                                   name + ".subnet_names", entry.get("subnet_names"), vpc, entry.get("vpc_name"))
+                found.setdefault("spoke_vpcs", []).append(vpc_found(vpc, "%s (%s)" % (name, entry.get("vpc_name") or entry.get("vpc_id"))))
         check = values.get("transit_gateway_check") if values.get("reachability_check", True) else None
         if check:
             subnets = aws.subnets_named(problems, None, [], "transit_gateway_check.subnet_name", [check["subnet_name"]])

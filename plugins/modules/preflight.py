@@ -28,6 +28,12 @@ description:
 author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
+  across:
+    description:
+      - The second step, once on one host - every host's RV(found), by host. Checks what no host sees alone
+        (with C(peering_pairs) of O(context), the requester's and the accepter's hosts - a VPC peered with
+        itself, overlapping ranges; spokes whose ranges overlap), with no AWS call. The playbook passes it.
+    type: dict
   parts:
     description:
       - The roles this host plays, or a mapping of role to the inventory groups that play it (the action
@@ -35,7 +41,7 @@ options:
       - Besides the roles, V(connect) checks C(connect_vpcs), playbooks/connect.yml's description of the
         host's VPCs (each VPC, its subnets and client security groups by name).
     type: raw
-    required: true
+    default: []
   state:
     description:
       - V(present) before a build; V(absent) before a teardown, which checks variables, credentials and
@@ -65,7 +71,7 @@ options:
         associate and propagate by name. C(service_region) and C(hub_region), the provider's and the hub's
         regions, where a consumer's endpoint and a spoke's VPCs must be. C(spoke_vpcs) and C(accounts), each
         spoke host's C(transit_gateway_spoke_vpcs) and C(aws_account_id), so that no VPC is attached twice and no attachment
-        name is used twice.
+        name is used twice. C(peering_pairs), the requester's and the accepter's hosts, for O(across).
     type: dict
     default: {}
 extends_documentation_fragment:
@@ -110,7 +116,8 @@ checked:
   elements: str
   sample: [aws_account_id, aws_region, privatelink_consumer_name]
 found:
-  description: What the look-ups found (the account of the credentials, the VPCs and subnets named).
+  description: What the look-ups found (the account of the credentials, the VPCs and subnets named, and the ranges of
+    the VPCs to peer or attach, for the check across hosts).
   returned: always
   type: dict
   sample: {"account": "222222222222", "consumer_vpc": "vpc-0123456789abcdef0"}
@@ -123,28 +130,33 @@ problems:
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import new_module
-from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, preflight
+from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, check_across, preflight
 
 
 def main():
     module = new_module(dict(
-        parts=dict(type="raw", required=True),
+        parts=dict(type="raw", default=[]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         host=dict(type="str"),
         variables=dict(type="dict", default={}),
         specs=dict(type="dict", default={}),
         context=dict(type="dict", default={}),
+        across=dict(type="dict"),
     ))
     params = module.params
     parts = params["parts"]
     if not isinstance(parts, list) or [p for p in parts if p not in PARTS]:
         module.fail_json(msg="parts=%r: list roles of %s." % (parts, ", ".join(PARTS)))
-    problems, found = preflight(module, params["host"], parts, params["state"], params["variables"], params["specs"],
-                                params["context"])
+    if params["across"] is not None:  # the second step: what the hosts' look-ups found, together
+        problems, found, who = check_across(params["across"], params["context"]), {}, "across the hosts"
+    else:
+        problems, found = preflight(module, params["host"], parts, params["state"], params["variables"], params["specs"],
+                                    params["context"])
+        who = params["host"] or "this host"
     result = {"changed": False, "parts": parts, "checked": sorted(params["variables"]), "found": found}
     if problems:
         module.fail_json(msg="%s: %d problem(s) in the inventory, nothing was changed on any host: %s" % (
-            params["host"] or "this host", len(problems), " | ".join(problems)), problems=problems, **result)
+            who, len(problems), " | ".join(problems)), problems=problems, **result)
     module.exit_json(**result)
 
 

@@ -207,3 +207,32 @@ def test_preflight_refuses_every_bad_host_before_any_change(playbook, localaws, 
             for text in expected:
                 assert text in message, (host, message)
             assert "Traceback" not in message
+
+
+# What no host sees alone, checked once every host passed: playbook -> (groups, expected substrings).
+ACROSS = {
+    # Account B's VPC_B shares VPC_A's 10.0.0.0/16.
+    "peering.yml": ({"requester": {"account_a": (local_host("account_a"), ())},
+                     "accepter": {"b_overlap": (variant("account_b", vpc_peering_vpc_name="crossvpc-lab-b", vpc_peering_check=DELETE), ())}},
+                    ("host account_a's vpc_peering_vpc_name='crossvpc-lab-a' and host b_overlap's vpc_peering_vpc_name='crossvpc-lab-b': "
+                     "10.0.0.0/16 overlaps 10.0.0.0/16", "playbooks/privatelink.yml")),
+    "transit_gateway.yml": ({"hub": {"account_a": (local_host("account_a"), ())},
+                             "spoke": {"account_a": (local_host("account_a"), ()), "account_b": (local_host("account_b"), ()),
+                                       "spoke_b2": (variant("account_b", transit_gateway_spoke_vpcs=B_VPC("2")), ())}},
+                            ("host account_a's transit_gateway_spoke_vpcs[0] (crossvpc-lab-a) and host spoke_b2's "
+                             "transit_gateway_spoke_vpcs[0] (crossvpc-lab-b): 10.0.0.0/16 overlaps 10.0.0.0/16",)),
+}
+ACROSS_TASK = "Check what the hosts' inputs name together (a VPC peered with itself, overlapping ranges)"
+
+
+@pytest.mark.parametrize("playbook", sorted(ACROSS))
+def test_preflight_refuses_what_the_hosts_name_together(playbook, localaws, ansible, bare_lab, tmp_path):
+    groups, expected = ACROSS[playbook]
+    mark = localaws.control.mark()
+    run = ansible(REPO / "playbooks" / playbook, inventory=write_inventory(tmp_path / "hosts.yml", groups))
+    assert run.returncode != 0, run.stdout[-3000:]
+    assert localaws.control.mutating_calls(mark) == []
+    assert {name for name, _host, _result in run.tasks()} == {
+        "Check the variables of the parts this host plays, and what they name", ACROSS_TASK}, run.stdout[-3000:]
+    [result] = [result for name, _host, result in run.tasks() if name == ACROSS_TASK]
+    assert result.get("failed") and all(text in result["msg"] for text in expected), result.get("msg")

@@ -5,7 +5,7 @@ playbooks' use of it: tests/integration/test_preflight.py.)"""
 import pytest
 
 from ansible_collections.crossvpc.aws.plugins.action.preflight import role_specs
-from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, check_variables
+from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, check_across, check_variables
 
 SPECS = {}
 for _role in PARTS[:-1]:  # the last, "connect", is connect.yml's own variables, not a role's
@@ -226,3 +226,27 @@ def test_a_spoke_vpc_attached_twice_or_an_attachment_name_used_twice_is_refused(
     assert problems == [
         "transit_gateway_spoke_vpcs[0]: host other attaches c of account 222222222222 too. List each VPC once, on one host.",
         "transit_gateway_spoke_vpcs[0].name='vpc-c': host third names an attachment so too. Give each attachment a name of its own."]
+
+
+def found(vpc_id, named, *cidrs):
+    return {"vpc_id": vpc_id, "account": "111111111111", "named": named, "cidrs": list(cidrs)}
+
+
+def test_across_hosts_a_peering_of_a_vpc_with_itself_or_overlapping_ranges_is_refused():
+    a = found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16")
+    pairs = {"peering_pairs": [["r", "x"]]}
+    assert check_across({"r": {"peering_vpc": a}, "x": {"peering_vpc": dict(a, named="vpc_peering_vpc_id='vpc-a'")}}, pairs) == [
+        "host r's vpc_peering_vpc_name='a' and host x's vpc_peering_vpc_id='vpc-a': both are vpc-a, and a VPC cannot peer with itself. "
+        "Name the other end's VPC."]
+    nested = found("vpc-b", "vpc_peering_vpc_name='b'", "10.1.0.0/16", "10.0.128.0/17")
+    [problem] = check_across({"r": {"peering_vpc": a}, "x": {"peering_vpc": nested}}, pairs)
+    assert "10.0.0.0/16 overlaps 10.0.128.0/17, and peering routes by range." in problem
+    assert check_across({"r": {"peering_vpc": a}, "x": {"peering_vpc": found("vpc-c", "c", "10.1.0.0/16")}}, pairs) == []
+
+
+def test_across_hosts_spokes_with_overlapping_ranges_are_refused():
+    spokes = {"h1": {"spoke_vpcs": [found("vpc-a", "s[0] (a)", "10.0.0.0/16"), found("vpc-c", "s[1] (c)", "10.1.0.0/16")]},
+              "h2": {"spoke_vpcs": [found("vpc-b", "s[0] (b)", "10.0.0.0/16")]}}
+    assert check_across(spokes, {}) == [
+        "host h1's s[0] (a) and host h2's s[0] (b): 10.0.0.0/16 overlaps 10.0.0.0/16, and a transit gateway route table sends a range "
+        "to one attachment. Leave one of them out, and connect it with playbooks/privatelink.yml."]
