@@ -540,7 +540,7 @@ def check_across(found, context):
         if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
             problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
         elif _overlap(r_vpc, a_vpc):
-            problems.append("%s: %s, and peering routes by range. Connect them with playbooks/privatelink.yml." % (
+            problems.append("%s have overlapping CIDRs (%s), and peering routes by CIDR. Connect them with playbooks/privatelink.yml." % (
                 where, _overlap(r_vpc, a_vpc)))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for i, (host, vpc) in enumerate(spokes):

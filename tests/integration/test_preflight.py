@@ -214,8 +214,8 @@ ACROSS = {
     # Account B's VPC_B shares VPC_A's 10.0.0.0/16.
     "peering.yml": ({"requester": {"account_a": (local_host("account_a"), ())},
                      "accepter": {"b_overlap": (variant("account_b", vpc_peering_vpc_name="crossvpc-lab-b", vpc_peering_check=DELETE), ())}},
-                    ("host account_a's vpc_peering_vpc_name='crossvpc-lab-a' and host b_overlap's vpc_peering_vpc_name='crossvpc-lab-b': "
-                     "10.0.0.0/16 overlaps 10.0.0.0/16", "playbooks/privatelink.yml")),
+                    ("host account_a's vpc_peering_vpc_name='crossvpc-lab-a' and host b_overlap's vpc_peering_vpc_name='crossvpc-lab-b' "
+                     "have overlapping CIDRs (10.0.0.0/16 overlaps 10.0.0.0/16)", "playbooks/privatelink.yml")),
     "transit_gateway.yml": ({"hub": {"account_a": (local_host("account_a"), ())},
                              "spoke": {"account_a": (local_host("account_a"), ()), "account_b": (local_host("account_b"), ()),
                                        "spoke_b2": (variant("account_b", transit_gateway_spoke_vpcs=B_VPC("2")), ())}},

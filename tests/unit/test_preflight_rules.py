@@ -240,7 +240,7 @@ def test_across_hosts_a_peering_of_a_vpc_with_itself_or_overlapping_ranges_is_re
         "Name the other end's VPC."]
     nested = found("vpc-b", "vpc_peering_vpc_name='b'", "10.1.0.0/16", "10.0.128.0/17")
     [problem] = check_across({"r": {"peering_vpc": a}, "x": {"peering_vpc": nested}}, pairs)
-    assert "10.0.0.0/16 overlaps 10.0.128.0/17, and peering routes by range." in problem
+    assert "have overlapping CIDRs (10.0.0.0/16 overlaps 10.0.128.0/17), and peering routes by CIDR." in problem
     assert check_across({"r": {"peering_vpc": a}, "x": {"peering_vpc": found("vpc-c", "c", "10.1.0.0/16")}}, pairs) == []
 
 
