@@ -280,6 +280,14 @@ def checked_region(module):
     return region
 
 
+def known_profile(profile):
+    """Whether ``profile`` is in the AWS config or credentials file (a broken file knows none)."""
+    try:
+        return profile in botocore.session.Session().available_profiles
+    except botocore.exceptions.BotoCoreError:
+        return False
+
+
 def check_connection(module):
     """The module's profile is in the AWS config and its region is a known one; once per module run.
 
@@ -290,11 +298,7 @@ def check_connection(module):
         return
     profile = module.params.get("profile")
     if profile:
-        try:
-            available = botocore.session.Session().available_profiles
-        except botocore.exceptions.BotoCoreError:
-            available = []
-        if profile not in available:
+        if not known_profile(profile):
             files = "%s or %s" % (os.environ.get("AWS_CONFIG_FILE", "~/.aws/config"),
                                   os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
             raise InvalidInput("profile", profile, "is not a profile of the AWS config (%s)." % files,

@@ -18,16 +18,11 @@ import ipaddress
 import os
 import re
 
-try:
-    import botocore.session
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing boto3 itself.
-
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    CrossvpcError, InvalidInput, call, client, known_regions, paginate, region_problem, tags_of)
+    CrossvpcError, InvalidInput, call, client, known_profile, known_regions, paginate, region_problem, tags_of)
 
 NLB_NAME = re.compile(r"^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 # The roles a host may play, and "connect": connect.yml's own description of the host's VPCs.
@@ -486,12 +481,12 @@ class Account:
 def check_credentials(module, problems, values):
     """The profile resolves and its account is aws_account_id; returns the account, or None."""
     profile = values.get("aws_profile")
-    if profile and profile not in botocore.session.Session().available_profiles:
+    if profile and not known_profile(profile):
         problems.append("aws_profile=%r: is not a profile of your AWS config (%s). Check the name, or set AWS_CONFIG_FILE." % (
             profile, os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")))
         return None
     for other in sorted((values.get("aws_account_profiles") or {}).items()):
-        if other[1] and other[1] not in botocore.session.Session().available_profiles:
+        if other[1] and not known_profile(other[1]):
             problems.append("aws_account_profiles[%r]=%r: is not a profile of your AWS config. Check the name." % other)
     region = values.get("aws_region")
     problem = region_problem(region) if region else None
