@@ -20,7 +20,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.crossvpc.aws.plugins.module_utils import validation
+from ansible_collections.crossvpc.aws.plugins.module_utils import connectivity, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     CrossvpcError, InvalidInput, call, client, known_profile, known_regions, paginate, region_problem, tags_of)
 
@@ -524,7 +524,8 @@ def _overlap(first, second):
 
 def check_across(found, context):
     """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
-    ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges."""
+    ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
+    and in a teardown a consumer's misspelt endpoint name that would leave the provider's service blocked."""
     problems = []
     for requester, accepter in (context or {}).get("peering_pairs") or []:
         ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
@@ -537,6 +538,16 @@ def check_across(found, context):
         elif _overlap(r_vpc, a_vpc):
             problems.append("%s have overlapping CIDRs (%s), and peering routes by CIDR. Connect them with playbooks/privatelink.yml." % (
                 where, _overlap(r_vpc, a_vpc)))
+    problems.extend(check_links(found))
+    services = [(host, (found[host] or {}).get("service_name")) for host in sorted(found) if (found[host] or {}).get("service_name")]
+    for host in sorted(found):
+        named = (found[host] or {}).get("endpoint_named")
+        for provider, service in services if named else []:
+            for endpoint in [e for e in found[host]["endpoints"] if e["service_name"] == service]:
+                problems.append("host %s's %s: no endpoint has this name, but %s (%s) in the same account connects to host %s's "
+                                "service %s, whose removal it would block after this host's part was torn down. Give %s's "
+                                "Name tag, or remove it first." % (host, named, endpoint["id"], endpoint["name"] or "no Name tag",
+                                                                   provider, service, endpoint["id"]))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for i, (host, vpc) in enumerate(spokes):
         for other_host, other in spokes[i + 1:]:
@@ -546,6 +557,25 @@ def check_across(found, context):
                                 "attachment. Leave one of them out, and connect it with playbooks/privatelink.yml." % (
                                     host, vpc["named"], other_host, other["named"], overlap))
     return problems
+
+
+def check_links(found):
+    """connect_links against the VPCs of every host's connect_vpcs, by the planner's own rules, each
+    problem naming the inventory variable (connect_links[i], or host H's connect_vpcs[j])."""
+    hosts = [host for host in sorted(found) if "connect_vpcs" in (found[host] or {})]
+    if not hosts:
+        return []
+    where = [(host, j, name) for host in hosts for j, name in enumerate(found[host]["connect_vpcs"])]
+    try:
+        connectivity.check_input([{"name": name} for _host, _j, name in where], found[hosts[0]]["connect_links"])
+    except InvalidInput as error:
+        vpc = re.match(r"vpcs\[(\d+)\]", error.parameter)
+        written = ("host %s's connect_vpcs[%d]" % where[int(vpc.group(1))][:2] + error.parameter[vpc.end():] if vpc
+                   else "connect_" + error.parameter)
+        message = error.message.replace(error.parameter, written, 1)
+        message = re.sub(r"\bvpcs\[(\d+)\]", lambda m: "host %s's connect_vpcs[%d]" % where[int(m.group(1))][:2], message)
+        return [message.replace("in vpcs.", "in any host's connect_vpcs.").replace("also links[", "also connect_links[")]
+    return []
 
 
 def look_up(module, problems, parts, values):
@@ -607,6 +637,9 @@ def look_up(module, problems, parts, values):
                                 "routed. Check the tags." % (wanted, vpc["VpcId"]))
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
+    if "connect" in parts:  # the plan's links, checked across hosts against every host's connect_vpcs
+        found["connect_vpcs"] = [entry["name"] for entry in values.get("connect_vpcs") or []]
+        found["connect_links"] = values.get("connect_links")
     for i, entry in enumerate(values.get("connect_vpcs") or [] if "connect" in parts else []):
         name = "connect_vpcs[%d]" % i
         vpc = aws.vpc(problems, None, None, name + ".name", entry["name"])
@@ -640,7 +673,7 @@ def preflight(module, host, parts, state, variables, specs, context=None):
         if state == "present":
             found = look_up(module, problems, parts, values)
         else:
-            found = look_up_vpcs(module, problems, parts, values)
+            found = look_up_teardown(module, problems, parts, values)
     return problems, found
 
 
@@ -648,7 +681,7 @@ GONE_FIX = ("If that VPC was deleted, nothing of the connection is left in it: t
             "check the name (a typo here would tear down one end and leave the other).")
 
 
-def look_up_vpcs(module, problems, parts, values):
+def look_up_teardown(module, problems, parts, values):
     """For a teardown: the VPCs named must exist (the connections go, the VPCs stay), so that a typo
     does not tear down half of a connection. Other look-ups are left out: what they name may be gone."""
     account = check_credentials(module, problems, values)
@@ -666,4 +699,41 @@ def look_up_vpcs(module, problems, parts, values):
         aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
         for i in range(before, len(problems)):
             problems[i] += " " + GONE_FIX
-    return {"account": account}
+    return dict(look_up_named(module, aws, parts, values), account=account)
+
+
+# What a teardown removes by its Name tag: (part, variable, what it is, read call, key, id key, gone states).
+TORN_DOWN = (
+    ("transit_gateway_hub", "transit_gateway_hub_name", "transit gateway", "describe_transit_gateways",
+     "TransitGateways", "TransitGatewayId", "State"),
+    ("privatelink_provider", "privatelink_provider_name", "endpoint service", "describe_vpc_endpoint_service_configurations",
+     "ServiceConfigurations", "ServiceId", "ServiceState"),
+    ("privatelink_consumer", "privatelink_consumer_name", "interface endpoint", "describe_vpc_endpoints",
+     "VpcEndpoints", "VpcEndpointId", "State"),
+)
+GONE = ("deleted", "deleting", "failed")
+
+
+def look_up_named(module, aws, parts, values):
+    """A teardown whose name matches nothing removes nothing there. That is right on a second run, so it
+    is a warning, naming the variable and what is there instead (a typo shows at once). The consumers'
+    endpoints and the provider's service name go to the check across hosts: an endpoint left behind by a
+    misspelt name would block the service's removal halfway through the teardown."""
+    found = {}
+    for part, variable, kind, operation, key, id_key, state in TORN_DOWN:
+        name = values.get(variable)
+        if part not in parts or not name:
+            continue
+        live = [i for i in paginate(aws.ec2, operation, key, "list the %ss" % kind) if str(i.get(state, "")).lower() not in GONE]
+        mine = [i for i in live if tags_of(i).get("Name") == name]
+        if part == "privatelink_provider" and mine:
+            found["service_name"] = mine[0].get("ServiceName")
+        if part == "privatelink_consumer":
+            found["endpoints"] = [{"id": i[id_key], "name": tags_of(i).get("Name"), "service_name": i.get("ServiceName")} for i in live]
+            found["endpoint_named"] = "%s=%r" % (variable, name) if not mine else None
+        if not mine:
+            others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
+            module.warn("%s=%r: no %s has this Name tag %s, so there is none to remove%s" % (
+                variable, name, kind, aws.where, ". Those there: %s. If you meant one of them, fix the name and run again." % (
+                    ", ".join(sorted(others))) if others else " (already removed)."))
+    return found

@@ -12,12 +12,12 @@ import json
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, run_module_in_process
 
 INVENTORY = REPO / "inventories" / "local"
 NLB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/nope/0123456789abcdef"
 DELETE = object()
-PLAN_TASKS = {t["name"] for play in yaml.safe_load((REPO / "playbooks" / "connect_plan.yml").read_text()) for t in play["tasks"]}
+PLAN_TASKS = {t["name"] for play in yaml.safe_load((REPO / "playbooks" / "connect_plan.yml").read_text()) for t in play.get("tasks", [])}
 
 
 def local_host(name):
@@ -154,7 +154,16 @@ CASES = {
                            ("vpc_peering_vpc_name='crossvpc-lab-cc': no VPC has this Name tag", "If that VPC was deleted")),
         },
     },
-    # connect.yml: the plan (read-only) first, then the preflight of every part and of connect_vpcs.
+    "transit_gateway_teardown.yml": {
+        "hub": {"account_a": (local_host("account_a"), ())},
+        "spoke": {
+            "account_b": (local_host("account_b"), ()),
+            "t_spoke_typo": (variant("account_b", transit_gateway_spoke_vpcs=[
+                {"vpc_name": "crossvpc-lab-cc", "subnet_names": ["crossvpc-lab-c-private-1"], "name": "vpc-c"}]),
+                ("transit_gateway_spoke_vpcs[0].vpc_name='crossvpc-lab-cc': no VPC has this Name tag", "If that VPC was deleted")),
+        },
+    },
+    # connect.yml: connect_vpcs and connect_links first, then the plan (read-only), then every part's preflight.
     "connect.yml": {
         "lab_accounts": {
             "account_a": (local_host("account_a"), ()),
@@ -221,6 +230,11 @@ ACROSS = {
                                        "spoke_b2": (variant("account_b", transit_gateway_spoke_vpcs=B_VPC("2")), ())}},
                             ("host account_a's transit_gateway_spoke_vpcs[0] (crossvpc-lab-a) and host spoke_b2's "
                              "transit_gateway_spoke_vpcs[0] (crossvpc-lab-b): 10.0.0.0/16 overlaps 10.0.0.0/16",)),
+    # connect_links is checked against every host's connect_vpcs before the plan reads anything.
+    "connect.yml": ({"lab_accounts": {
+        "account_a": (variant("account_a", connect_links=[{"client": "crossvpc-lab-b", "server": "crossvpc-lab-aa", "ports": [8443]}]), ()),
+        "account_b": (local_host("account_b"), ())}},
+        ("connect_links[0].server='crossvpc-lab-aa': is not a VPC name in any host's connect_vpcs. Use one of: crossvpc-lab-a,",)),
 }
 ACROSS_TASK = "Check what the hosts' inputs name together (a VPC peered with itself, overlapping ranges)"
 
@@ -236,3 +250,58 @@ def test_preflight_refuses_what_the_hosts_name_together(playbook, localaws, ansi
         "Check the variables of the parts this host plays, and what they name", ACROSS_TASK}, run.stdout[-3000:]
     [result] = [result for name, _host, result in run.tasks() if name == ACROSS_TASK]
     assert result.get("failed") and all(text in result["msg"] for text in expected), result.get("msg")
+
+
+def teardown_preflight(localaws, host, parts, profile, **variables):
+    """The teardown preflight of one host, run in this process: its problems, warnings and found."""
+    from ansible_collections.crossvpc.aws.plugins.action.preflight import role_specs
+
+    specs = {name: spec for part in parts for name, spec in role_specs(part).items()}
+    return run_module_in_process(localaws, "crossvpc.aws.preflight", {
+        "profile": profile, "region": "us-east-1", "parts": parts, "state": "absent", "host": host, "specs": specs,
+        "variables": dict(variables, aws_profile=profile, aws_region="us-east-1")})
+
+
+def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_lab):
+    """A teardown's name that matches nothing removes nothing (right on a second run): a warning naming
+    what is there. A consumer's endpoint name that matches nothing while another endpoint of that account
+    connects to the provider's service would block the service's removal halfway: refused before any change."""
+    ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
+    subnets = [s["SubnetId"] for s in ec2_a.describe_subnets(Filters=[{"Name": "tag:Name", "Values": A_SUBNETS}])["Subnets"]]
+    arn = localaws.client("elbv2").create_load_balancer(Name="teardown-names", Type="network", Scheme="internal",
+                                                        Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    named = [{"ResourceType": "vpc-endpoint-service", "Tags": [{"Key": "Name", "Value": "svc-real"}]}]
+    service = ec2_a.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[arn], AcceptanceRequired=False,
+                                                              TagSpecifications=named)["ServiceConfiguration"]
+    ec2_a.modify_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"], AddAllowedPrincipals=["arn:aws:iam::222222222222:root"])
+    [b_vpc] = ec2_b.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-b"]}])["Vpcs"]
+    endpoint = ec2_b.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=b_vpc["VpcId"], ServiceName=service["ServiceName"],
+                                         TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Name", "Value": "ep-real"}]}]
+                                         )["VpcEndpoint"]["VpcEndpointId"]
+    tgw = ec2_a.create_transit_gateway(TagSpecifications=[{"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": "hub-real"}]}]
+                                       )["TransitGateway"]["TransitGatewayId"]
+    mark = localaws.control.mark()
+
+    provider = teardown_preflight(localaws, "account_a", ["privatelink_provider", "transit_gateway_hub"], "crossvpc-a",
+                                  privatelink_provider_name="svc-real", transit_gateway_hub_name="hub-reall")
+    assert not provider.get("failed"), provider["msg"]
+    assert provider["found"]["service_name"] == service["ServiceName"]
+    assert provider["warnings"] == [f"transit_gateway_hub_name='hub-reall': no transit gateway has this Name tag in account 111111111111, "
+                                    f"us-east-1, so there is none to remove. Those there: hub-real ({tgw}). If you meant one of them, "
+                                    f"fix the name and run again."]
+    consumer = teardown_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-reel")
+    assert not consumer.get("failed"), consumer["msg"]
+    assert f"privatelink_consumer_name='ep-reel': no interface endpoint has this Name tag" in consumer["warnings"][0]
+    assert f"ep-real ({endpoint})" in consumer["warnings"][0]
+
+    across = run_module_in_process(localaws, "crossvpc.aws.preflight", {
+        "profile": "crossvpc-a", "region": "us-east-1", "across": {"account_a": provider["found"], "account_b": consumer["found"]}})
+    assert across.get("failed"), across
+    assert (f"host account_b's privatelink_consumer_name='ep-reel': no endpoint has this name, but {endpoint} (ep-real) in the same "
+            f"account connects to host account_a's service {service['ServiceName']}") in across["msg"], across["msg"]
+    # Spelt right, the same teardown passes without a word.
+    right = teardown_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real")
+    again = run_module_in_process(localaws, "crossvpc.aws.preflight", {
+        "profile": "crossvpc-a", "region": "us-east-1", "across": {"account_a": provider["found"], "account_b": right["found"]}})
+    assert not right.get("warnings") and not again.get("failed"), (right, again)
+    assert localaws.control.mutating_calls(mark) == []
