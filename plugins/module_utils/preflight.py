@@ -241,6 +241,9 @@ PLAYBOOK_SPECS = {
     "vpc_peering_check": {"type": "dict"},
     "transit_gateway_check": {"type": "dict"},
     "transit_gateway_spoke_route_cidrs": {"type": "list", "elements": "str"},
+    # Pairings, when a playbook runs several services or peerings: the inventory host of the other end.
+    "privatelink_provider_host": {"type": "str"},
+    "vpc_peering_peer_host": {"type": "str"},
 }
 
 # Per part, with state=present: (variables of which at least one must be non-empty, the fix).
@@ -290,7 +293,7 @@ def check_variables(host, parts, state, variables, specs, context=None):
     """Types, formats, required and exclusive variables, and typos: no AWS call. Returns
     (problems, the variables converted to their types). ``context``: what the playbook knows of
     the other hosts (attachment_names: every spoke's attachment names; service_region and hub_region:
-    the provider's and the hub's regions; spoke_vpcs and accounts: each spoke host's
+    the provider's (or per consumer host, its provider's) and the hub's regions; spoke_vpcs and accounts: each spoke host's
     transit_gateway_spoke_vpcs and aws_account_id)."""
     problems = Problems()
     specs = dict(PLAYBOOK_SPECS, **(specs or {}))
@@ -339,6 +342,8 @@ def check_variables(host, parts, state, variables, specs, context=None):
     region = values.get("aws_region")
     for part, key, problem in SAME_REGION:
         expected = (context or {}).get(key)
+        if isinstance(expected, dict):  # per host: each consumer's own provider
+            expected = expected.get(host)
         if part in parts and expected and region and region != expected:
             problems.append("aws_region=%r: %s" % (region, problem % {"there": expected, "here": region}))
     service = values.get("privatelink_consumer_service") or {}

@@ -1,118 +1,143 @@
-"""playbooks/connect.yml on the lab: plan, build what the plan says, check every link, rerun, tear down.
+"""playbooks/connect.yml on a mixed plan: six VPCs over three accounts, built, checked, rerun and torn
+down in one run each.
 
-The lab has VPC_A (10.0.0.0/16, account A), VPC_B (10.0.0.0/16, account B) and VPC_C (10.1.0.0/16,
-account B); inventories/local links B and C to A's service on 8443. Everything asserted is read
-back from the two accounts or counted at the server.
+    account A: a1 10.0.0.0/16 serves 8443; a2 10.20.0.0/16 serves 8080
+    account B: b1 10.0.0.0/16 calls a1, serves 9443; b2 10.0.128.0/17 (inside a1's range) calls a1 and a2
+    account C: c1 10.0.0.0/16 calls b1; c2 10.30.0.0/16 calls a2
+
+The plan: PrivateLink for the overlapping pairs (two services, a1:8443 with two consumers in account B,
+and b1:9443), peering for the rest (a2 with b2 and with c2). Everything asserted is read back from
+the three accounts or counted at the server.
 """
 
-from localaws import ACCOUNT_A, ACCOUNT_B
+import json
+
+import pytest
+
+from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
 from conftest import REPO
 
 PLAYBOOKS = REPO / "playbooks"
-NAME = "crossvpc-connect"
+PROFILES = {"a": "crossvpc-a", "b": "crossvpc-b", "c": "crossvpc-c"}
+ACCOUNTS = {"a": ACCOUNT_A, "b": ACCOUNT_B, "c": ACCOUNT_C}
+VPCS = {"a1": "10.0.0.0/16", "a2": "10.20.0.0/16", "b1": "10.0.0.0/16", "b2": "10.0.128.0/17",
+        "c1": "10.0.0.0/16", "c2": "10.30.0.0/16"}
+LINKS = [("b1", "a1", 8443), ("b2", "a1", 8443), ("c1", "b1", 9443), ("c2", "a2", 8080), ("b2", "a2", 8080)]
+GONE = ("deleted", "deleting", "rejected", "failed", "expired")
 
 
-def mutating(localaws, mark):
-    return [(c["account"], c["action"]) for c in localaws.control.calls(mark) if c["mutating"]]
+def network(localaws, tag):
+    """A VPC named mix-<tag> with two subnets (two zones) and a client security group."""
+    ec2 = localaws.client("ec2", PROFILES[tag[0]])
+    cidr = VPCS[tag]
+    vpc = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"mix-{tag}"}]}])
+    vpc_id = vpc["Vpc"]["VpcId"]
+    octets = cidr.split("/")[0].split(".")
+    third = int(octets[2])
+    for n, zone in ((1, "a"), (2, "b")):
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"{octets[0]}.{octets[1]}.{third + n}.0/24", AvailabilityZone=f"us-east-1{zone}",
+                          TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"mix-{tag}-{n}"}]}])
+    ec2.create_security_group(GroupName=f"mix-{tag}-clients", Description="clients", VpcId=vpc_id)
+    return {"name": f"mix-{tag}", "subnet_names": [f"mix-{tag}-1", f"mix-{tag}-2"], "client_security_group_names": [f"mix-{tag}-clients"],
+            "service_targets": [f"{octets[0]}.{octets[1]}.{third + 1}.10", f"{octets[0]}.{octets[1]}.{third + 2}.10"]}
 
 
-def vpc_id(ec2, name):
-    [vpc] = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [name]}])["Vpcs"]
-    return vpc["VpcId"]
+@pytest.fixture
+def mixed(localaws, tmp_path):
+    """The six VPCs on empty accounts, and an inventory of three account hosts that links them."""
+    localaws.control.restore("empty")
+    described = {tag: network(localaws, tag) for tag in VPCS}
+    hosts = {f"account_{a}": {"aws_profile": PROFILES[a], "aws_region": "us-east-1", "aws_account_id": ACCOUNTS[a],
+                              "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                              "connect_vpcs": [v for tag, v in described.items() if tag[0] == a]} for a in PROFILES}
+    links = [{"client": f"mix-{c}", "server": f"mix-{s}", "ports": [port]} for c, s, port in LINKS]
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps({"all": {"vars": {
+        "connect_links": links, "connect_report_path": str(tmp_path / "plan.md"),
+        "aws_account_profiles": {ACCOUNTS[a]: p for a, p in PROFILES.items()}}, "hosts": hosts}}))
+    yield path
+    localaws.control.restore("empty")
+
+
+def vpc_ids(localaws):
+    return {tag: localaws.client("ec2", PROFILES[tag[0]]).describe_vpcs(
+        Filters=[{"Name": "tag:Name", "Values": [f"mix-{tag}"]}])["Vpcs"][0]["VpcId"] for tag in VPCS}
 
 
 def built(localaws):
-    """What connect.yml makes, read from both accounts: services, endpoints, peerings, routes to them."""
-    ec2_a, ec2_b = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-b")
-    vpc_a, vpc_b, vpc_c = vpc_id(ec2_a, "crossvpc-lab-a"), vpc_id(ec2_b, "crossvpc-lab-b"), vpc_id(ec2_b, "crossvpc-lab-c")
-    named = {"Key": "Name", "Value": NAME}
-    # Only peerings between the lab's VPCs: other tests of this worker share the local AWS and may
-    # leave peerings of their own VPCs.
-    lab_vpcs = {vpc_a, vpc_b, vpc_c}
-    peerings = [p for p in ec2_a.describe_vpc_peering_connections()["VpcPeeringConnections"]
-                if p["Status"]["Code"] not in ("deleted", "rejected", "failed", "expired")
-                and {p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]} <= lab_vpcs]
-    pcx = {p["VpcPeeringConnectionId"] for p in peerings}
-    return {
-        "services": [(s["ServiceId"], s["AcceptanceRequired"])
-                     for s in ec2_a.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
-                     if named in s.get("Tags", [])],
-        "endpoints": [(e["VpcId"], e["State"]) for e in ec2_b.describe_vpc_endpoints()["VpcEndpoints"]
-                      if named in e.get("Tags", []) and e["State"].lower() not in ("deleted", "deleting")],
-        "peerings": [(p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"], p["Status"]["Code"]) for p in peerings],
-        "routes_a": sorted(r["DestinationCidrBlock"] for t in ec2_a.describe_route_tables(
-            Filters=[{"Name": "vpc-id", "Values": [vpc_a]}])["RouteTables"]
-            for r in t["Routes"] if r.get("VpcPeeringConnectionId") in pcx),
-        "routes_c": sorted(r["DestinationCidrBlock"] for t in ec2_b.describe_route_tables(
-            Filters=[{"Name": "vpc-id", "Values": [vpc_c]}])["RouteTables"]
-            for r in t["Routes"] if r.get("VpcPeeringConnectionId") in pcx),
-        "transit_gateways": [t["TransitGatewayId"] for t in ec2_a.describe_transit_gateways()["TransitGateways"]
-                             if named in t.get("Tags", []) and t["State"] not in ("deleted", "deleting")],
-        "vpcs": (vpc_a, vpc_b, vpc_c),
-    }
+    """What connect.yml makes, read from the three accounts."""
+    ids = vpc_ids(localaws)
+    tag_of = {v: k for k, v in ids.items()}
+    state = {"services": {}, "endpoints": [], "peerings": [], "routes": [], "groups": [], "load_balancers": []}
+    for a, profile in PROFILES.items():
+        ec2, elb = localaws.client("ec2", profile), localaws.client("elbv2", profile)
+        for s in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]:
+            allowed = ec2.describe_vpc_endpoint_service_permissions(ServiceId=s["ServiceId"])["AllowedPrincipals"]
+            state["services"][s["ServiceName"]] = {"account": a, "acceptance": s["AcceptanceRequired"],
+                                                   "principals": sorted(p["Principal"] for p in allowed)}
+        for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+            if e["State"].lower() not in GONE:
+                state["endpoints"].append((tag_of[e["VpcId"]], e["ServiceName"], e["State"]))
+        for p in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]:
+            if p["Status"]["Code"] not in GONE and p["RequesterVpcInfo"]["OwnerId"] == ACCOUNTS[a]:
+                state["peerings"].append((tag_of[p["RequesterVpcInfo"]["VpcId"]], tag_of[p["AccepterVpcInfo"]["VpcId"]], p["Status"]["Code"]))
+        for t in ec2.describe_route_tables()["RouteTables"]:
+            state["routes"] += [(tag_of[t["VpcId"]], r["DestinationCidrBlock"]) for r in t["Routes"] if r.get("VpcPeeringConnectionId")]
+        state["groups"] += [(tag_of[g["VpcId"]], g["GroupName"]) for g in ec2.describe_security_groups()["SecurityGroups"]
+                            if g["GroupName"] != "default" and not g["GroupName"].endswith("-clients")]
+        state["load_balancers"] += [(a, lb["LoadBalancerName"]) for lb in elb.describe_load_balancers()["LoadBalancers"]]
+    for key in ("endpoints", "peerings", "routes", "groups", "load_balancers"):
+        state[key].sort()
+    return state
 
 
-def nothing(state):
-    return {k: v for k, v in state.items() if k != "vpcs" and v}
+def changes(run):
+    """(task, host) of every changed task result."""
+    return sorted({(name.split(" : ")[-1], host) for name, host, result in run.tasks() if result.get("changed")})
 
 
-def test_check_mode_prints_the_plan_and_changes_nothing(localaws, ansible, lab, tmp_path):
-    report = tmp_path / "plan.md"
+def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaws, ansible, mixed, tmp_path):
     mark = localaws.control.mark()
-    plan = ansible(PLAYBOOKS / "connect.yml", check=True, diff=True, extra_vars={"connect_report_path": str(report)})
-    assert plan.returncode == 0, plan.stdout[-4000:]
-    assert mutating(localaws, mark) == []
-    assert nothing(built(localaws)) == {}
-    assert not report.exists()
-    shown = plan.result("Show the plan and its diagram")["msg"]
-    assert [line.split(" | ")[:3] for line in shown["links"]] == [
-        ["crossvpc-lab-b", "crossvpc-lab-a", "privatelink"], ["crossvpc-lab-c", "crossvpc-lab-a", "peering"]]
-    assert "10.0.0.0/16" in shown["links"][0]
-    assert shown["diagram"][0].startswith("flowchart")
-    # The plan reaches the builders: both families plan their creates, in check mode.
-    assert plan.result("Ensure the endpoint service, open to the consumer accounts only", "account_a")["changed"]
-    assert plan.result("Request peering with the peer VPC", "account_a")["changed"]
+    check = ansible(PLAYBOOKS / "connect.yml", check=True, inventory=mixed)
+    assert check.returncode == 0, check.stdout[-5000:]
+    assert localaws.control.mutating_calls(mark) == []
+    shown = check.result("Show the plan and its diagram")["msg"]
+    assert sorted(tuple(line.split(" | ")[:3]) for line in shown["links"]) == sorted(
+        (f"mix-{c}", f"mix-{s}", "peering" if c[1] == "2" and s == "a2" else "privatelink") for c, s, _port in LINKS)
 
-
-def test_converge_checks_every_link_then_rerun_and_teardown_change_nothing(localaws, ansible, lab, tmp_path):
-    report = tmp_path / "plan.md"
-    extra = {"connect_report_path": str(report)}
-    first = ansible(PLAYBOOKS / "connect.yml", extra_vars=extra)
+    first = ansible(PLAYBOOKS / "connect.yml", inventory=mixed)
     assert first.returncode == 0, first.stdout[-5000:]
+    # --check named exactly the changes the build made.
+    assert changes(check) == changes(first)
 
     state = built(localaws)
-    vpc_a, vpc_b, vpc_c = state["vpcs"]
-    # PrivateLink for the overlapping pair (A and B, both 10.0.0.0/16), requiring acceptance.
-    assert [accepting for _service, accepting in state["services"]] == [True]
-    assert state["endpoints"] == [(vpc_b, "available")]
-    ec2_a = localaws.client("ec2", "crossvpc-a")
-    [config] = ec2_a.describe_vpc_endpoint_service_configurations(
-        ServiceIds=[state["services"][0][0]])["ServiceConfigurations"]
-    allowed = ec2_a.describe_vpc_endpoint_service_permissions(ServiceId=config["ServiceId"])["AllowedPrincipals"]
-    assert [p["Principal"] for p in allowed] == [f"arn:aws:iam::{ACCOUNT_B}:root"]
-    # Peering for the distinct pair (A and C), routed both ways; no Transit Gateway for two links.
-    assert state["peerings"] == [(vpc_a, vpc_c, "active")]
-    assert set(state["routes_a"]) == {"10.1.0.0/16"} and set(state["routes_c"]) == {"10.0.0.0/16"}
-    assert state["transit_gateways"] == []
+    by_account = {s["account"]: (name, s) for name, s in state["services"].items()}
+    (a1_service, a1), (b1_service, b1) = by_account["a"], by_account["b"]
+    assert len(state["services"]) == 2 and a1["acceptance"] and b1["acceptance"]
+    assert a1["principals"] == [f"arn:aws:iam::{ACCOUNT_B}:root"] and b1["principals"] == [f"arn:aws:iam::{ACCOUNT_C}:root"]
+    # Two consumers in account B of a1's service, one in C of b1's, every connection accepted.
+    assert state["endpoints"] == [("b1", a1_service, "available"), ("b2", a1_service, "available"), ("c1", b1_service, "available")]
+    assert state["peerings"] == [("a2", "b2", "active"), ("a2", "c2", "active")]
+    # Each end routes the other's range (a2 in both of its tables' main one), and a2 opens 8080 to each peer.
+    assert sorted(set(state["routes"])) == [("a2", "10.0.128.0/17"), ("a2", "10.30.0.0/16"), ("b2", "10.20.0.0/16"), ("c2", "10.20.0.0/16")]
+    assert [g for g in state["groups"] if g[0] == "a2"] and len([g for g in state["groups"] if g[0] == "a2"]) == 2
+    assert len(state["load_balancers"]) == 2
 
-    # Reachability ran for both links from the client's account, and found each path open.
-    checks = first.result("Follow each link's path with read-only calls", "account_b")["results"]
-    assert [(c["item"]["client"], c["path"], c["reachable"]) for c in checks] == [
-        ("crossvpc-lab-b", "privatelink", True), ("crossvpc-lab-c", "peering", True)]
-    text = report.read_text()
-    assert "```mermaid" in text and "PrivateLink" in text and "crossvpc-lab-c" in text
-    assert report.with_suffix(".mmd").read_text().startswith("flowchart")
+    # Every link checked from its client's account, reachable.
+    verdicts = sorted((c["item"]["client"], c["item"]["server"], c["reachable"]) for host in ("account_b", "account_c")
+                      for c in first.result("Follow each link's path with read-only calls", host)["results"])
+    assert verdicts == sorted((f"mix-{c}", f"mix-{s}", True) for c, s, _port in LINKS)
 
     mark = localaws.control.mark()
-    second = ansible(PLAYBOOKS / "connect.yml", extra_vars=extra)
-    assert second.returncode == 0 and second.changed() == 0, second.stdout[-4000:]
-    assert mutating(localaws, mark) == []
-    assert {c["account"] for c in localaws.control.calls(mark)} == {ACCOUNT_A, ACCOUNT_B}
+    again = ansible(PLAYBOOKS / "connect.yml", inventory=mixed)
+    assert again.returncode == 0 and again.changed() == 0, changes(again)
+    assert localaws.control.mutating_calls(mark) == []
 
-    teardown = ansible(PLAYBOOKS / "connect_teardown.yml", extra_vars=extra)
-    assert teardown.returncode == 0, teardown.stdout[-4000:]
-    assert nothing(built(localaws)) == {}
+    teardown = ansible(PLAYBOOKS / "connect_teardown.yml", inventory=mixed)
+    assert teardown.returncode == 0, teardown.stdout[-5000:]
+    left = built(localaws)
+    assert {k: v for k, v in left.items() if v} == {}, left
     mark = localaws.control.mark()
-    again = ansible(PLAYBOOKS / "connect_teardown.yml", extra_vars=extra)
-    assert again.returncode == 0 and again.changed() == 0, again.stdout[-3000:]
-    assert mutating(localaws, mark) == []
+    twice = ansible(PLAYBOOKS / "connect_teardown.yml", inventory=mixed)
+    assert twice.returncode == 0 and twice.changed() == 0, changes(twice)
+    assert localaws.control.mutating_calls(mark) == []
