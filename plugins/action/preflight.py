@@ -16,7 +16,8 @@ from ansible.plugins.action import ActionBase
 
 ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 # Variables of the playbooks themselves, besides the roles' own.
-COMMON = ("aws_account_id", "aws_region", "aws_profile", "aws_account_profiles", "reachability_check")
+# Checked on every host: the account's, and playbook variables whose names no role prefix covers.
+COMMON = ("aws_account_id", "aws_region", "aws_profile", "aws_account_profiles", "reachability_check", "transit_gateway_check")
 
 
 def role_specs(role):

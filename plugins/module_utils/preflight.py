@@ -120,8 +120,21 @@ def _text(limit):
     return lambda name, value: validation.text(name, value, limit)
 
 
+def _keys(name, entry, known):
+    """Keys a mapping may have: an unknown one (a typo) would be ignored, and the run silently do less."""
+    for key in sorted(set(entry) - set(known)):
+        close = difflib.get_close_matches(key, known, 1)
+        raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a key here.%s" % (" Did you mean %s?" % close[0] if close else ""),
+                           "Use %s." % ", ".join(known))
+
+
+CHECK_KEYS = ("subnet_name", "address", "port", "security_group_names", "destination_security_group_names")
+SPOKE_KEYS = ("vpc_id", "vpc_name", "subnet_ids", "subnet_names", "name", "dns_support", "ipv6_support", "appliance_mode_support", "tags")
+
+
 def _check(name, value):
     """A playbook's reachability check: {subnet_name, address, port, ...}."""
+    _keys(name, value, CHECK_KEYS)
     for key in ("subnet_name", "address", "port"):
         if key not in value:
             raise InvalidInput(name, value, "has no %s." % key,
@@ -133,6 +146,7 @@ def _check(name, value):
 def _spoke_vpc(name, entry):
     if not isinstance(entry, dict):
         raise InvalidInput(name, entry, "is not a mapping.", "Give {vpc_name, subnet_names, name} per VPC.")
+    _keys(name, entry, SPOKE_KEYS)
     if bool(entry.get("vpc_id")) == bool(entry.get("vpc_name")):
         raise InvalidInput(name, entry, "needs exactly one of vpc_id and vpc_name.", "Name the VPC one way.")
     if bool(entry.get("subnet_ids")) == bool(entry.get("subnet_names")):
@@ -183,6 +197,8 @@ def _route_table(name, table):
         validation.cidr("%s.routes[%d].destination_cidr" % (name, i), (route or {}).get("destination_cidr"))
 
 
+NAMES = ("privatelink_provider_name", "privatelink_consumer_name", "vpc_peering_name", "transit_gateway_hub_name", "connect_name")
+
 FORMATS = {
     "aws_account_id": lambda name, value: validation.account_id(
         name, value, "Write the account's 12-digit id, in quotes so YAML keeps it a string (\"012345678901\")."),
@@ -222,6 +238,7 @@ FORMATS = {
     "transit_gateway_spoke_wait_timeout": validation.positive_seconds,
     "transit_gateway_check": _check,
     "connect_vpcs": _each(_connect_vpc),
+    "connect_name": lambda name, value: connect_name(name, value),
 }
 
 # Variables a playbook reads beside the roles' own (spec entries as in meta/argument_specs.yml).
@@ -319,6 +336,10 @@ def check_variables(host, parts, state, variables, specs, context=None):
             if values.get(first) and values.get(second):
                 problems.append("%s and %s: both set (%r, %r). Give one of them." % (
                     first, second, values[first], values[second]))
+    for name in NAMES:  # the Name tags that find what a role made: a role's default, or given, never empty
+        if name in values and values[name] in (None, ""):
+            problems.append("%s=%r: is empty, and it is the Name tag that finds what the role makes on every run. Give a "
+                            "name, or leave the variable out for the role's default." % (name, values[name]))
     for name, value in sorted(values.items()):
         if name in FORMATS and value not in (None, ""):
             problems.check(FORMATS[name], name, value)
@@ -375,6 +396,14 @@ def load_balancer_name(name, value):
         raise InvalidInput(name, value, "cannot name the Network Load Balancer the role makes: up to 32 letters, digits and "
                            "hyphens, not starting or ending with a hyphen, nor with internal-.",
                            "Shorten or rename it, or give privatelink_provider_nlb_arn.")
+
+
+def connect_name(name, value):
+    """connect.yml names each NLB connect_name + "-" + 8 hex characters, and an NLB name holds 32."""
+    if not NLB_NAME.match(value + "-00000000"):
+        raise InvalidInput(name, value, "cannot start the names of the load balancers connect.yml makes (it adds a hyphen and "
+                           "8 characters): up to 23 letters, digits and hyphens, not starting with a hyphen nor with internal-.",
+                           "Shorten or rename it.")
 
 
 # --- look-ups: read calls that find what the variables name -----------------------------------
@@ -437,6 +466,11 @@ class Account:
                 problems.append("%s[%d]=%r: no such subnet %s. Check the id, the account and the region." % (
                     ids_name, i, subnet_id, self.where))
             found += match
+        for listed, given in ((ids_name, ids), (names_name, names)):
+            twice = sorted(set(v for v in given or [] if list(given).count(v) > 1))
+            if twice:
+                problems.append("%s=%r: lists %s twice, and AWS takes one subnet per Availability Zone. List each once." % (
+                    listed, given, ", ".join(twice)))
         for i, name in enumerate(names or []):
             match = [s for s in self.subnets() if tags_of(s).get("Name") == name]
             inside = [s for s in match if vpc is None or s["VpcId"] == vpc["VpcId"]]
@@ -553,6 +587,18 @@ def check_across(found, context):
                                 "service %s, whose removal it would block after this host's part was torn down. Give %s's "
                                 "Name tag, or remove it first." % (host, named, endpoint["id"], endpoint["name"] or "no Name tag",
                                                                    provider, service, endpoint["id"]))
+    # A provider's misspelt service name: the consumers' endpoints would go, the service and its NLB stay.
+    for provider in sorted(host for host in found if (found[host] or {}).get("services") and not found[host].get("service_name")):
+        for host in sorted(found):
+            consumer = found[host] or {}
+            for endpoint in [e for e in consumer.get("endpoints") or [] if e["name"] == consumer.get("endpoint_name")]:
+                service = found[provider]["services"].get(endpoint["service_name"], False)
+                if service is not False:
+                    problems.append("host %s's %s: no endpoint service has this name, but host %s's endpoint %s (%s) connects to "
+                                    "its account's service %s (Name tag %s): the teardown would remove the endpoint and leave the "
+                                    "service. Give the service's Name tag." % (
+                                        provider, found[provider]["service_named"], host, endpoint["id"], endpoint["name"],
+                                        endpoint["service_name"], service or "none"))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for i, (host, vpc) in enumerate(spokes):
         for other_host, other in spokes[i + 1:]:
@@ -565,14 +611,16 @@ def check_across(found, context):
 
 
 def check_links(found):
-    """connect_links against the VPCs of every host's connect_vpcs, by the planner's own rules, each
-    problem naming the inventory variable (connect_links[i], or host H's connect_vpcs[j])."""
+    """connect_links (and connect_expected_vpcs, connect_on_premises) against the VPCs of every host's
+    connect_vpcs, by the planner's own rules, each problem naming the inventory variable (connect_links[i],
+    or host H's connect_vpcs[j])."""
     hosts = [host for host in sorted(found) if "connect_vpcs" in (found[host] or {})]
     if not hosts:
         return []
     where = [(host, j, name) for host in hosts for j, name in enumerate(found[host]["connect_vpcs"])]
     try:
-        connectivity.check_input([{"name": name} for _host, _j, name in where], found[hosts[0]]["connect_links"])
+        connectivity.check_input([{"name": name} for _host, _j, name in where], found[hosts[0]]["connect_links"],
+                                 **found[hosts[0]].get("connect_options", {}))
     except InvalidInput as error:
         vpc = re.match(r"vpcs\[(\d+)\]", error.parameter)
         written = ("host %s's connect_vpcs[%d]" % where[int(vpc.group(1))][:2] + error.parameter[vpc.end():] if vpc
@@ -645,6 +693,7 @@ def look_up(module, problems, parts, values):
     if "connect" in parts:  # the plan's links, checked across hosts against every host's connect_vpcs
         found["connect_vpcs"] = [entry["name"] for entry in values.get("connect_vpcs") or []]
         found["connect_links"] = values.get("connect_links")
+        found["connect_options"] = {"expected_vpcs": values.get("connect_expected_vpcs"), "on_premises": values.get("connect_on_premises")}
     for i, entry in enumerate(values.get("connect_vpcs") or [] if "connect" in parts else []):
         name = "connect_vpcs[%d]" % i
         vpc = aws.vpc(problems, None, None, name + ".name", entry["name"])
@@ -731,11 +780,14 @@ def look_up_named(module, aws, parts, values):
             continue
         live = [i for i in paginate(aws.ec2, operation, key, "list the %ss" % kind) if str(i.get(state, "")).lower() not in GONE]
         mine = [i for i in live if tags_of(i).get("Name") == name]
-        if part == "privatelink_provider" and mine:
-            found["service_name"] = mine[0].get("ServiceName")
+        if part == "privatelink_provider":
+            found["service_name"] = mine[0].get("ServiceName") if mine else None
+            found["services"] = dict((i.get("ServiceName"), tags_of(i).get("Name")) for i in live)
+            found["service_named"] = "%s=%r" % (variable, name)
         if part == "privatelink_consumer":
             found["endpoints"] = [{"id": i[id_key], "name": tags_of(i).get("Name"), "service_name": i.get("ServiceName")} for i in live]
             found["endpoint_named"] = "%s=%r" % (variable, name) if not mine else None
+            found["endpoint_name"] = name
         if not mine:
             others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
             module.warn("%s=%r: no %s has this Name tag %s, so there is none to remove%s" % (

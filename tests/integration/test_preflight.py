@@ -252,14 +252,22 @@ def test_preflight_refuses_what_the_hosts_name_together(playbook, localaws, ansi
     assert result.get("failed") and all(text in result["msg"] for text in expected), result.get("msg")
 
 
-def teardown_preflight(localaws, host, parts, profile, **variables):
-    """The teardown preflight of one host, run in this process: its problems, warnings and found."""
+def host_preflight(localaws, host, parts, profile, state="absent", **variables):
+    """The preflight of one host (a teardown's by default), run in this process: its problems, warnings and found."""
     from ansible_collections.crossvpc.aws.plugins.action.preflight import role_specs
 
     specs = {name: spec for part in parts for name, spec in role_specs(part).items()}
     return run_module_in_process(localaws, "crossvpc.aws.preflight", {
-        "profile": profile, "region": "us-east-1", "parts": parts, "state": "absent", "host": host, "specs": specs,
+        "profile": profile, "region": "us-east-1", "parts": parts, "state": state, "host": host, "specs": specs,
         "variables": dict(variables, aws_profile=profile, aws_region="us-east-1")})
+
+
+def test_a_subnet_listed_twice_is_refused(localaws, bare_lab):
+    twice = [A_SUBNETS[0], A_SUBNETS[0]]
+    result = host_preflight(localaws, "account_a", ["transit_gateway_spoke"], "crossvpc-a", state="present", transit_gateway_spoke_vpcs=[
+        {"vpc_name": "crossvpc-lab-a", "subnet_names": twice, "name": "vpc-a"}])
+    assert result.get("failed") and (f"transit_gateway_spoke_vpcs[0].subnet_names={twice!r}: lists {A_SUBNETS[0]} twice"
+                                      in result["msg"]), result
 
 
 def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_lab):
@@ -282,16 +290,16 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
                                        )["TransitGateway"]["TransitGatewayId"]
     mark = localaws.control.mark()
 
-    provider = teardown_preflight(localaws, "account_a", ["privatelink_provider", "transit_gateway_hub"], "crossvpc-a",
+    provider = host_preflight(localaws, "account_a", ["privatelink_provider", "transit_gateway_hub"], "crossvpc-a",
                                   privatelink_provider_name="svc-real", transit_gateway_hub_name="hub-reall")
     assert not provider.get("failed"), provider["msg"]
     assert provider["found"]["service_name"] == service["ServiceName"]
     assert provider["warnings"] == [f"transit_gateway_hub_name='hub-reall': no transit gateway has this Name tag in account 111111111111, "
                                     f"us-east-1, so there is none to remove. Those there: hub-real ({tgw}). If you meant one of them, "
                                     f"fix the name and run again."]
-    consumer = teardown_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-reel")
+    consumer = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-reel")
     assert not consumer.get("failed"), consumer["msg"]
-    assert f"privatelink_consumer_name='ep-reel': no interface endpoint has this Name tag" in consumer["warnings"][0]
+    assert "privatelink_consumer_name='ep-reel': no interface endpoint has this Name tag" in consumer["warnings"][0]
     assert f"ep-real ({endpoint})" in consumer["warnings"][0]
 
     across = run_module_in_process(localaws, "crossvpc.aws.preflight", {
@@ -300,8 +308,15 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     assert (f"host account_b's privatelink_consumer_name='ep-reel': no endpoint has this name, but {endpoint} (ep-real) in the same "
             f"account connects to host account_a's service {service['ServiceName']}") in across["msg"], across["msg"]
     # Spelt right, the same teardown passes without a word.
-    right = teardown_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real")
+    right = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real")
     again = run_module_in_process(localaws, "crossvpc.aws.preflight", {
         "profile": "crossvpc-a", "region": "us-east-1", "across": {"account_a": provider["found"], "account_b": right["found"]}})
     assert not right.get("warnings") and not again.get("failed"), (right, again)
+    # The provider's name misspelt: the consumer's endpoint would go, the service and its NLB stay.
+    misspelt = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", privatelink_provider_name="svc-reall")
+    across = run_module_in_process(localaws, "crossvpc.aws.preflight", {
+        "profile": "crossvpc-a", "region": "us-east-1", "across": {"account_a": misspelt["found"], "account_b": right["found"]}})
+    assert across.get("failed") and (f"host account_a's privatelink_provider_name='svc-reall': no endpoint service has this name, but "
+                                     f"host account_b's endpoint {endpoint} (ep-real) connects to its account's service "
+                                     f"{service['ServiceName']} (Name tag svc-real)") in across["msg"], across
     assert localaws.control.mutating_calls(mark) == []

@@ -208,6 +208,25 @@ def test_a_consumer_or_spoke_must_be_in_the_region_of_the_service_or_hub(part, k
     assert check_variables("host", [part], "present", dict(variables, aws_region="us-east-1"), SPECS, {key: "us-east-1"})[0] == []
 
 
+@pytest.mark.parametrize("part, variables, expected", [
+    # Keys inside a mapping: a typo would be ignored and the run silently do less.
+    ("transit_gateway_spoke", {"transit_gateway_spoke_vpcs": [{"vpc_name": "c", "subnet_names": ["c-1"], "appliance_mode": True}]},
+     "transit_gateway_spoke_vpcs[0].appliance_mode=True: is not a key here. Did you mean appliance_mode_support?"),
+    ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_check": {"subnet_name": "c-1", "address": "10.0.1.1", "port": 1,
+                                                                        "security_group_name": ["x"]}},
+     "vpc_peering_check.security_group_name=['x']: is not a key here. Did you mean security_group_names?"),
+    # Read by transit_gateway.yml on every spoke: no role prefix covers its name.
+    ("transit_gateway_spoke", dict(GOOD["transit_gateway_spoke"], transit_gateway_check={"subnet_name": "c-1", "address": "eks-pod", "port": 1}),
+     "transit_gateway_check.address='eks-pod': is not an IP address."),
+    ("transit_gateway_hub", {"transit_gateway_hub_name": ""}, "transit_gateway_hub_name='': is empty"),
+    ("connect", {"connect_name": "bad name!"}, "connect_name='bad name!': cannot start the names of the load balancers"),
+    ("connect", {"connect_name": "x" * 24}, "up to 23 letters"),
+])
+def test_keys_names_and_playbook_variables(part, variables, expected):
+    problems = problems_of(part, dict(variables, aws_region="us-east-1"))
+    assert [p for p in problems if expected in p], problems
+
+
 def test_a_list_names_what_it_lists_twice():
     problems = problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], aws_region="us-east-1",
                                                         privatelink_provider_subnet_names=["a-1", "a-1"]))
