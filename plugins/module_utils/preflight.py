@@ -197,6 +197,14 @@ def _route_table(name, table):
         validation.cidr("%s.routes[%d].destination_cidr" % (name, i), (route or {}).get("destination_cidr"))
 
 
+def connect_name(name, value):
+    """connect.yml names each NLB connect_name + "-" + 8 hex characters, and an NLB name holds 32."""
+    if not NLB_NAME.match(value + "-00000000"):
+        raise InvalidInput(name, value, "cannot start the names of the load balancers connect.yml makes (it adds a hyphen and "
+                           "8 characters): up to 23 letters, digits and hyphens, not starting with a hyphen nor with internal-.",
+                           "Shorten or rename it.")
+
+
 NAMES = ("privatelink_provider_name", "privatelink_consumer_name", "vpc_peering_name", "transit_gateway_hub_name", "connect_name")
 
 FORMATS = {
@@ -238,7 +246,7 @@ FORMATS = {
     "transit_gateway_spoke_wait_timeout": validation.positive_seconds,
     "transit_gateway_check": _check,
     "connect_vpcs": _each(_connect_vpc),
-    "connect_name": lambda name, value: connect_name(name, value),
+    "connect_name": connect_name,
 }
 
 # Variables a playbook reads beside the roles' own (spec entries as in meta/argument_specs.yml).
@@ -396,14 +404,6 @@ def load_balancer_name(name, value):
         raise InvalidInput(name, value, "cannot name the Network Load Balancer the role makes: up to 32 letters, digits and "
                            "hyphens, not starting or ending with a hyphen, nor with internal-.",
                            "Shorten or rename it, or give privatelink_provider_nlb_arn.")
-
-
-def connect_name(name, value):
-    """connect.yml names each NLB connect_name + "-" + 8 hex characters, and an NLB name holds 32."""
-    if not NLB_NAME.match(value + "-00000000"):
-        raise InvalidInput(name, value, "cannot start the names of the load balancers connect.yml makes (it adds a hyphen and "
-                           "8 characters): up to 23 letters, digits and hyphens, not starting with a hyphen nor with internal-.",
-                           "Shorten or rename it.")
 
 
 # --- look-ups: read calls that find what the variables name -----------------------------------

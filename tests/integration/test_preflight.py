@@ -266,8 +266,8 @@ def test_a_subnet_listed_twice_is_refused(localaws, bare_lab):
     twice = [A_SUBNETS[0], A_SUBNETS[0]]
     result = host_preflight(localaws, "account_a", ["transit_gateway_spoke"], "crossvpc-a", state="present", transit_gateway_spoke_vpcs=[
         {"vpc_name": "crossvpc-lab-a", "subnet_names": twice, "name": "vpc-a"}])
-    assert result.get("failed") and (f"transit_gateway_spoke_vpcs[0].subnet_names={twice!r}: lists {A_SUBNETS[0]} twice"
-                                      in result["msg"]), result
+    expected = f"transit_gateway_spoke_vpcs[0].subnet_names={twice!r}: lists {A_SUBNETS[0]} twice"
+    assert result.get("failed") and expected in result["msg"], result
 
 
 def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_lab):
@@ -291,7 +291,7 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     mark = localaws.control.mark()
 
     provider = host_preflight(localaws, "account_a", ["privatelink_provider", "transit_gateway_hub"], "crossvpc-a",
-                                  privatelink_provider_name="svc-real", transit_gateway_hub_name="hub-reall")
+                              privatelink_provider_name="svc-real", transit_gateway_hub_name="hub-reall")
     assert not provider.get("failed"), provider["msg"]
     assert provider["found"]["service_name"] == service["ServiceName"]
     assert provider["warnings"] == [f"transit_gateway_hub_name='hub-reall': no transit gateway has this Name tag in account 111111111111, "
