@@ -269,3 +269,15 @@ def test_across_hosts_spokes_with_overlapping_ranges_are_refused():
     assert check_across(spokes, {}) == [
         "host h1's s[0] (a) and host h2's s[0] (b): 10.0.0.0/16 overlaps 10.0.0.0/16, and a transit gateway route table sends a range "
         "to one attachment. Leave one of them out, and connect it with playbooks/privatelink.yml."]
+
+
+def test_a_teardown_that_stopped_halfway_is_not_taken_for_a_misspelt_endpoint_name():
+    """Two consumer hosts of one account and service: the first's endpoint already gone, the second's
+    left. Its endpoint is the second host's own, not one the first host's name missed."""
+    endpoints = [{"id": "vpce-2", "name": "b2", "service_name": "svc"}]
+    found = {"provider": {"service_name": "svc", "services": {"svc": "s"}, "service_named": "privatelink_provider_name='s'"},
+             "b1": {"endpoints": endpoints, "endpoint_named": "privatelink_consumer_name='b1'", "endpoint_name": "b1"},
+             "b2": {"endpoints": endpoints, "endpoint_named": None, "endpoint_name": "b2"}}
+    assert check_across(found, {}) == []
+    del found["b2"]
+    assert ["host b1's privatelink_consumer_name='b1': no endpoint has this name, but vpce-2 (b2)" in p for p in check_across(found, {})] == [True]
