@@ -19,6 +19,7 @@ from ansible_collections.crossvpc.aws.plugins.module_utils.aws import CrossvpcEr
 
 PRIVATELINK, PEERING, TRANSIT_GATEWAY = "privatelink", "peering", "transit_gateway"
 METHOD_NAMES = {PRIVATELINK: "PrivateLink", PEERING: "VPC peering", TRANSIT_GATEWAY: "Transit Gateway"}
+SHORT_NAMES = {PRIVATELINK: "PrivateLink", PEERING: "peering", TRANSIT_GATEWAY: "via TGW"}
 DEFAULTS = {
     "all_to_all": False,
     "default_ports": None,
@@ -31,7 +32,7 @@ DEFAULTS = {
     "hub_account": None,
     "region": None,
 }
-VPC_KEYS = ("name", "account_id", "region", "cidrs", "ipv6_cidrs", "vpc_id", "profile")
+VPC_KEYS = ("name", "account_id", "region", "cidrs", "ipv6_cidrs", "vpc_id", "profile", "group")
 LINK_KEYS = ("client", "server", "ports", "service")
 ON_PREMISES_KEYS = ("name", "cidrs")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -95,7 +96,10 @@ def _vpc(index, entry, default_region):
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput(where + ".name", name, "is missing.", "Give every VPC a name (its Name tag, if discovered).")
     vpc = {"name": name, "account_id": entry.get("account_id"), "region": entry.get("region") or default_region,
-           "cidrs": None, "ipv6_cidrs": [], "vpc_id": entry.get("vpc_id"), "profile": entry.get("profile")}
+           "cidrs": None, "ipv6_cidrs": [], "vpc_id": entry.get("vpc_id"), "profile": entry.get("profile"),
+           "group": entry.get("group")}
+    if vpc["group"] is not None and (not isinstance(vpc["group"], str) or not vpc["group"].strip()):
+        raise InvalidInput(where + ".group", vpc["group"], "is not a name.", "Name the group its growth is planned for, e.g. payments.")
     if entry.get("cidrs") is not None:
         vpc["cidrs"] = _cidr_list(where + ".cidrs", entry["cidrs"], 4)
         if not vpc["cidrs"]:
@@ -198,8 +202,18 @@ def check_input(vpcs, links=None, **options):
         found.append(vpc)
     for key in ("peering_max_vpcs", "peering_quota_per_vpc", "transit_gateway_attachment_quota", "route_table_route_quota"):
         _positive(key, opts[key])
-    if opts["expected_vpcs"] is not None:
-        _positive("expected_vpcs", opts["expected_vpcs"])
+    expected = opts["expected_vpcs"]
+    if isinstance(expected, str) and expected.isdigit():  # as an inventory's template may give it
+        expected = opts["expected_vpcs"] = int(expected)
+    if isinstance(expected, dict):
+        known = set(v["group"] for v in found if v["group"]) | set(v["account_id"] for v in found if v["account_id"])
+        for key, count in sorted(expected.items()):
+            _positive("expected_vpcs[%r]" % key, count)
+            if known and key not in known and all(v["account_id"] for v in found):
+                raise InvalidInput("expected_vpcs", expected, "names %r, which is neither a VPC's group nor its account." % key,
+                                   "Key the expected counts by group (%s)." % ", ".join(sorted(known)))
+    elif expected is not None:
+        _positive("expected_vpcs", expected)
     if opts["hub_account"] is not None:
         validation.account_id("hub_account", opts["hub_account"], "Use the 12-digit account to own the Transit Gateway.")
     on_premises = _on_premises(opts["on_premises"], names)
@@ -294,11 +308,41 @@ def _peers(routed):
     return peers
 
 
-def _decide(routed, order, opts, on_premises):
+def _components(routed, order):
+    """The routed links by group of VPCs that reach each other through them, each group decided on its own."""
+    root = {}
+
+    def find(name):
+        while root.setdefault(name, name) != name:
+            name = root[name]
+        return name
+
+    for link in routed:
+        root[find(link["client"])] = find(link["server"])
+    groups = {}
+    for link in routed:
+        groups.setdefault(find(link["client"]), []).append(link)
+    return sorted(groups.values(), key=lambda links: min(order.index(n) for link in links for n in (link["client"], link["server"])))
+
+
+def _expected(members, index, opts):
+    """How many VPCs ``members`` will be: expected_vpcs as one number for every group, or per group
+    (a VPC's group, else its account), each group's expected count standing for its VPCs now."""
+    expected, n = opts["expected_vpcs"], len(members)
+    if not isinstance(expected, dict):
+        return max(n, expected or n)
+    counts = {}
+    for name in members:
+        key = index[name].get("group") or index[name]["account_id"]
+        counts[key] = counts.get(key, 0) + 1
+    return sum(max(count, expected.get(key, count)) for key, count in counts.items())
+
+
+def _decide(routed, order, index, opts, on_premises):
     """(method, reasons) for the links that route: peering or Transit Gateway."""
     members = _members(routed, order)
     n = len(members)
-    planned = max(n, opts["expected_vpcs"] or n)
+    planned = _expected(members, index, opts)
     counts = "%d VPCs route to each other now, %d expected" % (n, planned)
     if on_premises:
         return TRANSIT_GATEWAY, [
@@ -357,6 +401,29 @@ def _hub(members, index, opts):
     return max(counts, key=lambda account: (counts[account], -[index[m]["account_id"] for m in members].index(account)))
 
 
+def _attachable(group, results, nets, problems):
+    """The links of a hub's group whose VPCs can share its one route table: any two attached VPCs'
+    ranges must not overlap. The others go to PrivateLink."""
+    attached, attached_names, kept = [], set(), []
+    for entry in group:
+        conflict = None
+        for end in (entry["client"], entry["server"]):
+            if end not in attached_names:  # an attached VPC was checked against the others when it joined
+                conflict = conflict or _shared_table_conflict(attached, nets, end)
+        if conflict:
+            entry.update(method=PRIVATELINK, reasons=[conflict, WHY_PRIVATELINK % (entry["server"], entry["client"], entry["client"])])
+            if not entry["ports"]:
+                problems.append({"kind": "ports", "message": "links[%d] %s -> %s: %s" % (
+                    results.index(entry), entry["client"], entry["server"], NO_PORTS)})
+            continue
+        for end in (entry["client"], entry["server"]):
+            if end not in attached_names:
+                attached_names.add(end)
+                attached.extend((end, net) for net in nets[end])
+        kept.append(entry)
+    return kept
+
+
 def plan(vpcs, links=None, **options):
     """The whole plan, as the module returns it (without the file paths and changed)."""
     vpcs, links, on_premises, opts = check_input(vpcs, links, **options)
@@ -392,37 +459,28 @@ def plan(vpcs, links=None, **options):
                 position, client["name"], server["name"], NO_PORTS)})
         results.append(entry)
 
-    method, design_reasons = _decide(routed, order, opts, on_premises) if routed else (None, [])
-    if method == TRANSIT_GATEWAY:
-        # One TGW route table holds every attached VPC's ranges, so any two of them must not overlap.
-        attached, attached_names, kept = [], set(), []
-        for entry in routed:
-            conflict = None
-            for end in (entry["client"], entry["server"]):
-                if end not in attached_names:  # an attached VPC was checked against the others when it joined
-                    conflict = conflict or _shared_table_conflict(attached, nets, end)
-            if conflict:
-                entry.update(method=PRIVATELINK, reasons=[conflict, WHY_PRIVATELINK % (
-                    entry["server"], entry["client"], entry["client"])])
-                if not entry["ports"]:
-                    problems.append({"kind": "ports", "message": "links[%d] %s -> %s: %s" % (
-                        results.index(entry), entry["client"], entry["server"], NO_PORTS)})
-                continue
-            for end in (entry["client"], entry["server"]):
-                if end not in attached_names:
-                    attached_names.add(end)
-                    attached.extend((end, net) for net in nets[end])
-            kept.append(entry)
-        routed = kept
-    for entry in routed:
-        client, server = index[entry["client"]], index[entry["server"]]
-        entry.update(method=method, reasons=["%s (%s) and %s (%s) do not overlap, so they can route to each other." % (
-            client["name"], ", ".join(client["cidrs"] + client["ipv6_cidrs"]),
-            server["name"], ", ".join(server["cidrs"] + server["ipv6_cidrs"]))] + design_reasons)
+    # Each group of VPCs that route to each other is decided on its own: a few VPCs peer, a growing
+    # group gets a hub. On-premises networks, or one expected count for the whole estate, put every
+    # routed VPC in one group.
+    whole = on_premises or isinstance(opts["expected_vpcs"], int)
+    decided = []
+    for group in ([routed] if routed else []) if whole else _components(routed, order):
+        method, design_reasons = _decide(group, order, index, opts, on_premises)
+        if method == TRANSIT_GATEWAY:
+            group = _attachable(group, results, nets, problems)
+        for entry in group:
+            client, server = index[entry["client"]], index[entry["server"]]
+            entry.update(method=method, reasons=["%s (%s) and %s (%s) do not overlap, so they can route to each other." % (
+                client["name"], ", ".join(client["cidrs"] + client["ipv6_cidrs"]),
+                server["name"], ", ".join(server["cidrs"] + server["ipv6_cidrs"]))] + design_reasons)
+        if group:
+            decided.append((method, group))
+    routed = [entry for _method, group in decided for entry in group]
 
     members = _members(routed, order)
-    steps, designs = _steps_and_designs(results, routed, members, index, on_premises, opts, method)
-    problems.extend(_problems(results, routed, members, index, on_premises, opts, method, designs, steps))
+    steps = _steps(results, decided, order, index, on_premises, opts)
+    designs = _designs(results, routed, members, index, on_premises, opts, decided)
+    problems.extend(_problems(results, decided, order, index, on_premises, opts))
     shown = [dict((k, v[k]) for k in VPC_KEYS if k != "profile") for v in vpcs]
     result = {"vpcs": shown, "on_premises": on_premises, "links": results, "designs": designs,
               "problems": problems, "steps": steps}
@@ -431,55 +489,65 @@ def plan(vpcs, links=None, **options):
     return result
 
 
-def _steps_and_designs(results, routed, members, index, on_premises, opts, method):
+def _steps(results, decided, order, index, on_premises, opts):
     privatelink = [e for e in results if e["method"] == PRIVATELINK]
     steps = {
         "privatelink": [{"provider": e["server"], "provider_account": index[e["server"]]["account_id"],
                          "consumer": e["client"], "consumer_account": index[e["client"]]["account_id"],
                          "ports": e["ports"], "service": e["service"]} for e in privatelink],
         "peering": [],
-        "transit_gateway": None,
+        "transit_gateways": [],
     }
-    if method == PEERING:
-        for group in _pair_links(routed):
-            # The first link's server requests and its client accepts, as playbooks/peering.yml runs them.
-            requester, accepter = index[group[0]["server"]], index[group[0]["client"]]
-            steps["peering"].append({
-                "requester": requester["name"], "requester_account": requester["account_id"],
-                "requester_region": requester["region"],
-                "accepter": accepter["name"], "accepter_account": accepter["account_id"],
-                "accepter_region": accepter["region"],
-                "ports": sorted(set(p for link in group for p in link["ports"]))})
-    elif method == TRANSIT_GATEWAY and members:
-        hub = _hub(members, index, opts)
-        in_hub = [m for m in members if index[m]["account_id"] == hub] or members
-        steps["transit_gateway"] = {
-            "hub_account": hub, "region": index[in_hub[0]]["region"],
-            "spokes": [{"vpc": m, "account": index[m]["account_id"], "region": index[m]["region"]} for m in members],
-            "on_premises": [o["name"] for o in on_premises]}
+    for method, group in decided:
+        if method == PEERING:
+            for pair in _pair_links(group):
+                # The first link's server requests and its client accepts, as playbooks/peering.yml runs them.
+                requester, accepter = index[pair[0]["server"]], index[pair[0]["client"]]
+                steps["peering"].append({
+                    "requester": requester["name"], "requester_account": requester["account_id"],
+                    "requester_region": requester["region"],
+                    "accepter": accepter["name"], "accepter_account": accepter["account_id"],
+                    "accepter_region": accepter["region"],
+                    "ports": sorted(set(p for link in pair for p in link["ports"]))})
+        else:
+            members = _members(group, order)
+            hub = _hub(members, index, opts)
+            in_hub = [m for m in members if index[m]["account_id"] == hub] or members
+            # A hub is known by its group's first VPC: the name stays when VPCs join the group.
+            steps["transit_gateways"].append({
+                "name": members[0], "hub_account": hub, "region": index[in_hub[0]]["region"],
+                "spokes": [{"vpc": m, "account": index[m]["account_id"], "region": index[m]["region"]} for m in members],
+                "on_premises": [o["name"] for o in on_premises]})
+    return steps
 
+
+def _designs(results, routed, members, index, on_premises, opts, decided):
+    """Peering against Transit Gateway for every VPC that routes, whatever each group chose."""
+    privatelink = [e for e in results if e["method"] == PRIVATELINK]
     n = len(members)
-    planned = max(n, opts["expected_vpcs"] or n)
+    planned = sum(_expected(_members(group, members), index, opts) for _method, group in decided)
     peering_routes = _route_counts(routed, index, on_premises, PEERING)
     tgw_routes = _route_counts(routed, index, on_premises, TRANSIT_GATEWAY)
     peers = _peers(routed)
-    designs = {
+    methods = sorted(set(method for method, _group in decided))
+    return {
         "peering": {"vpcs": n, "vpcs_expected": planned, "connections_full_mesh": _pairs(n),
                     "connections_full_mesh_expected": _pairs(planned),
                     "connections_requested": len(_pair_links(routed)),
                     "peerings_per_vpc_max": max([len(p) for p in peers.values()] or [0]),
                     "routes_per_table_max": max(list(peering_routes.values()) or [0])},
         "transit_gateway": {"vpcs": n, "vpcs_expected": planned, "attachments": n + len(on_premises),
-                            "attachments_expected": planned + len(on_premises), "route_tables": 1,
+                            "attachments_expected": planned + len(on_premises),
+                            "route_tables": len([1 for method, _group in decided if method == TRANSIT_GATEWAY]) or 1,
                             "routes_per_table_max": max(list(tgw_routes.values()) or [0])},
         "privatelink": {"endpoint_services": len(set((e["server"], e["service"]) for e in privatelink)),
                         "endpoints": len(privatelink)},
-        "routed_method": method,
+        # One method, or "mixed" when some groups peer and others share a hub.
+        "routed_method": methods[0] if len(methods) == 1 else ("mixed" if methods else None),
     }
-    return steps, designs
 
 
-def _problems(results, routed, members, index, on_premises, opts, method, designs, steps):
+def _problems(results, decided, order, index, on_premises, opts):
     problems = []
     for position, entry in enumerate(results):
         client, server = index[entry["client"]], index[entry["server"]]
@@ -489,35 +557,11 @@ def _problems(results, routed, members, index, on_premises, opts, method, design
                 "region; put the service's NLB and endpoint service in %s, or set up cross-region PrivateLink "
                 "outside it." % (position, client["name"], client["region"], server["name"], server["region"],
                                  client["region"]))})
-    if method == TRANSIT_GATEWAY and members:
-        regions = []
-        for name in members:
-            if index[name]["region"] not in regions:
-                regions.append(index[name]["region"])
-        if len(regions) > 1:
-            by_region = "; ".join("%s: %s" % (r, ", ".join(m for m in members if index[m]["region"] == r))
-                                  for r in regions)
-            problems.append({"kind": "region", "message": (
-                "A Transit Gateway is regional, and the VPCs to attach are in %d regions (%s): it needs a Transit "
-                "Gateway in each region joined by TGW peering, which this collection does not build." % (
-                    len(regions), by_region))})
-        tgw = designs["transit_gateway"]
-        worst = max(tgw["attachments"], tgw["attachments_expected"])
-        if worst > opts["transit_gateway_attachment_quota"]:
-            problems.append({"kind": "quota", "message": (
-                "The Transit Gateway would need %d attachments, more than transit_gateway_attachment_quota=%d: split "
-                "the VPCs across Transit Gateways or ask AWS for a higher quota." % (
-                    worst, opts["transit_gateway_attachment_quota"]))})
-        for network in on_premises:
-            nets = [_net(c) for c in network["cidrs"]]
-            for name in members:
-                for a, b in _overlapping(nets, [_net(c) for c in index[name]["cidrs"] + index[name]["ipv6_cidrs"]]):
-                    problems.append({"kind": "overlap", "message": (
-                        "On-premises %s %s overlaps %s %s: the Transit Gateway's route table cannot send one range "
-                        "to both; renumber one of them, or reach %s from on-premises another way." % (
-                            network["name"], a[3], name, b[3], name))})
-    if method:
-        counts = _route_counts(routed, index, on_premises, method)
+    for method, group in decided:
+        members = _members(group, order)
+        if method == TRANSIT_GATEWAY:
+            problems.extend(_hub_problems(members, index, on_premises, opts))
+        counts = _route_counts(group, index, on_premises, method)
         over = [n for n in members if counts.get(n, 0) > opts["route_table_route_quota"]]
         if over:
             fix = ("point one summary route (for example 10.0.0.0/8) at the Transit Gateway instead of one per range, "
@@ -528,6 +572,33 @@ def _problems(results, routed, members, index, on_premises, opts, method, design
                 "Route tables of %s would need up to %d routes (one per remote range), more than "
                 "route_table_route_quota=%d: %s." % (names, max(counts[n] for n in over),
                                                      opts["route_table_route_quota"], fix))})
+    return problems
+
+
+def _hub_problems(members, index, on_premises, opts):
+    """One hub's group: in one region, within the attachment quota, no on-premises range overlapping a VPC."""
+    problems, regions = [], []
+    for name in members:
+        if index[name]["region"] not in regions:
+            regions.append(index[name]["region"])
+    if len(regions) > 1:
+        by_region = "; ".join("%s: %s" % (r, ", ".join(m for m in members if index[m]["region"] == r)) for r in regions)
+        problems.append({"kind": "region", "message": (
+            "A Transit Gateway is regional, and the VPCs to attach are in %d regions (%s): it needs a Transit "
+            "Gateway in each region joined by TGW peering, which this collection does not build." % (len(regions), by_region))})
+    worst = max(len(members), _expected(members, index, opts)) + len(on_premises)
+    if worst > opts["transit_gateway_attachment_quota"]:
+        problems.append({"kind": "quota", "message": (
+            "The Transit Gateway would need %d attachments, more than transit_gateway_attachment_quota=%d: split "
+            "the VPCs across Transit Gateways or ask AWS for a higher quota." % (worst, opts["transit_gateway_attachment_quota"]))})
+    for network in on_premises:
+        nets = [_net(c) for c in network["cidrs"]]
+        for name in members:
+            for a, b in _overlapping(nets, [_net(c) for c in index[name]["cidrs"] + index[name]["ipv6_cidrs"]]):
+                problems.append({"kind": "overlap", "message": (
+                    "On-premises %s %s overlaps %s %s: the Transit Gateway's route table cannot send one range "
+                    "to both; renumber one of them, or reach %s from on-premises another way." % (
+                        network["name"], a[3], name, b[3], name))})
     return problems
 
 
@@ -581,9 +652,10 @@ def _ports_text(ports):
 
 
 def mermaid(result):
-    """A Mermaid flowchart: accounts as subgraphs, VPCs as nodes, one edge per connection."""
+    """A Mermaid flowchart: accounts as subgraphs, VPCs and hubs as nodes, one edge per link from its
+    client to its server labelled with the method, service and ports, and each hub's attachments."""
     ids = dict((v["name"], "vpc_%d" % i) for i, v in enumerate(result["vpcs"]))
-    tgw = result["steps"]["transit_gateway"]
+    hubs = result["steps"]["transit_gateways"]
     lines = ["flowchart LR"]
     accounts = []
     for vpc in result["vpcs"]:
@@ -595,33 +667,37 @@ def mermaid(result):
             if vpc["account_id"] == account:
                 cidrs = ", ".join(vpc["cidrs"] + vpc["ipv6_cidrs"])
                 lines.append('        %s["%s<br/>%s"]' % (ids[vpc["name"]], _label(vpc["name"]), _label(cidrs)))
-        if tgw and tgw["hub_account"] == account:
-            lines.append('        tgw(("Transit Gateway"))')
+        for i, hub in enumerate(hubs):
+            if hub["hub_account"] == account:
+                lines.append('        tgw_%d(("%s"))' % (i, _hub_label(hub, hubs)))
         lines.append("    end")
-    if tgw and tgw["hub_account"] not in accounts:
-        lines.append('    tgw(("Transit Gateway"))')
+    for i, hub in enumerate(hubs):
+        if hub["hub_account"] not in accounts:
+            lines.append('    tgw_%d(("%s"))' % (i, _hub_label(hub, hubs)))
     for i, network in enumerate(result["on_premises"]):
         lines.append('    onprem_%d[/"%s<br/>%s"/]' % (i, _label(network["name"]), _label(", ".join(network["cidrs"]))))
     for link in result["links"]:
-        if link["method"] == PRIVATELINK:
-            text = " ".join(t for t in ("PrivateLink", link["service"], _ports_text(link["ports"])) if t)
-            lines.append('    %s -- "%s" --> %s' % (ids[link["client"]], _label(text), ids[link["server"]]))
-    for step in result["steps"]["peering"]:
-        lines.append('    %s <-- "peering" --> %s' % (ids[step["requester"]], ids[step["accepter"]]))
-    if tgw:
-        for spoke in tgw["spokes"]:
-            lines.append("    %s <--> tgw" % ids[spoke["vpc"]])
-        for i in range(len(result["on_premises"])):
-            lines.append("    onprem_%d <--> tgw" % i)
+        text = " ".join(t for t in (SHORT_NAMES[link["method"]], link["service"], _ports_text(link["ports"])) if t)
+        lines.append('    %s -- "%s" --> %s' % (ids[link["client"]], _label(text), ids[link["server"]]))
+    for i, hub in enumerate(hubs):
+        for spoke in hub["spokes"]:
+            lines.append("    %s --- tgw_%d" % (ids[spoke["vpc"]], i))
+        for j in range(len(hub["on_premises"])):
+            lines.append("    onprem_%d --- tgw_%d" % (j, i))
     return "\n".join(lines) + "\n"
+
+
+def _hub_label(hub, hubs):
+    return "Transit Gateway" + ("<br/>%s" % _label(hub["name"]) if len(hubs) > 1 else "")
 
 
 def _cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(result):
-    """The report: links and why, overlaps, the design comparison, problems, steps and the diagram."""
+def markdown(result, reachability=None):
+    """The report: links and why, overlaps, the design comparison, problems, steps, the diagram and,
+    once the links were built and checked, each link's hops."""
     links, designs = result["links"], result["designs"]
     counts = dict((m, len([e for e in links if e["method"] == m])) for m in METHOD_NAMES)
     out = ["# Connectivity plan", "",
@@ -641,7 +717,8 @@ def markdown(result):
     else:
         out.append("None.")
     peering, tgw, pl = designs["peering"], designs["transit_gateway"], designs["privatelink"]
-    chosen = METHOD_NAMES.get(designs["routed_method"], "none (no links route)")
+    chosen = METHOD_NAMES.get(designs["routed_method"], "peering for some groups, a Transit Gateway for others"
+                              if designs["routed_method"] == "mixed" else "none (no links route)")
     out += ["", "## Design comparison", "",
             "For the %d VPCs that route to each other (%d expected); chosen: **%s**." % (
                 peering["vpcs"], peering["vpcs_expected"], chosen), "",
@@ -665,12 +742,19 @@ def markdown(result):
     for s in steps["peering"]:
         out.append("- Peering: %s (account %s) requests, %s (account %s) accepts." % (
             s["requester"], s["requester_account"], s["accepter"], s["accepter_account"]))
-    if steps["transit_gateway"]:
-        t = steps["transit_gateway"]
-        out.append("- Transit Gateway in account %s (%s), shared with the spokes' accounts; attach %s%s." % (
-            t["hub_account"], t["region"], ", ".join(s["vpc"] for s in t["spokes"]),
+    for t in steps["transit_gateways"]:
+        out.append("- Transit Gateway %s in account %s (%s), shared with the spokes' accounts; attach %s%s." % (
+            t["name"], t["hub_account"], t["region"], ", ".join(s["vpc"] for s in t["spokes"]),
             "; on-premises: %s" % ", ".join(t["on_premises"]) if t["on_premises"] else ""))
-    if not (steps["privatelink"] or steps["peering"] or steps["transit_gateway"]):
+    if not (steps["privatelink"] or steps["peering"] or steps["transit_gateways"]):
         out.append("Nothing to build.")
     out += ["", "## Diagram", "", "```mermaid", result["mermaid"].rstrip("\n"), "```", ""]
+    if reachability:
+        out += ["## Reachability", ""]
+        for check in reachability:
+            link = check.get("item") or {}
+            out += ["### %s -> %s:%s (%s): %s" % (link.get("client"), link.get("server"), ",".join(str(p) for p in link.get("ports") or []),
+                                                 METHOD_NAMES.get(link.get("method"), link.get("method") or "-"),
+                                                 "reachable" if check.get("reachable") else "NOT reachable"), ""]
+            out += [_cell(check.get("msg") or ""), ""] + list(check.get("table") or []) + [""]
     return "\n".join(out)

@@ -259,7 +259,7 @@ PLAYBOOK_SPECS = {
     # connect.yml's own (connect_plan.yml describes them; connectivity_plan checks the links).
     "connect_vpcs": {"type": "list", "elements": "dict"},
     "connect_links": {"type": "list", "elements": "dict"},
-    "connect_expected_vpcs": {"type": "int"},
+    "connect_expected_vpcs": {"type": "raw"},
     "connect_on_premises": {"type": "list", "elements": "dict"},
     "connect_report_path": {"type": "str"},
     "connect_name": {"type": "str"},
@@ -269,6 +269,7 @@ PLAYBOOK_SPECS = {
     # Pairings, when a playbook runs several services or peerings: the inventory host of the other end.
     "privatelink_provider_host": {"type": "str"},
     "vpc_peering_peer_host": {"type": "str"},
+    "transit_gateway_hub_host": {"type": "str"},
 }
 
 # Per part, with state=present: (variables of which at least one must be non-empty, the fix).

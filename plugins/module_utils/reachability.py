@@ -222,6 +222,18 @@ def nacl_fix(acl_id, protocol, port, peer, outbound):
 
 # --- results -------------------------------------------------------------------------------------
 
+VERDICTS = {True: "ok", False: "BROKEN", None: "not checked"}
+
+
+def hop_table(hops):
+    """The hops as Markdown table rows (hop, verdict, resource, detail), header first: printed as
+    they are, and put in connect.yml's report."""
+    def cell(text):
+        return str(text if text is not None else "-").replace("|", "\\|").replace("\n", " ")
+
+    return ["| Hop | Verdict | Resource | Detail |", "|---|---|---|---|"] + [
+        "| %s | %s | %s | %s |" % (cell(h["hop"]), VERDICTS[h["ok"]], cell(h["resource"]), cell(h["detail"])) for h in hops]
+
 def summarize(path, hops, order):
     """The module's result from the hops: the first hop not ok (in packet order) is the broken one."""
     ordered = sorted(hops, key=lambda h: order.index(h["hop"]))
@@ -241,6 +253,7 @@ def summarize(path, hops, order):
         "hops": [dict((k, h[k]) for k in ("hop", "resource", "account", "ok", "detail")) for h in ordered],
         "broken_hop": dict((k, broken[k]) for k in ("hop", "resource", "account", "detail", "fix")) if broken else None,
         "msg": msg,
+        "table": hop_table(ordered),
         "warnings": ["%s %s: %s" % (h["hop"], h["resource"], h["detail"]) for h in unchecked],
     }
 

@@ -21,10 +21,14 @@ description:
     same range could reach only one VPC. Nested ranges would both be routed, but the longest prefix wins, and the
     narrower range would be shadowed for that VPC, whose traffic to it would all go to the narrower route's VPC and
     never reach the wider VPC's addresses in it.
-  - The links left route. Let N be the VPCs in them, and planned N the larger of N and O(expected_vpcs). With
-    O(on_premises), they use V(transit_gateway). Peering is not transitive, and VPN and Direct Connect attach to the
-    Transit Gateway. Else with planned N over O(peering_max_vpcs) they use V(transit_gateway), as a full mesh needs
-    N(N-1)/2 peerings against N attachments. Else, if a VPC would need more peerings than
+  - The links left route. They are decided by group, a group being VPCs that reach each other through these
+    links, each group on its own (several groups may each get a Transit Gateway). With O(on_premises), or
+    O(expected_vpcs) given as one number for the whole estate, every routed VPC is one group. Let N be a group's
+    VPCs, and planned N the larger of N and O(expected_vpcs), or with O(expected_vpcs) per group the sum over its
+    VPCs' groups (O(vpcs[].group), else the account) of the larger of their VPCs now and their expected count.
+  - With O(on_premises), a group uses V(transit_gateway). Peering is not transitive, and VPN and Direct Connect
+    attach to the Transit Gateway. Else with planned N over O(peering_max_vpcs) it uses V(transit_gateway), as a
+    full mesh needs N(N-1)/2 peerings against N attachments. Else, if a VPC would need more peerings than
     O(peering_quota_per_vpc), V(transit_gateway). Else V(peering), which has one connection per pair and no
     attachment-hour or per-GB processing charge.
   - Accounts play no part in choosing between V(peering) and V(transit_gateway). VPCs with distinct CIDRs are
@@ -75,6 +79,10 @@ options:
           - The VPC's IPv6 CIDR blocks. Only with O(vpcs[].cidrs); discovered otherwise.
         type: list
         elements: str
+      group:
+        description:
+          - The group whose growth O(expected_vpcs) plans, when given per group. Defaults to the VPC's account.
+        type: str
       vpc_id:
         description:
           - The VPC's id (C(vpc-...)), to discover it by id rather than by Name tag.
@@ -118,8 +126,11 @@ options:
     elements: int
   expected_vpcs:
     description:
-      - How many VPCs the routed group is expected to reach. Defaults to how many it has now.
-    type: int
+      - How many VPCs are expected. One number is the whole estate's, and every routed VPC is then decided as one
+        group. A mapping gives it per group of VPCs (O(vpcs[].group)) or per account id, for example
+        V({payments: 8, "222222222222": 4}); each group decided on its own.
+      - Defaults to how many there are now.
+    type: raw
   on_premises:
     description:
       - Networks reached over VPN or Direct Connect. They join the routed VPCs through a Transit Gateway, and must
@@ -158,6 +169,14 @@ options:
       - The account to own the Transit Gateway. Defaults to the account with the most routed VPCs, ties going to
         the one listed first.
     type: str
+  reachability:
+    description:
+      - The links' reachability checks for the report's Reachability section (one hop table per link), each a
+        crossvpc.aws.reachability result (C(reachable), C(msg), C(table)) with its link (C(client), C(server),
+        C(ports), C(method)) as C(item), as a loop over the plan's links registers them. playbooks/connect.yml
+        passes them once every link was checked.
+    type: list
+    elements: dict
   report_path:
     description:
       - Where to write the Markdown report, including a C(mermaid) block. Parent directories are created.
@@ -304,7 +323,9 @@ designs:
       description: C(endpoint_services) (one per server and service) and C(endpoints) (one per link).
       type: dict
     routed_method:
-      description: V(peering) or V(transit_gateway) for the links that route; null when none does.
+      description:
+        - V(peering) or V(transit_gateway) for the links that route, V(mixed) when some groups peer and others have a
+          Transit Gateway; null when none routes.
       type: str
 problems:
   description: What stands in the way of the plan, each with its RV(problems[].kind).
@@ -335,11 +356,12 @@ steps:
           request; C(accepter), C(accepter_account), C(accepter_region) accept; C(ports).
       type: list
       elements: dict
-    transit_gateway:
+    transit_gateways:
       description:
-        - C(hub_account) and C(region) of the Transit Gateway, its C(spokes) (C(vpc), C(account), C(region)) and
-          C(on_premises) names; null without a Transit Gateway.
-      type: dict
+        - One per group that shares a Transit Gateway. C(name) (its group's first VPC, which stays as VPCs join),
+          C(hub_account) and C(region), its C(spokes) (C(vpc), C(account), C(region)) and C(on_premises) names.
+      type: list
+      elements: dict
 mermaid:
   description: The diagram, as Mermaid flowchart source.
   returned: always
@@ -418,6 +440,8 @@ def reconcile(module):
     if any(v["cidrs"] is None for v in vpcs):
         vpcs = discover(module, vpcs)
     plan = connectivity.plan(vpcs, params["links"], **options)
+    if params["reachability"]:
+        plan["markdown"] = connectivity.markdown(plan, params["reachability"])
 
     diffs, changed = [], False
     for key, content in (("report_path", plan["markdown"]), ("diagram_path", plan["mermaid"])):
@@ -445,6 +469,7 @@ def main():
             cidrs=dict(type="list", elements="str"),
             ipv6_cidrs=dict(type="list", elements="str"),
             vpc_id=dict(type="str"),
+            group=dict(type="str"),
             profile=dict(type="str"),
         )),
         links=dict(type="list", elements="dict", options=dict(
@@ -455,7 +480,7 @@ def main():
         )),
         all_to_all=dict(type="bool", default=False),
         default_ports=dict(type="list", elements="int"),
-        expected_vpcs=dict(type="int"),
+        expected_vpcs=dict(type="raw"),
         on_premises=dict(type="list", elements="dict", options=dict(
             name=dict(type="str", required=True),
             cidrs=dict(type="list", elements="str", required=True),
@@ -467,6 +492,7 @@ def main():
         hub_account=dict(type="str"),
         report_path=dict(type="path"),
         diagram_path=dict(type="path"),
+        reachability=dict(type="list", elements="dict"),
     )
     run_module(new_module(argument_spec), reconcile)
 

@@ -203,6 +203,14 @@ msg:
   description: A one-line verdict; when not reachable, the broken hop and its fix.
   returned: always
   type: str
+table:
+  description:
+    - RV(hops) as Markdown table rows, header first (hop, verdict V(ok), V(BROKEN) or V(not checked), resource,
+      detail), to print or put in a report.
+  returned: always
+  type: list
+  elements: str
+  sample: ["| Hop | Verdict | Resource | Detail |", "|---|---|---|---|", "| source route table | ok | rtb-0123456789abcdef0 | routes 10.1.0.0/16 to pcx-0123456789abcdef0 |"]
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import reachability

@@ -59,9 +59,10 @@ def mutating(localaws, mark):
     return [(c["account"], c["action"]) for c in localaws.control.calls(mark) if c["mutating"]]
 
 
+# Across accounts in one region is the lab's peering, which the crash, fault and least-privilege
+# sweeps run peering.yml on; here one account, and across accounts and regions.
 CASES = {
     "same-account": (("crossvpc-a", "us-east-1"), ("crossvpc-a", "us-east-1")),
-    "cross-account": (("crossvpc-a", "us-east-1"), ("crossvpc-b", "us-east-1")),
     "cross-region": (("crossvpc-a", "us-east-1"), ("crossvpc-b", "us-west-2")),
 }
 
@@ -110,10 +111,11 @@ def test_peering_playbook(localaws, ansible, tmp_path, case):
         assert peer_routes(end, peer["cidr"]) == {}
         assert peer_groups(end, name) == []
 
-    mark = localaws.control.mark()
-    again = ansible(TEARDOWN, inventory=hosts)
-    assert again.returncode == 0 and again.changed() == 0, again.stats
-    assert mutating(localaws, mark) == []
+    if case == "same-account":  # a second teardown finds nothing to do (the same code either way)
+        mark = localaws.control.mark()
+        again = ansible(TEARDOWN, inventory=hosts)
+        assert again.returncode == 0 and again.changed() == 0, again.stats
+        assert mutating(localaws, mark) == []
 
 
 def test_overlapping_vpcs_are_refused_before_any_change(localaws, ansible, tmp_path):

@@ -125,11 +125,20 @@ TOPOLOGIES = [
                  id="threshold-lowered-takes-tgw"),
     pytest.param(many(4), ALL, {"transit_gateway_attachment_quota": 3}, (TGW, "N = 4 attachments"), ["quota"],
                  id="attachment-quota"),
-    pytest.param(TWIN_TENS, [link("Z", "X", 443), link("W", "Y", 443)], {},
+    # Growth given for the whole estate puts every routed VPC behind one hub, whose one route table cannot hold both 10.0.0.0/16.
+    pytest.param(TWIN_TENS, [link("Z", "X", 443), link("W", "Y", 443)], {"expected_vpcs": 4},
                  [(TGW, "N(N-1)/2 = 6"), (PL, "the Transit Gateway's one route table already holds X's 10.0.0.0/16")],
                  [], id="tgw-shared-route-table-conflict"),
+    # Without it, two pairs that do not route to each other are two groups, each simplest peered.
+    pytest.param(TWIN_TENS, [link("Z", "X", 443), link("W", "Y", 443)], {},
+                 [(PEER, "2 VPCs route to each other now, 2 expected")] * 2, [], id="separate-groups-decided-apart"),
+    # Growth per group (or account): the growing group gets a hub, the other stays peered.
+    pytest.param([dict(v, group="payments") if v["name"] in ("v0", "v1") else v for v in many(4)],
+                 [link("v1", "v0", 443), link("v3", "v2", 443)], {"expected_vpcs": {"payments": 6}},
+                 [(TGW, "2 VPCs route to each other now, 6 expected"), (PEER, "2 VPCs route to each other now, 2 expected")], [],
+                 id="growth-per-group"),
     pytest.param(TWIN_TENS[:1] + [vpc("Y", ACCT_B, "10.0.5.0/24")] + TWIN_TENS[2:], [link("Z", "X", 443), link("W", "Y", 443)],
-                 {}, [(TGW, "N(N-1)/2 = 6"),
+                 {"expected_vpcs": 4}, [(TGW, "N(N-1)/2 = 6"),
                       (PL, "already holds X's 10.0.0.0/16, and Y's 10.0.5.0/24 lies inside it: both routes can coexist, but the "
                            "longest prefix wins, so every attached VPC's traffic to 10.0.5.0/24 would go to Y")], [],
                  id="tgw-shared-route-table-nested"),
@@ -214,7 +223,7 @@ def test_designs_count_a_full_mesh_against_attachments_for_100_vpcs_fast():
     assert designs["peering"]["connections_full_mesh"] == 4950 == designs["peering"]["connections_requested"]
     assert designs["transit_gateway"]["attachments"] == 100 and designs["transit_gateway"]["route_tables"] == 1
     assert designs["routed_method"] == TGW
-    assert result["steps"]["peering"] == [] and len(result["steps"]["transit_gateway"]["spokes"]) == 100
+    assert result["steps"]["peering"] == [] and len(result["steps"]["transit_gateways"][0]["spokes"]) == 100
 
 
 def test_growth_counts_the_expected_mesh():
@@ -231,7 +240,7 @@ def test_lab_steps_name_provider_and_requester_first():
                          "ports": [8443], "service": "eks-api"}],
         "peering": [{"requester": "VPC_A", "requester_account": ACCT_A, "requester_region": None,
                      "accepter": "VPC_C", "accepter_account": ACCT_B, "accepter_region": None, "ports": [8443]}],
-        "transit_gateway": None}
+        "transit_gateways": []}
     assert result["designs"]["privatelink"] == {"endpoint_services": 1, "endpoints": 1}
     assert result["designs"]["peering"]["connections_requested"] == 1
 
@@ -239,13 +248,13 @@ def test_lab_steps_name_provider_and_requester_first():
 def test_hub_is_the_account_with_most_routed_vpcs_ties_to_the_first_listed():
     vpcs = [vpc("a", ACCT_B, "10.0.0.0/24"), vpc("b", ACCT_A, "10.0.1.0/24"), vpc("c", ACCT_A, "10.0.2.0/24"),
             vpc("d", ACCT_C, "10.0.3.0/24")]
-    assert connectivity.plan(vpcs, all_to_all=True)["steps"]["transit_gateway"]["hub_account"] == ACCT_A
+    assert connectivity.plan(vpcs, all_to_all=True)["steps"]["transit_gateways"][0]["hub_account"] == ACCT_A
     tie = [vpc("a", ACCT_B, "10.0.0.0/24"), vpc("b", ACCT_A, "10.0.1.0/24"), vpc("c", ACCT_A, "10.0.2.0/24"),
            vpc("d", ACCT_B, "10.0.3.0/24")]
-    tgw = connectivity.plan(tie, all_to_all=True)["steps"]["transit_gateway"]
+    [tgw] = connectivity.plan(tie, all_to_all=True)["steps"]["transit_gateways"]
     assert tgw["hub_account"] == ACCT_B
     assert tgw["spokes"][0] == {"vpc": "a", "account": ACCT_B, "region": None}
-    assert connectivity.plan(tie, all_to_all=True, hub_account=ACCT_C)["steps"]["transit_gateway"]["hub_account"] == ACCT_C
+    assert connectivity.plan(tie, all_to_all=True, hub_account=ACCT_C)["steps"]["transit_gateways"][0]["hub_account"] == ACCT_C
 
 
 def test_region_option_fills_vpcs_without_one():
@@ -262,7 +271,7 @@ def test_mermaid_for_the_lab():
     assert '    subgraph acct_222222222222["Account 222222222222"]' in lines
     assert '        vpc_0["VPC_A<br/>10.0.0.0/16"]' in lines and '        vpc_2["VPC_C<br/>10.1.0.0/16"]' in lines
     assert '    vpc_1 -- "PrivateLink :8443" --> vpc_0' in lines
-    assert '    vpc_0 <-- "peering" --> vpc_2' in lines
+    assert '    vpc_2 -- "peering :8443" --> vpc_0' in lines  # every link from its client to its server, with its ports
     assert lines.count("    end") == 2 and "tgw" not in shown
 
 
@@ -270,12 +279,24 @@ def test_mermaid_for_a_transit_gateway_with_on_premises():
     shown = connectivity.plan(many(4), all_to_all=True, on_premises=[{"name": "dc1", "cidrs": ["192.168.0.0/16"]}],
                               hub_account=ACCT_C)["mermaid"]
     lines = shown.splitlines()
-    assert '    tgw(("Transit Gateway"))' in lines  # the hub account has no VPC: the hub stands alone
+    assert '    tgw_0(("Transit Gateway"))' in lines  # the hub account has no VPC: the hub stands alone
     assert '    onprem_0[/"dc1<br/>192.168.0.0/16"/]' in lines
-    assert all("    vpc_%d <--> tgw" % i in lines for i in range(4)) and "    onprem_0 <--> tgw" in lines
+    assert all("    vpc_%d --- tgw_0" % i in lines for i in range(4)) and "    onprem_0 --- tgw_0" in lines
+    assert '    vpc_1 -- "via TGW" --> vpc_0' in lines  # who calls whom (and on which ports, when given), through the hub
     assert "peering" not in shown
     inside = connectivity.plan(many(4), all_to_all=True)["mermaid"].splitlines()
-    assert '        tgw(("Transit Gateway"))' in inside  # in the hub account's subgraph
+    assert '        tgw_0(("Transit Gateway"))' in inside  # in the hub account's subgraph
+
+
+def test_mermaid_names_each_hub_when_groups_have_their_own():
+    vpcs = [dict(v, group="payments") if v["name"] in ("v0", "v1") else v for v in many(6)]
+    links = [link("v1", "v0", 443), link("v3", "v2", 80), link("v5", "v4", 80)]
+    result = connectivity.plan(vpcs, links, expected_vpcs={"payments": 5, ACCT_A: 4})
+    assert [(t["name"], [s["vpc"] for s in t["spokes"]]) for t in result["steps"]["transit_gateways"]] == [
+        ("v0", ["v0", "v1"]), ("v2", ["v2", "v3"]), ("v4", ["v4", "v5"])]
+    lines = result["mermaid"].splitlines()
+    assert '        tgw_0(("Transit Gateway<br/>v0"))' in lines and "    vpc_3 --- tgw_1" in lines
+    assert result["designs"]["routed_method"] == TGW and result["designs"]["transit_gateway"]["route_tables"] == 3
 
 
 def test_mermaid_escapes_quotes_and_markup_in_names():
