@@ -753,8 +753,9 @@ def markdown(result, reachability=None):
         out += ["## Reachability", ""]
         for check in reachability:
             link = check.get("item") or {}
-            out += ["### %s -> %s:%s (%s): %s" % (link.get("client"), link.get("server"), ",".join(str(p) for p in link.get("ports") or []),
-                                                 METHOD_NAMES.get(link.get("method"), link.get("method") or "-"),
-                                                 "reachable" if check.get("reachable") else "NOT reachable"), ""]
+            ports = ",".join(str(p) for p in link.get("ports") or [])
+            method = METHOD_NAMES.get(link.get("method"), link.get("method") or "-")
+            verdict = "reachable" if check.get("reachable") else "NOT reachable"
+            out += ["### %s -> %s:%s (%s): %s" % (link.get("client"), link.get("server"), ports, method, verdict), ""]
             out += [_cell(check.get("msg") or ""), ""] + list(check.get("table") or []) + [""]
     return "\n".join(out)

@@ -234,6 +234,7 @@ def hop_table(hops):
     return ["| Hop | Verdict | Resource | Detail |", "|---|---|---|---|"] + [
         "| %s | %s | %s | %s |" % (cell(h["hop"]), VERDICTS[h["ok"]], cell(h["resource"]), cell(h["detail"])) for h in hops]
 
+
 def summarize(path, hops, order):
     """The module's result from the hops: the first hop not ok (in packet order) is the broken one."""
     ordered = sorted(hops, key=lambda h: order.index(h["hop"]))

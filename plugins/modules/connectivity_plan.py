@@ -127,8 +127,8 @@ options:
   expected_vpcs:
     description:
       - How many VPCs are expected. One number is the whole estate's, and every routed VPC is then decided as one
-        group. A mapping gives it per group of VPCs (O(vpcs[].group)) or per account id, for example
-        V({payments: 8, "222222222222": 4}); each group decided on its own.
+        group. A mapping gives it per group of VPCs (O(vpcs[].group)) or per account id, for example C(payments)
+        8 and C(222222222222) 4, and each group is decided on its own.
       - Defaults to how many there are now.
     type: raw
   on_premises:

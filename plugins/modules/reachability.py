@@ -210,7 +210,10 @@ table:
   returned: always
   type: list
   elements: str
-  sample: ["| Hop | Verdict | Resource | Detail |", "|---|---|---|---|", "| source route table | ok | rtb-0123456789abcdef0 | routes 10.1.0.0/16 to pcx-0123456789abcdef0 |"]
+  sample:
+    - "| Hop | Verdict | Resource | Detail |"
+    - "|---|---|---|---|"
+    - "| source route table | ok | rtb-0123456789abcdef0 | routes 10.1.0.0/16 to pcx-0123456789abcdef0 |"
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import reachability

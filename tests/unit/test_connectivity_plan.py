@@ -138,9 +138,10 @@ TOPOLOGIES = [
                  [(TGW, "2 VPCs route to each other now, 6 expected"), (PEER, "2 VPCs route to each other now, 2 expected")], [],
                  id="growth-per-group"),
     pytest.param(TWIN_TENS[:1] + [vpc("Y", ACCT_B, "10.0.5.0/24")] + TWIN_TENS[2:], [link("Z", "X", 443), link("W", "Y", 443)],
-                 {"expected_vpcs": 4}, [(TGW, "N(N-1)/2 = 6"),
-                      (PL, "already holds X's 10.0.0.0/16, and Y's 10.0.5.0/24 lies inside it: both routes can coexist, but the "
-                           "longest prefix wins, so every attached VPC's traffic to 10.0.5.0/24 would go to Y")], [],
+                 {"expected_vpcs": 4},
+                 [(TGW, "N(N-1)/2 = 6"),
+                  (PL, "already holds X's 10.0.0.0/16, and Y's 10.0.5.0/24 lies inside it: both routes can coexist, but the "
+                       "longest prefix wins, so every attached VPC's traffic to 10.0.5.0/24 would go to Y")], [],
                  id="tgw-shared-route-table-nested"),
     pytest.param([vpc("a", ACCT_A, "10.0.0.0/16"), vpc("b", ACCT_B, "10.0.0.0/16")], [link("b", "a")], {},
                  [(PL, "overlaps")], ["ports"], id="overlap-without-ports"),
