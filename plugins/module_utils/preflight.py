@@ -363,6 +363,12 @@ def check_variables(host, parts, state, variables, specs, context=None):
                     problems.append("transit_gateway_hub_route_tables[%d].%s: %r is not the name of any spoke's attachment "
                                     "(transit_gateway_spoke_vpcs[].name: %s). Use one of them, or '*'." % (
                                         i, key, unknown, ", ".join(sorted(names)) or "none"))
+            for j, route in enumerate(table.get("routes") or [] if isinstance(table, dict) else []):
+                name = (route or {}).get("attachment_name")
+                if name is not None and name not in names:
+                    problems.append("transit_gateway_hub_route_tables[%d].routes[%d].attachment_name=%r: is not the name of any "
+                                    "spoke's attachment (transit_gateway_spoke_vpcs[].name: %s). Use one of them." % (
+                                        i, j, name, ", ".join(sorted(names)) or "none"))
     spokes = (context or {}).get("spoke_vpcs") or {}
     accounts = (context or {}).get("accounts") or {}
     others = [dict(entry, host=other, account=accounts.get(other)) for other, entries in sorted(spokes.items()) if other != host

@@ -54,12 +54,23 @@ options:
         type: str
         required: true
       attachment_id:
-        description: The attachment the route points at. Either this or O(routes[].blackhole).
+        description: The attachment the route points at. One of this, O(routes[].attachment_name) or O(routes[].blackhole).
+        type: str
+      attachment_name:
+        description:
+          - The attachment the route points at, by the name O(attachment_names) gives it (for the
+            transit_gateway_hub role, a spoke's C(transit_gateway_spoke_vpcs[].name)), so that a route can be
+            written before the attachment exists.
         type: str
       blackhole:
         description: Drop traffic to O(routes[].destination_cidr).
         type: bool
         default: false
+  attachment_names:
+    description:
+      - Attachment ids by name, for O(routes[].attachment_name). A name not in it is an error naming the route.
+    type: dict
+    default: {}
   purge_associations:
     description: Disassociate attachments not in O(associations) (when given).
     type: bool
@@ -104,6 +115,15 @@ EXAMPLES = r"""
       - destination_cidr: 10.99.0.0/16
         blackhole: true
     purge_routes: true
+
+- name: A route by the spoke's name, before its attachment exists
+  crossvpc.aws.transit_gateway_route_table:
+    transit_gateway_id: "{{ hub.transit_gateway.transit_gateway_id }}"
+    name: spokes
+    attachment_names: "{{ dict(attachments | map(attribute='tags.Name') | zip(attachments | map(attribute='transit_gateway_attachment_id'))) }}"
+    routes:
+      - destination_cidr: 0.0.0.0/0
+        attachment_name: egress
 """
 
 RETURN = r"""
@@ -168,9 +188,15 @@ def desired_state(module):
         for index, route in enumerate(params["routes"]):
             where = "routes[%d]" % index
             cidr = str(validation.cidr(where + ".destination_cidr", route["destination_cidr"]))
-            if route["blackhole"] == bool(route["attachment_id"]):
-                raise InvalidInput(where, route, "needs exactly one of attachment_id and blackhole=true.",
+            if [bool(route["attachment_id"]), bool(route["attachment_name"]), route["blackhole"]].count(True) != 1:
+                raise InvalidInput(where, route, "needs exactly one of attachment_id, attachment_name and blackhole=true.",
                                    "Point the route at an attachment, or make it a blackhole.")
+            if route["attachment_name"]:
+                names = params["attachment_names"] or {}
+                if route["attachment_name"] not in names:
+                    raise InvalidInput(where + ".attachment_name", route["attachment_name"], "is not the name of any attachment.",
+                                       "Use one of: %s." % (", ".join(sorted(names)) or "none (attachment_names is empty)"))
+                route = dict(route, attachment_id=names[route["attachment_name"]])
             if cidr in routes:
                 raise InvalidInput(where + ".destination_cidr", cidr, "is listed twice.", "Keep one route per CIDR.")
             target = "blackhole" if route["blackhole"] else route["attachment_id"]
@@ -218,8 +244,10 @@ def main():
         routes=dict(type="list", elements="dict", options=dict(
             destination_cidr=dict(type="str", required=True),
             attachment_id=dict(type="str"),
+            attachment_name=dict(type="str"),
             blackhole=dict(type="bool", default=False),
         )),
+        attachment_names=dict(type="dict", default={}),
         purge_associations=dict(type="bool", default=False),
         purge_propagations=dict(type="bool", default=False),
         purge_routes=dict(type="bool", default=False),

@@ -37,7 +37,10 @@ def inventory(tmp_path, hub_name, spokes_a, spokes_b):
                                                 "name": s["name"]} for s in spokes]}
 
     hub = dict(host("crossvpc-a", ACCOUNT_A, spokes_a), transit_gateway_hub_route_tables=[
-        {"name": "spokes", "associate": "*", "propagate": "*", "routes": [{"destination_cidr": "10.99.0.0/16", "blackhole": True}]}])
+        {"name": "spokes", "associate": "*", "propagate": "*", "routes": [
+            {"destination_cidr": "10.99.0.0/16", "blackhole": True},
+            # By the spoke's name, before its attachment exists (e.g. an egress or shared-services VPC's wider range).
+            {"destination_cidr": "10.98.0.0/16", "attachment_name": spokes_b[0]["name"]}]}])
     path = tmp_path / "inventory.json"
     path.write_text(json.dumps({"all": {"children": {
         "hub": {"hosts": {"acct_a": hub}},
@@ -101,10 +104,14 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
     assert {r["DestinationCidrBlock"] for r in propagated} == {s["cidr"] for s in spokes}
     static = ec2_a.search_transit_gateway_routes(
         TransitGatewayRouteTableId=table_id, Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
-    assert [(r["DestinationCidrBlock"], r["State"]) for r in static] == [("10.99.0.0/16", "blackhole")]
-    # Every route table of every spoke VPC routes the other spokes' CIDRs, and only those, to the hub.
+    b1_attachment = by_vpc[spokes_b[0]["vpc"]]["TransitGatewayAttachmentId"]
+    assert sorted((r["DestinationCidrBlock"], r["State"], [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])])
+                  for r in static) == [("10.98.0.0/16", "active", [b1_attachment]), ("10.99.0.0/16", "blackhole", [])]
+    # Every route table of every spoke VPC routes the other spokes' CIDRs, and the named route's range
+    # where it leads to another spoke, to the hub; nothing else.
     for spoke in spokes:
         others = {s["cidr"]: tgw_id for s in spokes if s is not spoke}
+        others.update({"10.98.0.0/16": tgw_id} if spoke is not spokes_b[0] else {})
         routes = tgw_routes(localaws, spoke)
         assert set(spoke["tables"]) <= set(routes)
         assert all(found == others for found in routes.values()), routes

@@ -190,11 +190,14 @@ def test_rules_across_variables(part, variables, expected):
 
 
 def test_a_hub_route_table_names_attachments_the_spokes_give():
-    tables = {"transit_gateway_hub_route_tables": [{"name": "t", "associate": ["vpc-a"], "propagate": ["vpc-a", "vpc-z"]}],
+    tables = {"transit_gateway_hub_route_tables": [{"name": "t", "associate": ["vpc-a"], "propagate": ["vpc-a", "vpc-z"],
+                                                    "routes": [{"destination_cidr": "0.0.0.0/0", "attachment_name": "egres"}]}],
               "aws_region": "us-east-1"}
     problems, _values = check_variables("hub", ["transit_gateway_hub"], "present", tables, SPECS, {"attachment_names": ["vpc-a", "vpc-c"]})
     assert problems == ["transit_gateway_hub_route_tables[0].propagate: 'vpc-z' is not the name of any spoke's attachment "
-                        "(transit_gateway_spoke_vpcs[].name: vpc-a, vpc-c). Use one of them, or '*'."]
+                        "(transit_gateway_spoke_vpcs[].name: vpc-a, vpc-c). Use one of them, or '*'.",
+                        "transit_gateway_hub_route_tables[0].routes[0].attachment_name='egres': is not the name of any spoke's "
+                        "attachment (transit_gateway_spoke_vpcs[].name: vpc-a, vpc-c). Use one of them."]
 
 
 @pytest.mark.parametrize("part, key, expected", [
