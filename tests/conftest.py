@@ -260,17 +260,17 @@ def module(ansible, localaws, tmp_path_factory):
 # file picked last. Files not listed keep their order after these.
 LONGEST_FIRST = (
     "reliability/test_crash_and_rerun.py",
-    "integration/test_least_privilege.py",
     "reliability/test_faults_converge.py",
-    "integration/test_peering_playbook.py",
-    "integration/test_reachability.py",
     "integration/test_connect_playbook.py",
+    "integration/test_least_privilege.py",
+    "integration/test_peering_playbook.py",
+    "integration/test_preflight.py",
+    "integration/test_reachability.py",
     "integration/test_transit_gateway_playbook.py",
     "integration/test_privatelink_playbook.py",
     "integration/test_mermaid_render.py",
     "integration/test_lab.py",
     "integration/test_bad_input_catalogue.py",
-    "integration/test_preflight.py",
     "integration/test_no_secrets_in_output.py",
 )
 

@@ -20,6 +20,19 @@ ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abs
 COMMON = ("aws_account_id", "aws_region", "aws_profile", "aws_account_profiles", "reachability_check", "transit_gateway_check")
 
 
+def missing_account_ids(task_vars, message):
+    """aws_account_profiles (and the like) read every host's aws_account_id: name the hosts that have none,
+    rather than leave every host blamed for one host's gap."""
+    if "aws_account_id" not in message:
+        return ""
+    hostvars = task_vars.get("hostvars") or {}
+    try:
+        hosts = [h for h in task_vars.get("groups", {}).get("all", []) if "aws_account_id" not in hostvars[h]]
+    except (KeyError, TypeError):
+        return ""
+    return " Hosts without aws_account_id: %s. Set it on each, quoted (\"012345678901\")." % ", ".join(hosts) if hosts else ""
+
+
 def role_specs(role):
     """Every option of every entry point of ``role``, from its meta/argument_specs.yml."""
     with open(os.path.join(ROLES, role, "meta", "argument_specs.yml")) as spec_file:
@@ -52,7 +65,7 @@ class ActionModule(ActionBase):
                 try:
                     variables[name] = self._templar.template(task_vars[name])
                 except AnsibleError as error:
-                    problems.append("%s: cannot be worked out: %s" % (name, error.message))
+                    problems.append("%s: cannot be worked out: %s%s" % (name, error.message, missing_account_ids(task_vars, error.message)))
         if problems:
             result.update(failed=True, msg="%s: %s" % (task_vars.get("inventory_hostname"), " | ".join(problems)))
             return result

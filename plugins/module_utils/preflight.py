@@ -116,6 +116,19 @@ def _address(name, value):
         raise InvalidInput(name, value, "is not an IP address.", "Give the target's address, for example 10.0.1.10.")
 
 
+PRIVATE_TARGET_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+
+
+def _private_address(name, value):
+    """An NLB's IP targets are in its VPC or in private ranges (RFC 1918, 100.64.0.0/10): AWS refuses a public
+    address when it registers the targets, after the load balancer and its target group were made."""
+    address = _address(name, value)
+    if address.version == 4 and not any(address in ipaddress.ip_network(n) for n in PRIVATE_TARGET_RANGES):
+        raise InvalidInput(name, value, "is a public address, and a Network Load Balancer's IP targets are private "
+                           "(RFC 1918 or 100.64.0.0/10).", "Give the workload's private address.")
+    return address
+
+
 def _text(limit):
     return lambda name, value: validation.text(name, value, limit)
 
@@ -215,7 +228,7 @@ FORMATS = {
     "privatelink_provider_consumer_accounts": _each(validation.account_id),
     "privatelink_provider_nlb_arn": lambda name, value: validation.load_balancer_arn(name, value) if value else None,
     "privatelink_provider_subnet_ids": _each(_id("subnet")),
-    "privatelink_provider_targets": _each(_address),
+    "privatelink_provider_targets": _each(_private_address),
     "privatelink_provider_private_dns_name": lambda name, value: validation.dns_name(name, value) if value else None,
     "privatelink_provider_tags": validation.tags,
     "privatelink_provider_wait_timeout": validation.positive_seconds,
@@ -336,6 +349,9 @@ def check_variables(host, parts, state, variables, specs, context=None):
             if close:
                 problems.append("%s=%r: is not a variable of %s. Did you mean %s? (As written it is ignored.)" % (
                     name, variables[name], " or ".join(parts), close[0]))
+    if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
+        problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
+                        "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
     if state == "present":
         for part in ["common"] + list(parts):
             for names, fix in REQUIRED[part]:
@@ -579,6 +595,16 @@ def check_across(found, context):
             continue
         (r_host, r_vpc), (a_host, a_vpc) = ends
         where = "host %s's %s and host %s's %s" % (r_host, r_vpc["named"], a_host, a_vpc["named"])
+        requester = found[r_host]
+        if "peerings" in requester:  # a teardown: the connection between them must carry the name given
+            pair = sorted([r_vpc["vpc_id"], a_vpc["vpc_id"]])
+            between = [p for p in requester["peerings"] if p["vpcs"] == pair]
+            if between and not [p for p in between if p["name"] == requester["peering_name"]]:
+                problems.append("host %s's vpc_peering_name=%r: the peering between %s and %s is %s, named %s: with this name its "
+                                "security group (<name>-from-peer) would stay after its routes and connection are gone. Give its "
+                                "name." % (r_host, requester["peering_name"], r_vpc["vpc_id"], a_vpc["vpc_id"], between[0]["id"],
+                                           between[0]["name"] or "nothing (no Name tag)"))
+            continue
         if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
             problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
         elif _overlap(r_vpc, a_vpc):
@@ -717,6 +743,14 @@ def look_up(module, problems, parts, values):
                 aws.subnets_named(problems, name + ".subnet_ids", entry.get("subnet_ids"),
                                   name + ".subnet_names", entry.get("subnet_names"), vpc, entry.get("vpc_name"))
                 found.setdefault("spoke_vpcs", []).append(vpc_found(vpc, "%s (%s)" % (name, entry.get("vpc_name") or entry.get("vpc_id"))))
+        for j, cidr in enumerate(values.get("transit_gateway_spoke_route_cidrs") or []):
+            network = ipaddress.ip_network(cidr)
+            for vpc in found.get("spoke_vpcs") or []:
+                for own in [ipaddress.ip_network(c) for c in vpc["cidrs"]]:
+                    if own.version == network.version and network.subnet_of(own):
+                        problems.append("transit_gateway_spoke_route_cidrs[%d]=%r: lies inside %s's own %s, and AWS refuses a route "
+                                        "to a range the VPC's local route covers. Route the other VPCs' ranges, or a summary wider "
+                                        "than %s." % (j, cidr, vpc["named"], own, own))
         check = values.get("transit_gateway_check") if values.get("reachability_check", True) else None
         if check:
             subnets = aws.subnets_named(problems, None, [], "transit_gateway_check.subnet_name", [check["subnet_name"]])
@@ -757,12 +791,27 @@ def look_up_teardown(module, problems, parts, values):
     for i, entry in enumerate(values.get("transit_gateway_spoke_vpcs") or [] if "transit_gateway_spoke" in parts else []):
         name = "transit_gateway_spoke_vpcs[%d]" % i
         named.append((name + ".vpc_id", entry.get("vpc_id"), name + ".vpc_name", entry.get("vpc_name")))
+    before, found = len(problems), {}
     for id_name, vpc_id, name_name, vpc_name in named:
-        before = len(problems)
-        aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
-        for i in range(before, len(problems)):
-            problems[i] += " " + GONE_FIX
-    return dict(look_up_named(module, aws, parts, values), account=account)
+        vpc = aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
+        if vpc is not None and id_name == "vpc_peering_vpc_id":
+            # For the check across hosts: the peering between the two ends is found by its VPCs, its
+            # security group by vpc_peering_name, so a misspelt name would leave the group behind.
+            given = "vpc_peering_vpc_id" if vpc_id else "vpc_peering_vpc_name"
+            found["peering_vpc"] = vpc_found(vpc, "%s=%r" % (given, vpc_id or vpc_name))
+            found["peering_name"] = values.get("vpc_peering_name")
+            found["peerings"] = [{"id": p["VpcPeeringConnectionId"], "name": tags_of(p).get("Name"),
+                                  "vpcs": sorted([p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]])}
+                                 for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections",
+                                                   "list the peering connections of %s" % vpc["VpcId"],
+                                                   Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [vpc["VpcId"]]}])
+                                 if _state(p, "Status.Code") not in GONE]
+    if "privatelink_consumer" in parts and values.get("privatelink_consumer_subnet_names"):
+        # They find the endpoint's VPC: a name that matches nothing would leave the endpoint, and the service behind it.
+        aws.subnets_named(problems, None, [], "privatelink_consumer_subnet_names", values["privatelink_consumer_subnet_names"])
+    for i in range(before, len(problems)):
+        problems[i] += " " + GONE_FIX
+    return dict(look_up_named(module, aws, parts, values), account=account, **found)
 
 
 # What a teardown removes by its Name tag: (part, variable, what it is, read call, key, id key, gone states).
@@ -773,8 +822,16 @@ TORN_DOWN = (
      "ServiceConfigurations", "ServiceId", "ServiceState"),
     ("privatelink_consumer", "privatelink_consumer_name", "interface endpoint", "describe_vpc_endpoints",
      "VpcEndpoints", "VpcEndpointId", "State"),
+    ("vpc_peering", "vpc_peering_name", "peering connection", "describe_vpc_peering_connections",
+     "VpcPeeringConnections", "VpcPeeringConnectionId", "Status.Code"),
 )
-GONE = ("deleted", "deleting", "failed")
+GONE = ("deleted", "deleting", "failed", "rejected", "expired")
+
+
+def _state(item, path):
+    for key in path.split("."):
+        item = (item or {}).get(key)
+    return str(item or "").lower()
 
 
 def look_up_named(module, aws, parts, values):
@@ -787,7 +844,7 @@ def look_up_named(module, aws, parts, values):
         name = values.get(variable)
         if part not in parts or not name:
             continue
-        live = [i for i in paginate(aws.ec2, operation, key, "list the %ss" % kind) if str(i.get(state, "")).lower() not in GONE]
+        live = [i for i in paginate(aws.ec2, operation, key, "list the %ss" % kind) if _state(i, state) not in GONE]
         mine = [i for i in live if tags_of(i).get("Name") == name]
         if part == "privatelink_provider":
             found["service_name"] = mine[0].get("ServiceName") if mine else None

@@ -262,12 +262,14 @@ def host_preflight(localaws, host, parts, profile, state="absent", **variables):
         "variables": dict(variables, aws_profile=profile, aws_region="us-east-1")})
 
 
-def test_a_subnet_listed_twice_is_refused(localaws, bare_lab):
+def test_a_subnet_listed_twice_or_a_route_inside_the_spokes_own_range_is_refused(localaws, bare_lab):
     twice = [A_SUBNETS[0], A_SUBNETS[0]]
     result = host_preflight(localaws, "account_a", ["transit_gateway_spoke"], "crossvpc-a", state="present", transit_gateway_spoke_vpcs=[
-        {"vpc_name": "crossvpc-lab-a", "subnet_names": twice, "name": "vpc-a"}])
-    expected = f"transit_gateway_spoke_vpcs[0].subnet_names={twice!r}: lists {A_SUBNETS[0]} twice"
-    assert result.get("failed") and expected in result["msg"], result
+        {"vpc_name": "crossvpc-lab-a", "subnet_names": twice, "name": "vpc-a"}], transit_gateway_spoke_route_cidrs=["10.0.0.0/16"])
+    for expected in (f"transit_gateway_spoke_vpcs[0].subnet_names={twice!r}: lists {A_SUBNETS[0]} twice",
+                     "transit_gateway_spoke_route_cidrs[0]='10.0.0.0/16': lies inside transit_gateway_spoke_vpcs[0] (crossvpc-lab-a)'s own "
+                     "10.0.0.0/16"):
+        assert result.get("failed") and expected in result["msg"], result
 
 
 def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_lab):
@@ -319,4 +321,24 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     assert across.get("failed") and (f"host account_a's privatelink_provider_name='svc-reall': no endpoint service has this name, but "
                                      f"host account_b's endpoint {endpoint} (ep-real) connects to its account's service "
                                      f"{service['ServiceName']} (Name tag svc-real)") in across["msg"], across
+    # A peering's misspelt name warns too; subnet names that find a consumer's VPC must resolve, or its endpoint would stay.
+    peering = host_preflight(localaws, "account_a", ["vpc_peering"], "crossvpc-a", vpc_peering_name="peering-typo",
+                             vpc_peering_vpc_name="crossvpc-lab-a")
+    assert "vpc_peering_name='peering-typo': no peering connection has this Name tag" in peering["warnings"][0], peering
+    # ... and is refused when a peering between the two ends carries another name (its security group would stay).
+    assert localaws.control.mutating_calls(mark) == []
+    [c_vpc] = ec2_b.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-c"]}])["Vpcs"]
+    pcx = ec2_a.create_vpc_peering_connection(VpcId=peering["found"]["peering_vpc"]["vpc_id"], PeerVpcId=c_vpc["VpcId"], PeerOwnerId="222222222222",
+                                              TagSpecifications=[{"ResourceType": "vpc-peering-connection", "Tags": [
+                                                  {"Key": "Name", "Value": "pcx-real"}]}])["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    mark = localaws.control.mark()
+    ends = {host: host_preflight(localaws, host, ["vpc_peering"], profile, vpc_peering_name="peering-typo", vpc_peering_vpc_name=vpc)["found"]
+            for host, profile, vpc in (("end_a", "crossvpc-a", "crossvpc-lab-a"), ("end_c", "crossvpc-b", "crossvpc-lab-c"))}
+    refused = run_module_in_process(localaws, "crossvpc.aws.preflight", {
+        "profile": "crossvpc-a", "region": "us-east-1", "across": ends, "context": {"peering_pairs": [["end_a", "end_c"]]}})
+    assert refused.get("failed") and (f"host end_a's vpc_peering_name='peering-typo': the peering between "
+                                      f"{peering['found']['peering_vpc']['vpc_id']} and {c_vpc['VpcId']} is {pcx}, named pcx-real") in refused["msg"]
+    gone = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real",
+                          privatelink_consumer_subnet_names=["crossvpc-lab-b-private-9"])
+    assert gone.get("failed") and "privatelink_consumer_subnet_names[0]='crossvpc-lab-b-private-9': no subnet has this Name tag" in gone["msg"]
     assert localaws.control.mutating_calls(mark) == []

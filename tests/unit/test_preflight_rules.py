@@ -284,3 +284,26 @@ def test_a_teardown_that_stopped_halfway_is_not_taken_for_a_misspelt_endpoint_na
     assert check_across(found, {}) == []
     del found["b2"]
     assert ["host b1's privatelink_consumer_name='b1': no endpoint has this name, but vpce-2 (b2)" in p for p in check_across(found, {})] == [True]
+
+
+def test_a_host_without_aws_account_id_is_named_when_a_shared_variable_needs_it():
+    from ansible_collections.crossvpc.aws.plugins.action.preflight import missing_account_ids
+
+    task_vars = {"groups": {"all": ["account_a", "account_b"]}, "hostvars": {"account_a": {"aws_account_id": "1"}, "account_b": {}}}
+    assert missing_account_ids(task_vars, "'dict object' has no attribute 'aws_account_id'") == (
+        ' Hosts without aws_account_id: account_b. Set it on each, quoted ("012345678901").')
+    assert missing_account_ids(task_vars, "something else") == ""
+
+
+def test_an_nlb_target_must_be_a_private_address():
+    problems = problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], privatelink_provider_targets=["203.0.113.10"],
+                                                        aws_region="us-east-1"))
+    assert problems == ["privatelink_provider_targets[0]='203.0.113.10': is a public address, and a Network Load Balancer's IP targets "
+                        "are private (RFC 1918 or 100.64.0.0/10). Give the workload's private address."]
+
+
+def test_a_spoke_that_lists_no_vpc_in_a_teardown_is_refused():
+    """Its attachments would stay, and the hub's removal would fail after the hub's own parts were gone."""
+    problems, _values = check_variables("spoke", ["transit_gateway_spoke"], "absent", {"transit_gateway_spoke_vpcs": [], "aws_region": "us-east-1"},
+                                        SPECS)
+    assert [p for p in problems if p.startswith("transit_gateway_spoke_vpcs=[]: lists no VPC")], problems
