@@ -206,8 +206,14 @@ def _route_table(name, table):
         if choice != "*" and not (isinstance(choice, list) and all(isinstance(c, str) for c in choice)):
             raise InvalidInput("%s.%s" % (name, key), choice, "is neither '*' nor a list of attachment names.",
                                "Give '*' for every spoke, or the spokes' attachment names (transit_gateway_spoke_vpcs[].name).")
-    for i, route in enumerate(table.get("routes") or []):
-        validation.cidr("%s.routes[%d].destination_cidr" % (name, i), (route or {}).get("destination_cidr"))
+    routes = table.get("routes") or []
+    if not isinstance(routes, list):
+        raise InvalidInput("%s.routes" % name, routes, "is not a list.", "List static routes as mappings.")
+    for i, route in enumerate(routes):
+        if not isinstance(route, dict):
+            raise InvalidInput("%s.routes[%d]" % (name, i), route, "is not a mapping.",
+                               "Give {destination_cidr: 10.9.0.0/16, attachment_name: a-spoke}, or blackhole: true instead of the attachment.")
+        validation.cidr("%s.routes[%d].destination_cidr" % (name, i), route.get("destination_cidr"))
 
 
 def connect_name(name, value):
@@ -380,7 +386,7 @@ def check_variables(host, parts, state, variables, specs, context=None):
                                     "(transit_gateway_spoke_vpcs[].name: %s). Use one of them, or '*'." % (
                                         i, key, unknown, ", ".join(sorted(names)) or "none"))
             for j, route in enumerate(table.get("routes") or [] if isinstance(table, dict) else []):
-                name = (route or {}).get("attachment_name")
+                name = route.get("attachment_name") if isinstance(route, dict) else None
                 if name is not None and name not in names:
                     problems.append("transit_gateway_hub_route_tables[%d].routes[%d].attachment_name=%r: is not the name of any "
                                     "spoke's attachment (transit_gateway_spoke_vpcs[].name: %s). Use one of them." % (
@@ -596,6 +602,11 @@ def check_across(found, context):
         (r_host, r_vpc), (a_host, a_vpc) = ends
         where = "host %s's %s and host %s's %s" % (r_host, r_vpc["named"], a_host, a_vpc["named"])
         requester = found[r_host]
+        if requester.get("peering_name") != found[a_host].get("peering_name"):
+            problems.append("host %s's vpc_peering_name=%r and host %s's vpc_peering_name=%r: the two ends of one peering find "
+                            "its connection and security groups by one name. Give both the same." % (
+                                r_host, requester.get("peering_name"), a_host, found[a_host].get("peering_name")))
+            continue
         if "peerings" in requester:  # a teardown: the connection between them must carry the name given
             pair = sorted([r_vpc["vpc_id"], a_vpc["vpc_id"]])
             between = [p for p in requester["peerings"] if p["vpcs"] == pair]
@@ -663,7 +674,11 @@ def check_links(found):
         message = error.message.replace(error.parameter, written, 1)
         message = re.sub(r"\bvpcs\[(\d+)\]", lambda m: "host %s's connect_vpcs[%d]" % where[int(m.group(1))][:2], message)
         return [message.replace("in vpcs.", "in any host's connect_vpcs.").replace("also links[", "also connect_links[")]
-    return []
+    # A link's server is reached at its service_targets: the NLB's targets, or the address the check calls.
+    serving = set(name for host in hosts for name in found[host].get("connect_servers") or [])
+    return ["connect_links[%d].server=%r: its connect_vpcs entry (host %s's connect_vpcs[%d]) has no service_targets, the addresses "
+            "connect.yml sends the link's traffic to. Give them." % ((i, link["server"]) + next(w[:2] for w in where if w[2] == link["server"]))
+            for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if link["server"] not in serving]
 
 
 def look_up(module, problems, parts, values):
@@ -714,6 +729,7 @@ def look_up(module, problems, parts, values):
         if vpc is not None:
             given = "vpc_peering_vpc_id" if values.get("vpc_peering_vpc_id") else "vpc_peering_vpc_name"
             found["peering_vpc"] = vpc_found(vpc, "%s=%r" % (given, values[given]))
+            found["peering_name"] = values.get("vpc_peering_name")
             wanted = values.get("vpc_peering_route_table_tags") or {}
             tables = aws.read("route tables", vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
             for i, table_id in enumerate(values.get("vpc_peering_route_table_ids") or []):
@@ -727,6 +743,7 @@ def look_up(module, problems, parts, values):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
     if "connect" in parts:  # the plan's links, checked across hosts against every host's connect_vpcs
         found["connect_vpcs"] = [entry["name"] for entry in values.get("connect_vpcs") or []]
+        found["connect_servers"] = [entry["name"] for entry in values.get("connect_vpcs") or [] if entry.get("service_targets")]
         found["connect_links"] = values.get("connect_links")
         found["connect_options"] = {"expected_vpcs": values.get("connect_expected_vpcs"), "on_premises": values.get("connect_on_premises")}
     for i, entry in enumerate(values.get("connect_vpcs") or [] if "connect" in parts else []):

@@ -307,3 +307,26 @@ def test_a_spoke_that_lists_no_vpc_in_a_teardown_is_refused():
     problems, _values = check_variables("spoke", ["transit_gateway_spoke"], "absent", {"transit_gateway_spoke_vpcs": [], "aws_region": "us-east-1"},
                                         SPECS)
     assert [p for p in problems if p.startswith("transit_gateway_spoke_vpcs=[]: lists no VPC")], problems
+
+
+def test_route_entries_must_be_mappings():
+    problems = problems_of("transit_gateway_hub", {"transit_gateway_hub_route_tables": [{"name": "t", "routes": ["10.9.0.0/16"]}],
+                                                   "aws_region": "us-east-1"})
+    assert [p for p in problems if p.startswith("transit_gateway_hub_route_tables[0].routes[0]='10.9.0.0/16': is not a mapping.")], problems
+
+
+def test_across_hosts_a_peering_whose_ends_give_two_names_is_refused():
+    ends = {"a": {"peering_vpc": found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16"), "peering_name": "one"},
+            "c": {"peering_vpc": found("vpc-c", "vpc_peering_vpc_name='c'", "10.1.0.0/16"), "peering_name": "other"}}
+    assert check_across(ends, {"peering_pairs": [["a", "c"]]}) == [
+        "host a's vpc_peering_name='one' and host c's vpc_peering_name='other': the two ends of one peering find its connection "
+        "and security groups by one name. Give both the same."]
+
+
+def test_a_link_to_a_vpc_without_service_targets_is_refused():
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
+
+    hosts = {"h1": {"connect_vpcs": ["x", "y"], "connect_servers": ["y"], "connect_links": [
+        {"client": "x", "server": "y", "ports": [1]}, {"client": "y", "server": "x", "ports": [1]}]}}
+    assert check_links(hosts) == ["connect_links[1].server='x': its connect_vpcs entry (host h1's connect_vpcs[0]) has no service_targets, "
+                                  "the addresses connect.yml sends the link's traffic to. Give them."]
