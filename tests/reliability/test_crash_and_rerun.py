@@ -327,9 +327,11 @@ class Reference:
                 f"{self.playbook}: task {name!r} read nothing after {create_action or 'its start'}")
             passing = sum(1 for c in calls if c["seq"] < describe["seq"] and c["account"] == account and c["action"] == describe["action"])
             after = mutations(self.calls, anchor, high)
+            # Every host's create of the task before the wait's first describe (spokes attach in parallel).
+            creates = sum(1 for c in calls if c["seq"] < describe["seq"] and create_action and c["action"] == create_action)
             points.append({"kind": "wait", "id": f"wait in {name!r}", "index": task["index"], "name": task["name"], "account": account,
                            "create": create_action, "describe": describe["action"], "describe_seq": describe["seq"], "passing": passing,
-                           "distinct": bool(after), "mutations_after_wait_began": after,
+                           "distinct": bool(after), "mutations_after_wait_began": after, "creates_before": creates,
                            "mutations_before": len(mutations(self.calls, self.start, anchor)),
                            "next_boundary": f"boundary {task['index'] + 1}"})
         return points
@@ -382,7 +384,8 @@ class Crash:
         fault = {"kind": "throttle", "service": "*", "action": point["describe"], "account": point["account"], "rate": 0.5,
                  "seed": seed_for(point["passing"], FAILED_WAIT_CALLS)}
         return dict(env, CROSSVPC_KILL_IN_WAIT=point["name"], CROSSVPC_KILL_DELAY="0.2",
-                    CROSSVPC_KILL_AFTER_CALL=point["describe"], CROSSVPC_KILL_FAULT=json.dumps(fault))
+                    CROSSVPC_KILL_AFTER_CALL=point["describe"], CROSSVPC_KILL_FAULT=json.dumps(fault),
+                    CROSSVPC_KILL_AFTER_CREATES="%s:%d" % (point["create"] or "", point["creates_before"]))
 
     def check_killed(self, point, reference, record, mark):
         """The run died where it was told to, all of it, and the chain has made exactly the reference's

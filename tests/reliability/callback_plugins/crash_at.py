@@ -83,6 +83,10 @@ class CallbackModule(CallbackBase):
         self.wait_task = env.get("CROSSVPC_KILL_IN_WAIT") or ""
         self.delay = float(env.get("CROSSVPC_KILL_DELAY") or 0)
         self.after_call = env.get("CROSSVPC_KILL_AFTER_CALL") or ""
+        # "Action:N": kill only once the task's hosts made N such calls, as in the reference run: a host
+        # that waits while another host of the task has yet to create is not the reference's state.
+        action, _sep, count = (env.get("CROSSVPC_KILL_AFTER_CREATES") or ":0").partition(":")
+        self.after_creates = (action, int(count or 0))
         self.fault = json.loads(env["CROSSVPC_KILL_FAULT"]) if env.get("CROSSVPC_KILL_FAULT") else None
         self.record = env.get("CROSSVPC_RECORD_TASKS") or ""
         self.index = 0
@@ -109,7 +113,8 @@ class CallbackModule(CallbackBase):
         """Kill ``delay`` seconds after a faulted ``after_call`` shows in the call log."""
         while True:
             answer = _control("GET", "calls?since=%d" % since) or {"calls": []}
-            if any(c["action"] == self.after_call and c.get("fault") for c in answer["calls"]):
+            created = len([c for c in answer["calls"] if c["action"] == self.after_creates[0] and not c.get("fault")])
+            if any(c["action"] == self.after_call and c.get("fault") for c in answer["calls"]) and created >= self.after_creates[1]:
                 break
             time.sleep(POLL)
         time.sleep(self.delay)
