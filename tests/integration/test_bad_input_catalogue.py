@@ -6,6 +6,11 @@ the design checks "before any call" (syntax, ranges, option combinations) must m
 all; cases that need a read to be found (a VPC of another account, subnets of one zone,
 overlapping CIDRs of a same-account peer) may read, never write.
 
+A case that is one call of a crossvpc.aws module runs that module's main() in this process
+(conftest's run_module_in_process: the same code and AWS calls as a task, without Ansible's
+per-task cost), its calls read from the call log before and after it. The other cases (roles,
+which need Ansible's argument validation and rescue, and any module Ansible must run: an action
+plugin, templating) run in ONE playbook, as does every case with CROSSVPC_MODULES_VIA=ansible.
 The playbook runs every case with ignore_errors (roles inside block/rescue, since a role's
 argument validation is a task of its own), and after each case records the call log's sequence
 number with a lookup (no module, no AWS call), so each case's calls are known.
@@ -18,6 +23,7 @@ import time
 
 import pytest
 
+from conftest import MODULES_IN_PROCESS, REPO, run_module_in_process
 from localaws import ACCOUNT_B
 
 A, B = "crossvpc-a", "crossvpc-b"
@@ -419,36 +425,59 @@ def mark_of(fact):
     return int(fact["last"]) if isinstance(fact, dict) else int(re.search(r'"last": *(\d+)', fact).group(1))
 
 
-@pytest.fixture(scope="module")
-def catalogue(localaws, ansible, world, tmp_path_factory):
-    """Run every case in one playbook; return {case id: (result, calls of that case)}."""
-    specs = [c.values[0] for c in CASES]
+def in_process(spec):
+    """Whether the case can run without Ansible: one crossvpc.aws module with no action plugin (it
+    would run on the controller first) and no Jinja in its arguments (Ansible would template it)."""
+    return (MODULES_IN_PROCESS and spec.get("module", "").startswith("crossvpc.aws.")
+            and not (REPO / "plugins" / "action" / (spec["module"].split(".")[-1] + ".py")).exists()
+            and not re.search(r"{{|{%", json.dumps(spec["args"])))
+
+
+def run_playbook(cases, localaws, ansible, world, directory):
+    """Run ``cases`` [(case id, spec)] in one playbook; return {case id: (result, calls of that case)}."""
     tasks = [mark_task(0)]
-    for index, spec in enumerate(specs, start=1):
+    for index, (_case_id, spec) in enumerate(cases, start=1):
         tasks += task_for(spec, index, world) + [mark_task(index)]
     play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
              "module_defaults": {"group/crossvpc.aws.aws": {"profile": A, "region": "us-east-1"}},
              "tasks": tasks}]
-    playbook = tmp_path_factory.mktemp("catalogue") / "catalogue.yml"
+    playbook = directory / "catalogue.yml"
     playbook.write_text(json.dumps(play, indent=1))
-    started = time.monotonic()
     run = ansible(playbook, inventory="localhost,", extra_vars={"ansible_python_interpreter": sys.executable})
-    elapsed = time.monotonic() - started
     assert run.output, f"the catalogue playbook did not run:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    marks = [mark_of(run.result(f"mark {i}")["ansible_facts"][f"catalogue_mark_{i}"]) for i in range(len(specs) + 1)]
+    marks = [mark_of(run.result(f"mark {i}")["ansible_facts"][f"catalogue_mark_{i}"]) for i in range(len(cases) + 1)]
     calls = localaws.control.calls(marks[0])
     results = {}
-    for index, case_id in enumerate(CASE_IDS, start=1):
+    for index, (case_id, _spec) in enumerate(cases, start=1):
         try:
             result = run.result(f"case {index}")
             if result.get("action") == "ansible.builtin.debug":  # a role's rescue: what failed in the role
                 result = result["msg"]
         except KeyError:
             result = {"failed": False, "msg": "(not refused: the case ran through)"}
-        mine = [c for c in calls if marks[index - 1] < c["seq"] <= marks[index]]
-        results[case_id] = (result, mine)
-    print(f"\ncatalogue: {len(CASES)} cases in {elapsed:.1f}s, {len(calls)} calls, "
-          f"{sum(c['mutating'] for c in calls)} mutating")
+        results[case_id] = (result, [c for c in calls if marks[index - 1] < c["seq"] <= marks[index]])
+    return results
+
+
+@pytest.fixture(scope="module")
+def catalogue(localaws, ansible, world, tmp_path_factory):
+    """Run every case; return {case id: (result, calls of that case)}, all calls, and the time taken."""
+    cases = [(c.id, c.values[0]) for c in CASES]
+    started, first = time.monotonic(), localaws.control.mark()
+    results = {}
+    for case_id, spec in cases:
+        if in_process(spec):
+            before = localaws.control.mark()
+            args = dict(fill(spec["args"], world), profile=spec["profile"], region=spec["region"])
+            result = run_module_in_process(localaws, spec["module"], args, check=spec["check_mode"])
+            results[case_id] = (result, localaws.control.calls(before))
+    rest = [(case_id, spec) for case_id, spec in cases if case_id not in results]
+    if rest:
+        results.update(run_playbook(rest, localaws, ansible, world, tmp_path_factory.mktemp("catalogue")))
+    elapsed = time.monotonic() - started
+    calls = localaws.control.calls(first)
+    print(f"\ncatalogue: {len(CASES)} cases ({len(CASES) - len(rest)} in process, {len(rest)} in the playbook) "
+          f"in {elapsed:.1f}s, {len(calls)} calls, {sum(c['mutating'] for c in calls)} mutating")
     for case_id, (_result, mine) in results.items():
         if mine:
             print(f"  {case_id}: {len(mine)} calls ({sum(c['mutating'] for c in mine)} mutating): "
