@@ -1,16 +1,20 @@
-"""playbooks/connect.yml on a mixed plan: eight VPCs over three accounts, built, checked, rerun and torn
+"""playbooks/connect.yml on a mixed plan: ten VPCs over three accounts, built, checked, rerun and torn
 down in one run each.
 
     account A: a1 10.0.0.0/16 serves 8443; a2 10.20.0.0/16 serves 8080; a3 10.40.0.0/16 serves 8080
-    account B: b1 10.0.0.0/16 calls a1, serves 9443; b2 10.0.128.0/17 (inside a1's range) calls a1 and a2
-    account C: c1 10.0.0.0/16 calls b1; c2 10.30.0.0/16 calls a2; c3 10.50.0.0/16 calls a3
+    account B: b1 10.0.0.0/16 calls a1, serves 9443; b2 10.0.128.0/17 (inside a1's range) calls a1 and a2;
+               b3 10.60.0.0/16 serves 5432
+    account C: c1 10.0.0.0/16 calls b1; c2 10.30.0.0/16 calls a2; c3 10.50.0.0/16 calls a3; c4 10.70.0.0/16 calls b3
 
 The plan: PrivateLink for the overlapping pairs (two services, a1:8443 with two consumers in account B,
-and b1:9443), peering for the small group (a2 with b2 and with c2), and a Transit Gateway for a3 and
-c3, whose group "growth" is expected to reach 5 VPCs. Everything asserted is read back from the three
-accounts or counted at the server.
+and b1:9443), peering for the small group (a2 with b2 and with c2), and two Transit Gateways, one per
+group expected to grow: hub "mix-a3" in account A for a3 and c3 (group "growth", 5 VPCs expected) and
+hub "mix-b3" in account B for b3 and c4 (group "edge", 4 expected). Account C is a spoke of both hubs,
+each shared with it by its own account. Everything asserted is read back from the three accounts or
+counted at the server.
 """
 
+import hashlib
 import json
 
 import pytest
@@ -22,10 +26,13 @@ PLAYBOOKS = REPO / "playbooks"
 PROFILES = {"a": "crossvpc-a", "b": "crossvpc-b", "c": "crossvpc-c"}
 ACCOUNTS = {"a": ACCOUNT_A, "b": ACCOUNT_B, "c": ACCOUNT_C}
 VPCS = {"a1": "10.0.0.0/16", "a2": "10.20.0.0/16", "a3": "10.40.0.0/16", "b1": "10.0.0.0/16", "b2": "10.0.128.0/17",
-        "c1": "10.0.0.0/16", "c2": "10.30.0.0/16", "c3": "10.50.0.0/16"}
-LINKS = [("b1", "a1", 8443), ("b2", "a1", 8443), ("c1", "b1", 9443), ("c2", "a2", 8080), ("b2", "a2", 8080), ("c3", "a3", 8080)]
-METHODS = {"a1": "privatelink", "b1": "privatelink", "a2": "peering", "a3": "transit_gateway"}  # by server
-GROWING = ("a3", "c3")
+        "b3": "10.60.0.0/16", "c1": "10.0.0.0/16", "c2": "10.30.0.0/16", "c3": "10.50.0.0/16", "c4": "10.70.0.0/16"}
+LINKS = [("b1", "a1", 8443), ("b2", "a1", 8443), ("c1", "b1", 9443), ("c2", "a2", 8080), ("b2", "a2", 8080), ("c3", "a3", 8080),
+         ("c4", "b3", 5432)]
+METHODS = {"a1": "privatelink", "b1": "privatelink", "a2": "peering", "a3": "transit_gateway", "b3": "transit_gateway"}  # by server
+# Groups expected to grow, each over the peering limit (3): each gets a hub, named after its first VPC.
+GROUPS = {"a3": "growth", "c3": "growth", "b3": "edge", "c4": "edge"}
+EXPECTED = {"growth": 5, "edge": 4}
 GONE = ("deleted", "deleting", "rejected", "failed", "expired")
 
 
@@ -43,12 +50,17 @@ def network(localaws, tag):
     ec2.create_security_group(GroupName=f"mix-{tag}-clients", Description="clients", VpcId=vpc_id)
     described = {"name": f"mix-{tag}", "subnet_names": [f"mix-{tag}-1", f"mix-{tag}-2"], "client_security_group_names": [f"mix-{tag}-clients"],
                  "service_targets": [f"{octets[0]}.{octets[1]}.{third + 1}.10", f"{octets[0]}.{octets[1]}.{third + 2}.10"]}
-    return dict(described, group="growth") if tag in GROWING else described
+    return dict(described, group=GROUPS[tag]) if tag in GROUPS else described
+
+
+def hub(vpc):
+    """The Name tag (and share name) connect_plan.yml gives the hub of the group whose first VPC is ``vpc``."""
+    return "crossvpc-connect-" + hashlib.sha1(f"mix-{vpc}".encode()).hexdigest()[:8]
 
 
 @pytest.fixture
 def mixed(localaws, tmp_path):
-    """The six VPCs on empty accounts, and an inventory of three account hosts that links them."""
+    """The VPCs on empty accounts, and an inventory of three account hosts that links them."""
     localaws.control.restore("empty")
     described = {tag: network(localaws, tag) for tag in VPCS}
     hosts = {f"account_{a}": {"aws_profile": PROFILES[a], "aws_region": "us-east-1", "aws_account_id": ACCOUNTS[a],
@@ -57,7 +69,7 @@ def mixed(localaws, tmp_path):
     links = [{"client": f"mix-{c}", "server": f"mix-{s}", "ports": [port]} for c, s, port in LINKS]
     path = tmp_path / "mixed.json"
     path.write_text(json.dumps({"all": {"vars": {
-        "connect_links": links, "connect_report_path": str(tmp_path / "plan.md"), "connect_expected_vpcs": {"growth": 5},
+        "connect_links": links, "connect_report_path": str(tmp_path / "plan.md"), "connect_expected_vpcs": EXPECTED,
         "aws_account_profiles": {ACCOUNTS[a]: p for a, p in PROFILES.items()}}, "hosts": hosts}}))
     yield path
     localaws.control.restore("empty")
@@ -72,8 +84,12 @@ def built(localaws):
     """What connect.yml makes, read from the three accounts."""
     ids = vpc_ids(localaws)
     tag_of = {v: k for k, v in ids.items()}
+    # Every transit gateway by id, with its Name tag, as its owner sees it: attachments and routes name their hub by it.
+    hub_of = {g["TransitGatewayId"]: {t["Key"]: t["Value"] for t in g.get("Tags", [])}.get("Name", g["TransitGatewayId"])
+              for a in PROFILES for g in localaws.client("ec2", PROFILES[a]).describe_transit_gateways()["TransitGateways"]
+              if g["OwnerId"] == ACCOUNTS[a]}
     state = {"services": {}, "endpoints": [], "peerings": [], "routes": [], "groups": [], "load_balancers": [],
-             "transit_gateways": [], "attachments": [], "tgw_routes": [], "shares": []}
+             "transit_gateways": [], "hub_ids": {}, "attachments": [], "tgw_routes": [], "shares": []}
     for a, profile in PROFILES.items():
         ec2, elb = localaws.client("ec2", profile), localaws.client("elbv2", profile)
         for s in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]:
@@ -88,13 +104,23 @@ def built(localaws):
                 state["peerings"].append((tag_of[p["RequesterVpcInfo"]["VpcId"]], tag_of[p["AccepterVpcInfo"]["VpcId"]], p["Status"]["Code"]))
         for t in ec2.describe_route_tables()["RouteTables"]:
             state["routes"] += [(tag_of[t["VpcId"]], r["DestinationCidrBlock"]) for r in t["Routes"] if r.get("VpcPeeringConnectionId")]
-            state["tgw_routes"] += [(tag_of[t["VpcId"]], r["DestinationCidrBlock"]) for r in t["Routes"] if r.get("TransitGatewayId")]
-        state["transit_gateways"] += [(a, g["State"]) for g in ec2.describe_transit_gateways()["TransitGateways"]
-                                      if g["State"] not in GONE and g["OwnerId"] == ACCOUNTS[a]]  # not those shared with it
-        state["attachments"] += [(tag_of[t["ResourceId"]], t["State"]) for t in ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]
+            state["tgw_routes"] += [(tag_of[t["VpcId"]], r["DestinationCidrBlock"], hub_of.get(r["TransitGatewayId"]))
+                                    for r in t["Routes"] if r.get("TransitGatewayId")]
+        for g in ec2.describe_transit_gateways()["TransitGateways"]:
+            if g["State"] not in GONE and g["OwnerId"] == ACCOUNTS[a]:  # not those shared with it
+                state["transit_gateways"].append((a, hub_of[g["TransitGatewayId"]], g["State"]))
+                state["hub_ids"][hub_of[g["TransitGatewayId"]]] = g["TransitGatewayId"]
+        state["attachments"] += [(tag_of[t["ResourceId"]], hub_of.get(t["TransitGatewayId"]), t["State"])
+                                 for t in ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"]
                                  if t["State"] not in GONE and t["ResourceOwnerId"] == ACCOUNTS[a]]
-        state["shares"] += [(a, r["name"]) for r in localaws.client("ram", profile).get_resource_shares(resourceOwner="SELF")["resourceShares"]
-                            if r["status"] not in ("DELETED", "DELETING")]
+        # Each live share: the accounts that accepted it (ASSOCIATED), and the transit gateways in it.
+        ram = localaws.client("ram", profile)
+        for r in ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]:
+            if r["status"] not in ("DELETED", "DELETING"):
+                arns = [r["resourceShareArn"]]
+                principals = sorted(p["id"] for p in ram.list_principals(resourceOwner="SELF", resourceShareArns=arns)["principals"])
+                gateways = sorted(hub_of.get(x["arn"].split("/")[-1]) for x in ram.list_resources(resourceOwner="SELF", resourceShareArns=arns)["resources"])
+                state["shares"].append((a, r["name"], principals, gateways))
         state["groups"] += [(tag_of[g["VpcId"]], g["GroupName"]) for g in ec2.describe_security_groups()["SecurityGroups"]
                             if g["GroupName"] != "default" and not g["GroupName"].endswith("-clients")]
         state["load_balancers"] += [(a, lb["LoadBalancerName"]) for lb in elb.describe_load_balancers()["LoadBalancers"]]
@@ -116,7 +142,11 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
     shown = check.result("Show the plan and its diagram")["msg"]
     assert sorted(tuple(line.split(" | ")[:3]) for line in shown["links"]) == sorted(
         (f"mix-{c}", f"mix-{s}", METHODS[s]) for c, s, _port in LINKS)
-    assert '-- "via TGW :8080" -->' in "\n".join(shown["diagram"])
+    diagram = "\n".join(shown["diagram"])
+    assert '-- "via TGW :8080" -->' in diagram and '-- "via TGW :5432" -->' in diagram
+    # Two hubs, each labelled with its group's first VPC.
+    assert diagram.count('(("Transit Gateway<br/>') == 2 and '(("Transit Gateway<br/>mix-a3"))' in diagram
+    assert '(("Transit Gateway<br/>mix-b3"))' in diagram
 
     first = ansible(PLAYBOOKS / "connect.yml", inventory=mixed)
     assert first.returncode == 0, first.stdout[-5000:]
@@ -135,10 +165,15 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
     assert sorted(set(state["routes"])) == [("a2", "10.0.128.0/17"), ("a2", "10.30.0.0/16"), ("b2", "10.20.0.0/16"), ("c2", "10.20.0.0/16")]
     assert [g for g in state["groups"] if g[0] == "a2"] and len([g for g in state["groups"] if g[0] == "a2"]) == 2
     assert len(state["load_balancers"]) == 2
-    # The growing group's hub in account A, shared with C, both VPCs attached and routing each other's range.
-    assert state["transit_gateways"] == [("a", "available")] and len(state["shares"]) == 1
-    assert state["attachments"] == [("a3", "available"), ("c3", "available")]
-    assert sorted(set(state["tgw_routes"])) == [("a3", "10.50.0.0/16"), ("c3", "10.40.0.0/16")]
+    # A hub per growing group, in the account with most of its VPCs (a tie goes to the account listed
+    # first): "growth" in A, "edge" in B. Each is shared with (and accepted by) C, the other spokes' account,
+    # and has exactly its own group's VPCs attached, each routing the other spoke's range to its hub alone.
+    assert state["transit_gateways"] == [("a", hub("a3"), "available"), ("b", hub("b3"), "available")]
+    assert state["shares"] == [("a", hub("a3"), [ACCOUNT_C], [hub("a3")]), ("b", hub("b3"), [ACCOUNT_C], [hub("b3")])]
+    assert state["attachments"] == [("a3", hub("a3"), "available"), ("b3", hub("b3"), "available"),
+                                    ("c3", hub("a3"), "available"), ("c4", hub("b3"), "available")]
+    assert sorted(set(state["tgw_routes"])) == [("a3", "10.50.0.0/16", hub("a3")), ("b3", "10.70.0.0/16", hub("b3")),
+                                                ("c3", "10.40.0.0/16", hub("a3")), ("c4", "10.60.0.0/16", hub("b3"))]
 
     # Every link checked from its client's account, reachable.
     verdicts = sorted((c["item"]["client"], c["item"]["server"], c["reachable"]) for host in ("account_b", "account_c")
@@ -146,11 +181,18 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
     assert verdicts == sorted((f"mix-{c}", f"mix-{s}", True) for c, s, _port in LINKS)
     # Each link's hop table, printed on success too, and in the plan's report.
     shown = [r["msg"] for r in first.result("Show each link's hops", "account_c")["results"]]
-    assert [lines[1] for lines in shown] == ["| Hop | Verdict | Resource | Detail |"] * 3
+    assert [lines[1] for lines in shown] == ["| Hop | Verdict | Resource | Detail |"] * len([c for c, _s, _p in LINKS if c[0] == "c"])
     assert all(all("| ok |" in row or "| not checked |" in row for row in lines[3:]) for lines in shown), shown
     report = (tmp_path / "plan.md").read_text()
+    # One section per link, headed by its verdict; a link through a hub passes that hub's attachments, never the other's.
+    sections = {text.split("\n", 1)[0]: text for text in report.split("\n### ")[1:]}
+    names = {"privatelink": "PrivateLink", "peering": "VPC peering", "transit_gateway": "Transit Gateway"}
+    assert sorted(sections) == sorted(f"mix-{c} -> mix-{s}:{port} ({names[METHODS[s]]}): reachable" for c, s, port in LINKS)
     for c, s, port in LINKS:
-        assert f"### mix-{c} -> mix-{s}:{port} (" in report and "): reachable" in report
+        if METHODS[s] == "transit_gateway":
+            other = hub("b3" if s == "a3" else "a3")
+            text = sections[f"mix-{c} -> mix-{s}:{port} (Transit Gateway): reachable"]
+            assert state["hub_ids"][hub(s)] in text and state["hub_ids"][other] not in text, text
     assert report.count("| Hop | Verdict | Resource | Detail |") == len(LINKS)
 
     mark = localaws.control.mark()
