@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import os
 
 import yaml
@@ -33,6 +34,58 @@ def missing_account_ids(task_vars, message):
     return " Hosts without aws_account_id: %s. Set it on each, quoted (\"012345678901\")." % ", ".join(hosts) if hosts else ""
 
 
+# Parts that build one thing together: where one of their groups has hosts, every one must (a consumer
+# without a provider, or a hub without spokes, builds half of it).
+FAMILIES = (("privatelink_provider", "privatelink_consumer"), ("vpc_peering",), ("transit_gateway_hub", "transit_gateway_spoke"))
+# The variable that names each part's group (the peering's two by position), for the fix.
+GROUP_VARS = {"privatelink_provider": ("provider_group",), "privatelink_consumer": ("consumer_group",),
+              "vpc_peering": ("requester_group", "accepter_group"), "transit_gateway_hub": ("hub_group",),
+              "transit_gateway_spoke": ("spoke_group",)}
+# Variables with another part's prefix: a consumer names its provider's host, a spoke its hub's.
+PAIRING = ("privatelink_provider_host", "transit_gateway_hub_host")
+
+
+def inventory_problems(parts, groups, hostvars):
+    """The groups of ``parts`` ({role: [groups]}) against the inventory: a misspelt group leaves its hosts
+    out of the run without a word, so a family whose groups are not all filled, or a host that sets a role's
+    variables and sits in a group named like the role's but not in it, is refused. A value every host shares
+    (group_vars/all) is a setting, not a sign of the role. ``hostvars``: host -> its variables, untemplated."""
+    problems = []
+    known = sorted(g for g in groups if g not in ("all", "ungrouped") and groups[g])
+    families = [[p for p in family if p in parts] for family in FAMILIES if any(p in parts for p in family)]
+    filled = [(part, i, group) for family in families for part in family for i, group in enumerate(parts[part]) if groups.get(group)]
+    if families and not filled:
+        problems.append("none of the groups %s has a host. Inventory groups with hosts: %s. Put the hosts in those groups, or "
+                        "name yours with %s." % (", ".join(g for family in families for p in family for g in parts[p]),
+                                                 ", ".join(known) or "none", ", ".join(v for family in families for p in family
+                                                                                       for v in GROUP_VARS[p])))
+    for family in families:
+        named = [(part, i, group) for part in family for i, group in enumerate(parts[part])]
+        if not [n for n in named if n in filled]:
+            continue
+        for part, i, group in named:
+            if not groups.get(group):
+                close = difflib.get_close_matches(group, known, 1)
+                variable = GROUP_VARS[part][min(i, len(GROUP_VARS[part]) - 1)]
+                hint = " Did you mean %s?" % close[0] if close else ""
+                problems.append("group %r has no hosts, and the %s hosts are needed with the others of this playbook.%s Put "
+                                "them in %s, or pass %s=<their group>." % (group, part, hint, group, variable))
+    every = sorted(hostvars)
+    for part in [p for family in families for p in family]:
+        members = set(h for group in parts[part] for h in groups.get(group) or [])
+        for host in [h for h in every if h not in members]:
+            own = sorted(name for name, value in hostvars[host].items() if name.startswith(part + "_") and name not in PAIRING
+                         and not all(name in hostvars[h] and hostvars[h][name] == value for h in every))
+            # In a group named like the part's: a misspelt group (a host kept out on purpose sits elsewhere).
+            near = [(g, difflib.get_close_matches(g, parts[part], 1)) for g in known if host in groups[g]]
+            near = [(g, close[0]) for g, close in near if close]
+            if own and near:
+                problems.append("host %s sets %s and is in group %r, not %r, which plays %s. Put it in %s, or pass %s=%s." % (
+                    host, ", ".join(own), near[0][0], near[0][1], part, near[0][1],
+                    GROUP_VARS[part][min(parts[part].index(near[0][1]), len(GROUP_VARS[part]) - 1)], near[0][0]))
+    return problems
+
+
 def role_specs(role):
     """Every option of every entry point of ``role``, from its meta/argument_specs.yml."""
     with open(os.path.join(ROLES, role, "meta", "argument_specs.yml")) as spec_file:
@@ -51,6 +104,16 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super(ActionModule, self).run(tmp, task_vars)
         args = dict(self._task.args)
+        if args.get("inventory"):  # the groups, once on the controller: no host, no AWS call
+            parts = dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.get("parts") or {}).items() if p in GROUP_VARS)
+            hostvars = task_vars.get("hostvars")
+            problems = inventory_problems(parts, task_vars.get("groups") or {},
+                                          dict((h, hostvars.raw_get(h)) for h in (task_vars.get("groups") or {}).get("all", [])))
+            result.update(changed=False, problems=problems)
+            if problems:
+                result.update(failed=True, msg="the inventory: %d problem(s) in its groups, nothing was changed on any host: %s" % (
+                    len(problems), " | ".join(problems)))
+            return result
         if "across" in args:  # the check across hosts takes what their look-ups found, nothing of the host's own
             result.update(self._execute_module(module_name="crossvpc.aws.preflight", module_args=args, task_vars=task_vars))
             return result

@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, call, paginate, wait_for
 
 
@@ -81,6 +83,18 @@ def subnets_vpc(ec2, subnet_ids):
         raise InvalidInput("subnet_ids", subnet_ids, "span several VPCs (%s)." % ", ".join(vpcs),
                            "Use subnets of one VPC.")
     return vpcs[0]
+
+
+def check_targets_in_vpc(ec2, vpc_id, targets):
+    """IP targets are registered in their own zone, which AWS accepts only for addresses of the target group's
+    VPC: refuse the others before the load balancer is made (read calls only)."""
+    vpc = call(ec2, "describe_vpcs", "describe %s" % vpc_id, VpcIds=[vpc_id])["Vpcs"][0]
+    ranges = [ipaddress.ip_network(a["CidrBlock"]) for a in vpc.get("CidrBlockAssociationSet") or [{"CidrBlock": vpc["CidrBlock"]}]]
+    for target in targets:
+        if not any(ipaddress.ip_address(target) in r for r in ranges):
+            raise InvalidInput("targets", target, "is outside the load balancer's VPC %s (%s), and AWS registers an IP target "
+                               "in its zone only inside the VPC." % (vpc_id, ", ".join(str(r) for r in ranges)),
+                               "Give the workload's address in that VPC.")
 
 
 def plan(current, desired):

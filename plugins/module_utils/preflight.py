@@ -590,6 +590,20 @@ def _overlap(first, second):
     return None
 
 
+def inside(address, vpc):
+    """The range of ``vpc`` (vpc_found's) that holds ``address``, or None."""
+    address = ipaddress.ip_address(address)
+    return next((c for c in vpc["cidrs"] if address in ipaddress.ip_network(c)), None)
+
+
+def outside(problems, name, addresses, vpc, why):
+    """Each of ``addresses`` (the variable ``name``) must be in ``vpc``'s ranges."""
+    for i, address in enumerate(addresses or []):
+        if not inside(address, vpc):
+            problems.append("%s[%d]=%r: is outside %s (%s): %s. Give addresses in that VPC." % (
+                name, i, address, vpc["named"], ", ".join(vpc["cidrs"]), why))
+
+
 def check_across(found, context):
     """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
     ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
@@ -610,6 +624,10 @@ def check_across(found, context):
         if "peerings" in requester:  # a teardown: the connection between them must carry the name given
             pair = sorted([r_vpc["vpc_id"], a_vpc["vpc_id"]])
             between = [p for p in requester["peerings"] if p["vpcs"] == pair]
+            for peering in [] if between else [p for p in requester.get("named_peerings") or [] if p["vpcs"] != pair]:
+                problems.append("%s: the peering named %r is %s, between %s, so with these VPCs the teardown would find no "
+                                "connection and remove only their security groups. Name the VPCs it joins." % (
+                                    where, requester["peering_name"], peering["id"], " and ".join(peering["vpcs"])))
             if between and not [p for p in between if p["name"] == requester["peering_name"]]:
                 problems.append("host %s's vpc_peering_name=%r: the peering between %s and %s is %s, named %s: with this name its "
                                 "security group (<name>-from-peer) would stay after its routes and connection are gone. Give its "
@@ -621,6 +639,13 @@ def check_across(found, context):
         elif _overlap(r_vpc, a_vpc):
             problems.append("%s have overlapping CIDRs (%s), and peering routes by CIDR. Connect them with playbooks/privatelink.yml." % (
                 where, _overlap(r_vpc, a_vpc)))
+        for host, vpc, far_host, far in ((r_host, r_vpc, a_host, a_vpc), (a_host, a_vpc, r_host, r_vpc)):
+            address = found[host].get("peering_check")
+            if address and not inside(address, far):
+                problems.append("host %s's vpc_peering_check.address=%r: is not in host %s's VPC (%s: %s), the far end the check "
+                                "must reach over the peering%s. Give an address in it." % (
+                                    host, address, far_host, far["named"], ", ".join(far["cidrs"]),
+                                    " (it is in this host's own VPC)" if inside(address, vpc) else ""))
     problems.extend(check_links(found))
     services = [(host, (found[host] or {}).get("service_name")) for host in sorted(found) if (found[host] or {}).get("service_name")]
     # Endpoints another consumer host of this run names are its own (a teardown that stopped halfway, run again).
@@ -645,6 +670,16 @@ def check_across(found, context):
                                     "service. Give the service's Name tag." % (
                                         provider, found[provider]["service_named"], host, endpoint["id"], endpoint["name"],
                                         endpoint["service_name"], service or "none"))
+    torn = set((found[host].get("account"), vpc) for host in found for vpc in (found[host] or {}).get("spoke_vpc_ids") or [])
+    for hub in sorted(host for host in found if (found[host] or {}).get("hub_attachments")):
+        for attachment in [a for a in found[hub]["hub_attachments"] if (a["account"], a["vpc"]) not in torn]:
+            of_account = sorted(host for host in found if "spoke_vpc_ids" in (found[host] or {}) and found[host].get("account") == attachment["account"])
+            problems.append("host %s's %s: its attachment %s (%s %s of account %s) is in no spoke host's transit_gateway_spoke_vpcs, "
+                            "so the teardown would remove the other attachments, the route tables and the share, then stop at the "
+                            "hub. %s" % (hub, found[hub]["hub_named"], attachment["id"], attachment["type"], attachment["vpc"],
+                                         attachment["account"], "List that VPC in the transit_gateway_spoke_vpcs of %s." % " or ".join(
+                                             of_account) if of_account else "Add a spoke host of account %s, listing that VPC." % (
+                                             attachment["account"])))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for i, (host, vpc) in enumerate(spokes):
         for other_host, other in spokes[i + 1:]:
@@ -703,6 +738,11 @@ def look_up(module, problems, parts, values):
             subnets = aws.subnets_named(problems, "privatelink_provider_subnet_ids", values.get("privatelink_provider_subnet_ids"),
                                         "privatelink_provider_subnet_names", values.get("privatelink_provider_subnet_names"))
             found["provider_subnets"] = [s["SubnetId"] for s in subnets]
+            vpcs = [v for v in aws.vpcs() if v["VpcId"] == subnets[0]["VpcId"]] if subnets and values.get("privatelink_provider_targets") else []
+            if vpcs:
+                outside(problems, "privatelink_provider_targets", values["privatelink_provider_targets"],
+                        vpc_found(vpcs[0], "%s, the VPC of the NLB's subnets" % vpcs[0]["VpcId"]),
+                        "the NLB registers its targets in its own VPC, and AWS refuses an address outside it after the NLB was made")
     if "privatelink_consumer" in parts:
         vpc = aws.vpc(problems, "privatelink_consumer_vpc_id", values.get("privatelink_consumer_vpc_id"), None, None)
         subnets = aws.subnets_named(problems, "privatelink_consumer_subnet_ids", values.get("privatelink_consumer_subnet_ids"),
@@ -741,6 +781,7 @@ def look_up(module, problems, parts, values):
                                 "routed. Check the tags." % (wanted, vpc["VpcId"]))
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
+                found["peering_check"] = values["vpc_peering_check"]["address"]
     if "connect" in parts:  # the plan's links, checked across hosts against every host's connect_vpcs
         found["connect_vpcs"] = [entry["name"] for entry in values.get("connect_vpcs") or []]
         found["connect_servers"] = [entry["name"] for entry in values.get("connect_vpcs") or [] if entry.get("service_targets")]
@@ -752,6 +793,8 @@ def look_up(module, problems, parts, values):
         if vpc is not None:
             aws.subnets_named(problems, None, [], name + ".subnet_names", entry.get("subnet_names"), vpc, entry["name"])
             aws.groups_named(problems, None, [], name + ".client_security_group_names", entry.get("client_security_group_names"), vpc)
+            outside(problems, name + ".service_targets", entry.get("service_targets"), vpc_found(vpc, entry["name"]),
+                    "connect.yml sends the link's traffic to them in that VPC (through its load balancer or its routes)")
     if "transit_gateway_spoke" in parts:
         for i, entry in enumerate(values.get("transit_gateway_spoke_vpcs") or []):
             name = "transit_gateway_spoke_vpcs[%d]" % i
@@ -775,6 +818,16 @@ def look_up(module, problems, parts, values):
                 vpc = {"VpcId": subnets[0]["VpcId"]}
                 aws.groups_named(problems, None, [], "transit_gateway_check.security_group_names",
                                  check.get("security_group_names") or [], vpc)
+                spokes = [v for v in found.get("spoke_vpcs") or [] if v["vpc_id"] == vpc["VpcId"]]
+                if not spokes:
+                    problems.append("transit_gateway_check.subnet_name=%r: is in %s, which is not one of this host's "
+                                    "transit_gateway_spoke_vpcs (%s), so the check would not cross the transit gateway. Name a "
+                                    "subnet of one of them." % (check["subnet_name"], vpc["VpcId"], ", ".join(
+                                        "%s: %s" % (v["named"], v["vpc_id"]) for v in found.get("spoke_vpcs") or []) or "none found"))
+                elif inside(check["address"], spokes[0]):
+                    problems.append("transit_gateway_check.address=%r: is in %s, the VPC the check starts from, so it would not "
+                                    "cross the transit gateway. Give an address of another spoke's VPC." % (
+                                        check["address"], spokes[0]["named"]))
     return found
 
 
@@ -809,8 +862,12 @@ def look_up_teardown(module, problems, parts, values):
         name = "transit_gateway_spoke_vpcs[%d]" % i
         named.append((name + ".vpc_id", entry.get("vpc_id"), name + ".vpc_name", entry.get("vpc_name")))
     before, found = len(problems), {}
+    if "transit_gateway_spoke" in parts:
+        found["spoke_vpc_ids"] = []  # the VPCs whose attachments this host removes, for the hub's check across hosts
     for id_name, vpc_id, name_name, vpc_name in named:
         vpc = aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
+        if vpc is not None and id_name.startswith("transit_gateway_spoke_vpcs"):
+            found["spoke_vpc_ids"].append(vpc["VpcId"])
         if vpc is not None and id_name == "vpc_peering_vpc_id":
             # For the check across hosts: the peering between the two ends is found by its VPCs, its
             # security group by vpc_peering_name, so a misspelt name would leave the group behind.
@@ -823,12 +880,14 @@ def look_up_teardown(module, problems, parts, values):
                                                    "list the peering connections of %s" % vpc["VpcId"],
                                                    Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [vpc["VpcId"]]}])
                                  if _state(p, "Status.Code") not in GONE]
+    consumer_vpc = values.get("privatelink_consumer_vpc_id")
     if "privatelink_consumer" in parts and values.get("privatelink_consumer_subnet_names"):
         # They find the endpoint's VPC: a name that matches nothing would leave the endpoint, and the service behind it.
-        aws.subnets_named(problems, None, [], "privatelink_consumer_subnet_names", values["privatelink_consumer_subnet_names"])
+        subnets = aws.subnets_named(problems, None, [], "privatelink_consumer_subnet_names", values["privatelink_consumer_subnet_names"])
+        consumer_vpc = consumer_vpc or (subnets[0]["VpcId"] if subnets else None)
     for i in range(before, len(problems)):
         problems[i] += " " + GONE_FIX
-    return dict(look_up_named(module, aws, parts, values), account=account, **found)
+    return dict(look_up_named(module, problems, aws, parts, values, consumer_vpc), account=account, **found)
 
 
 # What a teardown removes by its Name tag: (part, variable, what it is, read call, key, id key, gone states).
@@ -851,7 +910,7 @@ def _state(item, path):
     return str(item or "").lower()
 
 
-def look_up_named(module, aws, parts, values):
+def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
     """A teardown whose name matches nothing removes nothing there. That is right on a second run, so it
     is a warning, naming the variable and what is there instead (a typo shows at once). The consumers'
     endpoints and the provider's service name go to the check across hosts: an endpoint left behind by a
@@ -867,10 +926,27 @@ def look_up_named(module, aws, parts, values):
             found["service_name"] = mine[0].get("ServiceName") if mine else None
             found["services"] = dict((i.get("ServiceName"), tags_of(i).get("Name")) for i in live)
             found["service_named"] = "%s=%r" % (variable, name)
+        if part == "privatelink_consumer" and consumer_vpc and mine and not [i for i in mine if i.get("VpcId") == consumer_vpc]:
+            problems.append("%s=%r: the endpoint of this name, %s, is in %s, but the teardown looks for it in %s (%s), and would "
+                            "leave it, and the provider's service behind it. Give that endpoint's subnets, or privatelink_consumer_vpc_id=%s." % (
+                                variable, name, mine[0][id_key], mine[0].get("VpcId"), consumer_vpc,
+                                "privatelink_consumer_vpc_id" if values.get("privatelink_consumer_vpc_id") else "the VPC of "
+                                "privatelink_consumer_subnet_names", mine[0].get("VpcId")))
         if part == "privatelink_consumer":
             found["endpoints"] = [{"id": i[id_key], "name": tags_of(i).get("Name"), "service_name": i.get("ServiceName")} for i in live]
             found["endpoint_named"] = "%s=%r" % (variable, name) if not mine else None
             found["endpoint_name"] = name
+        if part == "vpc_peering":
+            found["named_peerings"] = [{"id": i[id_key], "vpcs": sorted([i["RequesterVpcInfo"]["VpcId"], i["AccepterVpcInfo"]["VpcId"]])}
+                                       for i in mine]
+        if part == "transit_gateway_hub" and mine:
+            found["hub_named"] = "%s=%r (%s)" % (variable, name, mine[0][id_key])
+            found["hub_attachments"] = [
+                {"id": a["TransitGatewayAttachmentId"], "type": a.get("ResourceType"), "vpc": a.get("ResourceId"), "account": a.get("ResourceOwnerId")}
+                for a in paginate(aws.ec2, "describe_transit_gateway_attachments", "TransitGatewayAttachments",
+                                  "list the attachments of %s" % mine[0][id_key],
+                                  Filters=[{"Name": "transit-gateway-id", "Values": [mine[0][id_key]]}])
+                if _state(a, "State") not in GONE]
         if not mine:
             others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
             module.warn("%s=%r: no %s has this Name tag %s, so there is none to remove%s" % (

@@ -201,8 +201,11 @@ def reconcile(module):
         raise InvalidInput("subnet_ids", desired["subnet_ids"], "is empty, and a new load balancer needs subnets.",
                            "Give one subnet per availability zone of the targets.")
     steps = load_balancing.plan(current, desired)
+    vpc_id = (tg or lb or {}).get("VpcId")
     if steps.get("create_load_balancer") or steps.get("create_target_group"):
-        load_balancing.subnets_vpc(ec2, desired["subnet_ids"])
+        vpc_id = load_balancing.subnets_vpc(ec2, desired["subnet_ids"])
+    if steps.get("register") and desired["target_type"] == "ip":
+        load_balancing.check_targets_in_vpc(ec2, vpc_id, steps["register"])
     targets = desired["targets"] if desired["targets"] is not None else current["targets"]
     if steps and not module.check_mode:
         lb, tg, listener = load_balancing.apply(elb, ec2, current, steps, desired)

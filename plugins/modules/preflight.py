@@ -34,6 +34,15 @@ options:
         (with C(peering_pairs) of O(context), the requester's and the accepter's hosts - a VPC peered with
         itself, overlapping ranges; spokes whose ranges overlap), with no AWS call. The playbook passes it.
     type: dict
+  inventory:
+    description:
+      - The first step, once on the controller (a play on localhost) - check O(parts), a mapping of role to groups, against
+        the inventory's groups, with no AWS call. Where one group of a build has hosts, every group of it must (a misspelt
+        C(consumer) group would leave its hosts out without a word); and no host may set a role's variables outside every
+        group that plays the role. A value every host shares (C(group_vars/all)) does not count.
+      - The action plugin does this step; the module only refuses it.
+    type: bool
+    default: false
   parts:
     description:
       - The roles this host plays, or a mapping of role to the inventory groups that play it (the action
@@ -142,8 +151,11 @@ def main():
         specs=dict(type="dict", default={}),
         context=dict(type="dict", default={}),
         across=dict(type="dict"),
+        inventory=dict(type="bool", default=False),
     ))
     params = module.params
+    if params["inventory"]:
+        module.fail_json(msg="inventory=true: the action plugin checks the groups on the controller; call the module through it.")
     parts = params["parts"]
     if not isinstance(parts, list) or [p for p in parts if p not in PARTS]:
         module.fail_json(msg="parts=%r: list roles of %s." % (parts, ", ".join(PARTS)))

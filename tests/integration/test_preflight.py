@@ -18,6 +18,7 @@ INVENTORY = REPO / "inventories" / "local"
 NLB_ARN = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/net/nope/0123456789abcdef"
 DELETE = object()
 PLAN_TASKS = {t["name"] for play in yaml.safe_load((REPO / "playbooks" / "connect_plan.yml").read_text()) for t in play.get("tasks", [])}
+GROUPS_TASK = "Check that every group of the build has hosts, and no host is left out by a misspelt group"
 
 
 def local_host(name):
@@ -202,7 +203,7 @@ def test_preflight_refuses_every_bad_host_before_any_change(playbook, localaws, 
     assert run.returncode != 0, run.stdout[-3000:]
     assert localaws.control.mutating_calls(mark) == []
     # The run ended with the preflight: no other task ran on any host (connect.yml's plan, read-only, before it).
-    assert {name.split(" : ")[-1] for name, _host, _result in run.tasks()} - PLAN_TASKS == {
+    assert {name.split(" : ")[-1] for name, _host, _result in run.tasks()} - PLAN_TASKS - {GROUPS_TASK} == {
         "Check the variables of the parts this host plays, and what they name"}, run.stdout[-3000:]
     for hosts in groups.values():
         for host, (_variables, expected) in hosts.items():
@@ -227,7 +228,7 @@ ACROSS = {
                      "have overlapping CIDRs (10.0.0.0/16 overlaps 10.0.0.0/16)", "playbooks/privatelink.yml")),
     "transit_gateway.yml": ({"hub": {"account_a": (local_host("account_a"), ())},
                              "spoke": {"account_a": (local_host("account_a"), ()), "account_b": (local_host("account_b"), ()),
-                                       "spoke_b2": (variant("account_b", transit_gateway_spoke_vpcs=B_VPC("2")), ())}},
+                                       "spoke_b2": (variant("account_b", transit_gateway_spoke_vpcs=B_VPC("2"), transit_gateway_check=DELETE), ())}},
                             ("host account_a's transit_gateway_spoke_vpcs[0] (crossvpc-lab-a) and host spoke_b2's "
                              "transit_gateway_spoke_vpcs[0] (crossvpc-lab-b): 10.0.0.0/16 overlaps 10.0.0.0/16",)),
     # connect_links is checked against every host's connect_vpcs before the plan reads anything.
@@ -246,7 +247,7 @@ def test_preflight_refuses_what_the_hosts_name_together(playbook, localaws, ansi
     run = ansible(REPO / "playbooks" / playbook, inventory=write_inventory(tmp_path / "hosts.yml", groups))
     assert run.returncode != 0, run.stdout[-3000:]
     assert localaws.control.mutating_calls(mark) == []
-    assert {name for name, _host, _result in run.tasks()} == {
+    assert {name for name, _host, _result in run.tasks()} - {GROUPS_TASK} == {
         "Check the variables of the parts this host plays, and what they name", ACROSS_TASK}, run.stdout[-3000:]
     [result] = [result for name, _host, result in run.tasks() if name == ACROSS_TASK]
     assert result.get("failed") and all(text in result["msg"] for text in expected), result.get("msg")
@@ -256,7 +257,7 @@ def host_preflight(localaws, host, parts, profile, state="absent", **variables):
     """The preflight of one host (a teardown's by default), run in this process: its problems, warnings and found."""
     from ansible_collections.crossvpc.aws.plugins.action.preflight import role_specs
 
-    specs = {name: spec for part in parts for name, spec in role_specs(part).items()}
+    specs = {name: spec for part in parts if part != "connect" for name, spec in role_specs(part).items()}  # connect: no role
     return run_module_in_process(localaws, "crossvpc.aws.preflight", {
         "profile": profile, "region": "us-east-1", "parts": parts, "state": state, "host": host, "specs": specs,
         "variables": dict(variables, aws_profile=profile, aws_region="us-east-1")})
@@ -342,3 +343,52 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
                           privatelink_consumer_subnet_names=["crossvpc-lab-b-private-9"])
     assert gone.get("failed") and "privatelink_consumer_subnet_names[0]='crossvpc-lab-b-private-9': no subnet has this Name tag" in gone["msg"]
     assert localaws.control.mutating_calls(mark) == []
+    # A consumer teardown whose subnets are of another VPC than its endpoint's would look for it there, and leave it.
+    elsewhere = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real",
+                               privatelink_consumer_subnet_names=["crossvpc-lab-c-private-1"])
+    assert elsewhere.get("failed") and (f"privatelink_consumer_name='ep-real': the endpoint of this name, {endpoint}, is in {b_vpc['VpcId']}, "
+                                        f"but the teardown looks for it in {c_vpc['VpcId']}") in elsewhere["msg"], elsewhere
+    # A hub's teardown lists the gateway's attachments, for the check across hosts that every one has a spoke host to remove it.
+    attachment = ec2_a.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=peering["found"]["peering_vpc"]["vpc_id"],
+                                                             SubnetIds=subnets[:1])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    mark = localaws.control.mark()
+    hub = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", transit_gateway_hub_name="hub-real")
+    assert hub["found"]["hub_attachments"] == [{"id": attachment, "type": "vpc", "vpc": peering["found"]["peering_vpc"]["vpc_id"],
+                                                "account": "111111111111"}], hub
+    assert localaws.control.mutating_calls(mark) == []
+
+
+def test_addresses_must_be_in_the_vpc_they_are_sent_to(localaws, bare_lab):
+    """NLB targets and connect.yml's service targets in their VPC; a Transit Gateway check that starts in a spoke and calls
+    outside it. All refused by the host's own look-ups, before any change."""
+    mark = localaws.control.mark()
+    provider = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", state="present", privatelink_provider_name="p",
+                              privatelink_provider_port=8443, privatelink_provider_subnet_names=A_SUBNETS,
+                              privatelink_provider_targets=["10.0.1.10", "10.1.1.10"])
+    assert provider.get("failed") and "privatelink_provider_targets[1]='10.1.1.10': is outside vpc-" in provider["msg"], provider
+    assert "the VPC of the NLB's subnets (10.0.0.0/16)" in provider["msg"]
+    connect = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", state="present", connect_vpcs=[
+        dict(local_host("account_a")["connect_vpcs"][0], service_targets=["10.1.1.10"])])
+    assert connect.get("failed") and "connect_vpcs[0].service_targets[0]='10.1.1.10': is outside crossvpc-lab-a (10.0.0.0/16)" in connect["msg"]
+    spoke = local_host("account_b")["transit_gateway_spoke_vpcs"]
+    for check, expected in (({"subnet_name": "crossvpc-lab-b-private-1", "address": "10.0.1.10", "port": 8443},
+                             "transit_gateway_check.subnet_name='crossvpc-lab-b-private-1': is in vpc-"),
+                            ({"subnet_name": "crossvpc-lab-c-private-1", "address": "10.1.2.10", "port": 8443},
+                             "transit_gateway_check.address='10.1.2.10': is in transit_gateway_spoke_vpcs[0] (crossvpc-lab-c), the VPC "
+                             "the check starts from")):
+        result = host_preflight(localaws, "account_b", ["transit_gateway_spoke"], "crossvpc-b", state="present",
+                                transit_gateway_spoke_vpcs=spoke, transit_gateway_check=check)
+        assert result.get("failed") and expected in result["msg"], result
+    assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_host_in_a_misspelt_group_stops_the_run_before_any_call(localaws, ansible, tmp_path):
+    """A spoke host in "spokes": without the check, the teardown removed the other spokes' parts, then stopped at the hub."""
+    groups = {"hub": {"account_a": (local_host("account_a"), ())}, "spoke": {"account_a": (local_host("account_a"), ())},
+              "spokes": {"account_b": (local_host("account_b"), ())}}
+    mark = localaws.control.mark()
+    run = ansible(REPO / "playbooks" / "transit_gateway_teardown.yml", inventory=write_inventory(tmp_path / "hosts.yml", groups))
+    assert run.returncode != 0 and localaws.control.calls(mark) == []
+    assert [name for name, _host, _result in run.tasks()] == [GROUPS_TASK]
+    assert ("host account_b sets transit_gateway_spoke_vpcs and is in group 'spokes', not 'spoke', which plays transit_gateway_spoke. "
+            "Put it in spoke, or pass spoke_group=spokes.") in run.result(GROUPS_TASK)["msg"]

@@ -97,6 +97,7 @@ def test_nlb_check_mode_create_rerun_and_target_update(localaws, module, names):
     ({"targets": ["pod-1"]}, "targets='pod-1': is not an IP address"),
     ({"listener_port": 70000}, "listener_port=70000: is not a TCP port"),
     ({"name": "bad_name!"}, "name='bad_name!': is not a load balancer name"),
+    ({"targets": ["10.0.1.10", "10.9.0.10"]}, "targets='10.9.0.10': is outside the load balancer's VPC vpc-"),
 ])
 def test_nlb_bad_input_fails_before_any_mutating_call(localaws, module, names, override, message):
     net = vpc_with_subnets(localaws, A)

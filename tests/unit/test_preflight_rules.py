@@ -330,3 +330,74 @@ def test_a_link_to_a_vpc_without_service_targets_is_refused():
         {"client": "x", "server": "y", "ports": [1]}, {"client": "y", "server": "x", "ports": [1]}]}}
     assert check_links(hosts) == ["connect_links[1].server='x': its connect_vpcs entry (host h1's connect_vpcs[0]) has no service_targets, "
                                   "the addresses connect.yml sends the link's traffic to. Give them."]
+
+
+def test_across_hosts_a_peering_check_must_call_the_far_end():
+    ends = {"a": {"peering_vpc": found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16"), "peering_check": "10.1.2.10"},
+            "c": {"peering_vpc": found("vpc-c", "vpc_peering_vpc_name='c'", "10.1.0.0/16"), "peering_check": "10.1.2.10"}}
+    assert check_across(ends, {"peering_pairs": [["a", "c"]]}) == [
+        "host c's vpc_peering_check.address='10.1.2.10': is not in host a's VPC (vpc_peering_vpc_name='a': 10.0.0.0/16), the far end "
+        "the check must reach over the peering (it is in this host's own VPC). Give an address in it."]
+
+
+def test_a_peering_teardown_whose_vpcs_are_not_the_named_connections_is_refused():
+    """The connection is found by its two VPCs: named by another VPC, the teardown would remove only the security groups."""
+    named = [{"id": "pcx-1", "vpcs": ["vpc-a", "vpc-c"]}]
+    ends = {"a": {"peering_vpc": found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16"), "peering_name": "p", "peerings": [],
+                  "named_peerings": named},
+            "b": {"peering_vpc": found("vpc-b", "vpc_peering_vpc_name='b'", "10.0.0.0/16"), "peering_name": "p"}}
+    assert check_across(ends, {"peering_pairs": [["a", "b"]]}) == [
+        "host a's vpc_peering_vpc_name='a' and host b's vpc_peering_vpc_name='b': the peering named 'p' is pcx-1, between vpc-a and "
+        "vpc-c, so with these VPCs the teardown would find no connection and remove only their security groups. Name the VPCs it joins."]
+    ends["b"]["peering_vpc"] = found("vpc-c", "vpc_peering_vpc_name='c'", "10.1.0.0/16")
+    ends["a"]["peerings"] = [{"id": "pcx-1", "name": "p", "vpcs": ["vpc-a", "vpc-c"]}]
+    assert check_across(ends, {"peering_pairs": [["a", "b"]]}) == []
+
+
+def test_a_hub_teardown_with_an_attachment_no_spoke_host_removes_is_refused():
+    """It would remove the other attachments, the route tables and the share, then stop at the hub."""
+    hub = {"account": "111111111111", "hub_named": "transit_gateway_hub_name='h' (tgw-1)", "hub_attachments": [
+        {"id": "tgw-attach-a", "type": "vpc", "vpc": "vpc-a", "account": "111111111111"},
+        {"id": "tgw-attach-c", "type": "vpc", "vpc": "vpc-c", "account": "222222222222"}]}
+    spokes = {"hub": dict(hub, spoke_vpc_ids=["vpc-a"]), "b": {"account": "222222222222", "spoke_vpc_ids": ["vpc-b"]}}
+    assert check_across(spokes, {}) == [
+        "host hub's transit_gateway_hub_name='h' (tgw-1): its attachment tgw-attach-c (vpc vpc-c of account 222222222222) is in no spoke "
+        "host's transit_gateway_spoke_vpcs, so the teardown would remove the other attachments, the route tables and the share, then "
+        "stop at the hub. List that VPC in the transit_gateway_spoke_vpcs of b."]
+    del spokes["b"]
+    assert check_across(spokes, {})[0].endswith("Add a spoke host of account 222222222222, listing that VPC.")
+    spokes["c"] = {"account": "222222222222", "spoke_vpc_ids": ["vpc-c"]}
+    assert check_across(spokes, {}) == []
+
+
+INVENTORY_PARTS = {"privatelink_provider": ["provider"], "privatelink_consumer": ["consumer"], "vpc_peering": ["requester", "accepter"],
+                   "transit_gateway_hub": ["hub"], "transit_gateway_spoke": ["spoke"]}
+
+
+def test_a_misspelt_group_is_refused_naming_the_group_and_the_host_it_leaves_out():
+    from ansible_collections.crossvpc.aws.plugins.action.preflight import inventory_problems
+
+    hostvars = {"a": {"privatelink_provider_name": "s", "region": "r"},
+                "b": {"privatelink_consumer_name": "e", "privatelink_provider_host": "a", "region": "r"}}
+    groups = {"all": ["a", "b"], "provider": ["a"], "consumers": ["b"]}
+    assert inventory_problems({p: INVENTORY_PARTS[p] for p in ("privatelink_provider", "privatelink_consumer")}, groups, hostvars) == [
+        "group 'consumer' has no hosts, and the privatelink_consumer hosts are needed with the others of this playbook. Did you mean "
+        "consumers? Put them in consumer, or pass consumer_group=<their group>.",
+        "host b sets privatelink_consumer_name and is in group 'consumers', not 'consumer', which plays privatelink_consumer. Put it "
+        "in consumer, or pass consumer_group=consumers."]
+    # A host kept out on purpose, in a group of another name, is not taken for a typo.
+    groups["paused"] = ["b"]
+    del groups["consumers"]
+    assert inventory_problems({p: INVENTORY_PARTS[p] for p in ("privatelink_provider", "privatelink_consumer")}, groups, hostvars) == [
+        "group 'consumer' has no hosts, and the privatelink_consumer hosts are needed with the others of this playbook. Put them in "
+        "consumer, or pass consumer_group=<their group>."]
+    groups["consumers"] = groups.pop("paused")
+    # Right: the consumer's privatelink_provider_host is a pairing, and a value every host shares is a setting (group_vars/all).
+    groups["consumer"] = groups.pop("consumers")
+    for host in hostvars.values():
+        host["transit_gateway_hub_name"] = "shared"
+    assert inventory_problems(INVENTORY_PARTS, groups, hostvars) == []
+    # A family none of whose groups has hosts is another playbook's; none at all is refused.
+    assert inventory_problems({"vpc_peering": ["requester", "accepter"]}, groups, hostvars) == [
+        "none of the groups requester, accepter has a host. Inventory groups with hosts: consumer, provider. Put the hosts in those "
+        "groups, or name yours with requester_group, accepter_group."]
