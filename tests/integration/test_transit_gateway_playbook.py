@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from localaws import ACCOUNT_A, ACCOUNT_B
+from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
 
 PLAYBOOK = "playbooks/transit_gateway.yml"
 TEARDOWN = "playbooks/transit_gateway_teardown.yml"
@@ -36,7 +36,8 @@ def inventory(tmp_path, hub_name, spokes_a, spokes_b):
                 "transit_gateway_spoke_vpcs": [{"vpc_name": s["name"], "subnet_names": [f"{s['name']}-1", f"{s['name']}-2"],
                                                 "name": s["name"]} for s in spokes]}
 
-    hub = dict(host("crossvpc-a", ACCOUNT_A, spokes_a), transit_gateway_hub_route_tables=[
+    # A spoke account this inventory does not manage, shared with beside the spoke hosts' accounts.
+    hub = dict(host("crossvpc-a", ACCOUNT_A, spokes_a), transit_gateway_hub_spoke_accounts=[ACCOUNT_C], transit_gateway_hub_route_tables=[
         {"name": "spokes", "associate": "*", "propagate": "*", "routes": [
             {"destination_cidr": "10.99.0.0/16", "blackhole": True},
             # By the spoke's name, before its attachment exists (e.g. an egress or shared-services VPC's wider range).
@@ -90,6 +91,12 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
     by_vpc = {a["ResourceId"]: a for a in attachments if a["State"] == "available"}
     assert set(by_vpc) == {s["vpc"] for s in spokes}
     assert by_vpc[spokes_b[0]["vpc"]]["ResourceOwnerId"] == ACCOUNT_B
+    ram = localaws.client("ram", "crossvpc-a")
+    [share] = [s for s in ram.get_resource_shares(resourceOwner="SELF", name="tgw-test-hub")["resourceShares"] if s["status"] == "ACTIVE"]
+    associations = ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[share["resourceShareArn"]])
+    # B accepted as a spoke host; C's invitation waits for an account this inventory does not manage.
+    assert sorted((a["associatedEntity"], a["status"]) for a in associations["resourceShareAssociations"]) == [
+        (ACCOUNT_B, "ASSOCIATED"), (ACCOUNT_C, "ASSOCIATING")]
     [table] = ec2_a.describe_transit_gateway_route_tables(
         Filters=[{"Name": "transit-gateway-id", "Values": [tgw_id]}])["TransitGatewayRouteTables"]
     table_id = table["TransitGatewayRouteTableId"]
