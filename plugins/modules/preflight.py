@@ -80,7 +80,7 @@ options:
         associate and propagate by name. C(service_region) and C(hub_region), the provider's and the hub's
         regions, where a consumer's endpoint and a spoke's VPCs must be. C(spoke_vpcs) and C(accounts), each
         spoke host's C(transit_gateway_spoke_vpcs) and C(aws_account_id), so that no VPC is attached twice and no attachment
-        name is used twice. C(peering_pairs), the requester's and the accepter's hosts, for O(across).
+        name is used twice. C(peering_pairs), each requester's host and its accepter's (a mapping), for O(across).
     type: dict
     default: {}
 extends_documentation_fragment:
