@@ -609,7 +609,7 @@ def check_across(found, context):
     ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
     and in a teardown a consumer's misspelt endpoint name that would leave the provider's service blocked."""
     problems = []
-    for requester, accepter in (context or {}).get("peering_pairs") or []:
+    for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):  # {requester: accepter}
         ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
         if not all(vpc for _host, vpc in ends):
             continue
@@ -949,7 +949,11 @@ def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
                 if _state(a, "State") not in GONE]
         if not mine:
             others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
-            module.warn("%s=%r: no %s has this Name tag %s, so there is none to remove%s" % (
-                variable, name, kind, aws.where, ". Those there: %s. If you meant one of them, fix the name and run again." % (
+            # connect.yml names each part connect_name plus the link's hash: that is the name to fix.
+            made = re.match(r"(.*)-[0-9a-f]{8}$", name)
+            named = ("%s=%r (connect_name=%r plus the link's hash)" % (variable, name, made.group(1))
+                     if made and made.group(1) == values.get("connect_name") else "%s=%r" % (variable, name))
+            module.warn("%s: no %s has this Name tag %s, so there is none to remove%s" % (
+                named, kind, aws.where, ". Those there: %s. If you meant one of them, fix the name and run again." % (
                     ", ".join(sorted(others))) if others else " (already removed)."))
     return found

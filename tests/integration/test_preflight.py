@@ -300,6 +300,11 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     assert provider["warnings"] == [f"transit_gateway_hub_name='hub-reall': no transit gateway has this Name tag in account 111111111111, "
                                     f"us-east-1, so there is none to remove. Those there: hub-real ({tgw}). If you meant one of them, "
                                     f"fix the name and run again."]
+    # connect.yml's parts are named connect_name plus the link's hash: a misspelt connect_name is the name to fix.
+    connect = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", transit_gateway_hub_name="crossvpc-connekt-0123abcd",
+                             connect_name="crossvpc-connekt")
+    assert connect["warnings"][0].startswith("transit_gateway_hub_name='crossvpc-connekt-0123abcd' (connect_name='crossvpc-connekt' plus the "
+                                             "link's hash): no transit gateway has this Name tag"), connect
     consumer = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-reel")
     assert not consumer.get("failed"), consumer["msg"]
     assert "privatelink_consumer_name='ep-reel': no interface endpoint has this Name tag" in consumer["warnings"][0]
