@@ -65,14 +65,15 @@ sanity: setup
 # Every test in one session: each worker builds the lab once and restores it from a local AWS
 # snapshot wherever a test needs it bare, so the reliability tests (marked `reliability`: crash
 # and rerun, faults on every call, every IAM action removed in turn) never meet another test's
-# leftovers. Whole files go to a worker (--dist loadfile), the longest first (tests/conftest.py).
+# leftovers. Work units (a file, or one parameter of a sweep) go to a worker longest first
+# (--dist loadgroup, in conftest.py's order rather than xdist's by test count; tests/conftest.py).
 # Summaries: tests/output/reliability/.
 pytest: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_MARKS) $(PYTEST_ARGS) tests
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_MARKS) $(PYTEST_ARGS) tests
 
 # The reliability suite alone.
 test-reliability: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m reliability tests
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder -m reliability tests
 
 unit: setup
 	$(BIN)/python -m pytest tests/unit

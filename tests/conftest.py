@@ -255,31 +255,46 @@ def module(ansible, localaws, tmp_path_factory):
     return run
 
 
-# The longest test files first (measured; docs/testing.md), so that `pytest -n 2 --dist loadfile`
-# hands them out at the start and both workers finish together instead of one waiting on a long
-# file picked last. Files not listed keep their order after these.
+# Work units for `pytest -n 2 --dist loadgroup --no-loadscope-reorder`: a whole file (its tests share
+# module fixtures), or for the sweeps each parameter (each starts from the worker's lab snapshot, so
+# either worker can take it). Handed out longest first, as measured in CI (docs/testing.md; the
+# first unit on a worker also builds its lab), so that the two workers finish together instead of
+# one waiting on a long unit picked last. Units not listed follow in collection order.
+SPLIT = ("reliability/test_crash_and_rerun.py", "reliability/test_faults_converge.py", "integration/test_least_privilege.py")
 LONGEST_FIRST = (
-    "reliability/test_crash_and_rerun.py",
-    "reliability/test_faults_converge.py",
     "integration/test_connect_playbook.py",
-    "integration/test_least_privilege.py",
-    "integration/test_peering_playbook.py",
     "integration/test_preflight.py",
     "integration/test_reachability.py",
+    "integration/test_privatelink_modules.py",
+    "reliability/test_crash_and_rerun.py::test_crash_and_rerun[transit_gateway]",
+    "integration/test_peering_playbook.py",
+    "reliability/test_crash_and_rerun.py::test_crash_and_rerun[privatelink]",
+    "reliability/test_crash_and_rerun.py::test_crash_and_rerun[peering]",
+    "integration/test_peering_modules.py",
     "integration/test_transit_gateway_playbook.py",
+    "integration/test_least_privilege.py::test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions[privatelink]",
     "integration/test_privatelink_playbook.py",
-    "integration/test_mermaid_render.py",
+    "reliability/test_faults_converge.py::test_converges_and_tears_down_under_faults[transit_gateway.yml]",
+    "reliability/test_faults_converge.py::test_converges_and_tears_down_under_faults[privatelink.yml]",
     "integration/test_lab.py",
+    "reliability/test_faults_converge.py::test_converges_and_tears_down_under_faults[peering.yml]",
+    "integration/test_security_group.py",
+    "integration/test_least_privilege.py::test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions[transit_gateway]",
+    "integration/test_least_privilege.py::test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions[peering]",
+    "integration/test_vpc_route.py",
+    "localaws/test_privatelink.py",
     "integration/test_bad_input_catalogue.py",
-    "integration/test_no_secrets_in_output.py",
+    "integration/test_mermaid_render.py",
 )
+
+
+def work_unit(item):
+    path = item.path.relative_to(REPO / "tests").as_posix()
+    return f"{path}::{item.name}" if path in SPLIT else path
 
 
 def pytest_collection_modifyitems(items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-
-    def weight(item):
-        path = item.path.relative_to(REPO / "tests").as_posix()
-        return rank.get(path, len(rank))
-
-    items.sort(key=weight)  # stable: the order within a file, and of the other files, is kept
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(work_unit(item)))
+    items.sort(key=lambda item: rank.get(work_unit(item), len(rank)))  # stable: the order within a unit, and of the others, is kept
