@@ -44,6 +44,56 @@ GROUP_VARS = {"privatelink_provider": ("provider_group",), "privatelink_consumer
               "transit_gateway_spoke": ("spoke_group",)}
 # Variables with another part's prefix: a consumer names its provider's host, a spoke its hub's.
 PAIRING = ("privatelink_provider_host", "transit_gateway_hub_host")
+# How the playbooks pair hosts: (part whose hosts name the other end, variable, the other end's part,
+# what the other end must have in a build unless the inventory lists its accounts besides).
+PAIRS = (("privatelink_consumer", "privatelink_provider_host", "privatelink_provider", "privatelink_provider_consumer_accounts"),
+         ("transit_gateway_spoke", "transit_gateway_hub_host", "transit_gateway_hub", "transit_gateway_hub_spoke_accounts"))
+
+
+def pairing_problems(parts, groups, hostvars, state):
+    """Every host's other end (privatelink_provider_host, transit_gateway_hub_host, vpc_peering_peer_host, or the
+    other group's first host) must be a host of the other group; in a build, every provider and hub must have
+    a consumer or spoke, and each peering end the one that names it back (a second requester would wait for
+    an acceptance that never comes)."""
+    problems = []
+
+    def hosts(part, index=None):
+        chosen = parts.get(part) or []
+        return [h for g in (chosen if index is None else chosen[index:index + 1]) for h in groups.get(g) or []]
+
+    def end(host, variable, others):
+        return hostvars[host].get(variable, others[0] if others else None)
+
+    pairs = [(mine, variable, other, accounts) for mine, variable, other, accounts in PAIRS if mine in parts and other in parts]
+    pairs += [(("vpc_peering", 0), "vpc_peering_peer_host", ("vpc_peering", 1), None), (("vpc_peering", 1), "vpc_peering_peer_host", ("vpc_peering", 0), None)
+              ] if len(parts.get("vpc_peering") or []) == 2 else []
+    for mine, variable, other, accounts in pairs:
+        ours, theirs = hosts(*mine) if isinstance(mine, tuple) else hosts(mine), hosts(*other) if isinstance(other, tuple) else hosts(other)
+        where = " or ".join((parts[other[0]][other[1]:other[1] + 1]) if isinstance(other, tuple) else parts[other])
+        for host in ours:
+            named = end(host, variable, theirs)
+            if named is None:
+                problems.append("host %s: group %s has no host to pair it with. Put the other end's host in it." % (host, where))
+            elif named not in theirs:
+                why = "this host itself" if named == host else "no host of the inventory" if named not in hostvars else "a host of other groups"
+                problems.append("host %s's %s=%r: is %s, not a host of group %s (%s). Name the host at the other end of its link." % (
+                    host, variable, named, why, where, ", ".join(theirs)))
+        if state == "present" and accounts:
+            for host in theirs:
+                if not [h for h in ours if end(h, variable, theirs) == host] and not hostvars[host].get(accounts):
+                    problems.append("host %s: no host of group %s names it (%s), so it would be built for nobody. Set %s=%s on "
+                                    "the hosts that use it, list the accounts in %s, or take it out of its group." % (
+                                        host, ", ".join(parts[mine]), variable, variable, host, accounts))
+    if len(parts.get("vpc_peering") or []) == 2:
+        requesters, accepters = hosts("vpc_peering", 0), hosts("vpc_peering", 1)
+        for accepter in accepters:
+            asking = [r for r in requesters if end(r, "vpc_peering_peer_host", accepters) == accepter]
+            back = end(accepter, "vpc_peering_peer_host", requesters)
+            for requester in [r for r in asking if r != back]:
+                problems.append("host %s asks host %s to peer, but %s's vpc_peering_peer_host is %r, so the request would never be "
+                                "accepted. One accepter host per peering: give %s an accepter host of its own." % (
+                                    requester, accepter, accepter, back, requester))
+    return problems
 
 
 def inventory_problems(parts, groups, hostvars):
@@ -101,6 +151,12 @@ def role_specs(role):
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
 
+    @staticmethod
+    def _raw_hostvars(task_vars):
+        """Every inventory host's variables, untemplated."""
+        hostvars = task_vars.get("hostvars")
+        return dict((h, hostvars.raw_get(h)) for h in (task_vars.get("groups") or {}).get("all", []))
+
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -108,15 +164,20 @@ class ActionModule(ActionBase):
         if args.get("inventory"):  # the groups, once on the controller: no host, no AWS call
             parts = dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.get("parts") or {}).items() if p in GROUP_VARS)
             hostvars = task_vars.get("hostvars")
-            problems = inventory_problems(parts, task_vars.get("groups") or {},
-                                          dict((h, hostvars.raw_get(h)) for h in (task_vars.get("groups") or {}).get("all", [])))
+            problems = inventory_problems(parts, task_vars.get("groups") or {}, self._raw_hostvars(task_vars))
             result.update(changed=False, problems=problems)
             if problems:
                 result.update(failed=True, msg="the inventory: %d problem(s) in its groups, nothing was changed on any host: %s" % (
                     len(problems), " | ".join(problems)))
             return result
         if "across" in args:  # the check across hosts takes what their look-ups found, nothing of the host's own
+            parts = dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.pop("parts", None) or {}).items() if p in GROUP_VARS)
+            pairing = pairing_problems(parts, task_vars.get("groups") or {}, self._raw_hostvars(task_vars), args.pop("state", "present"))
             result.update(self._execute_module(module_name="crossvpc.aws.preflight", module_args=args, task_vars=task_vars))
+            if pairing:  # with the module's own, in one message
+                problems = pairing + (result.get("problems") or [])
+                result.update(failed=True, problems=problems, msg="across the hosts: %d problem(s) in the inventory, nothing was "
+                              "changed on any host: %s" % (len(problems), " | ".join(problems)))
             return result
         parts = args.get("parts") or []
         if isinstance(parts, dict):  # {role: [groups]}: the roles whose groups this host is in

@@ -211,7 +211,7 @@ def check_input(vpcs, links=None, **options):
             _positive("expected_vpcs[%r]" % key, count)
             if known and key not in known and all(v["account_id"] for v in found):
                 raise InvalidInput("expected_vpcs", expected, "names %r, which is neither a VPC's group nor its account." % key,
-                                   "Key the expected counts by group (%s)." % ", ".join(sorted(known)))
+                                   "Key the expected counts by group or account (%s)." % ", ".join(sorted(known)))
     elif expected is not None:
         _positive("expected_vpcs", expected)
     if opts["hub_account"] is not None:

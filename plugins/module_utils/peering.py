@@ -114,8 +114,11 @@ def create(ec2, vpc_id, peer_vpc_id, peer_owner_id, peer_region, tags):
     if tags:
         params["TagSpecifications"] = [{"ResourceType": "vpc-peering-connection",
                                         "Tags": ansible_dict_to_boto3_tag_list(tags)}]
+    # AWS looks the peer VPC up where peer_owner_id and peer_region say: "does not exist" may be either of them.
+    peer = "peer_vpc_id (looked up in account peer_owner_id=%s, region peer_region=%s: check all three)" % (
+        peer_owner_id or "this one", peer_region or "this one")
     options = {"tags": ("tag",), "peer_owner_id": ("owner", "account"), "peer_region": ("region",),
-               "peer_vpc_id": (peer_vpc_id, "peer"), "vpc_id": ("vpc",)}
+               peer: (peer_vpc_id, "peer"), "vpc_id": ("vpc",)}
     return call(ec2, "create_vpc_peering_connection", "request peering from %s to %s" % (vpc_id, peer_vpc_id),
                 options=options, **params)["VpcPeeringConnection"]
 

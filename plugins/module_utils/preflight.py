@@ -142,6 +142,7 @@ def _keys(name, entry, known):
 
 
 CHECK_KEYS = ("subnet_name", "address", "port", "security_group_names", "destination_security_group_names")
+CONNECT_VPC_KEYS = ("name", "subnet_names", "client_security_group_names", "service_targets", "group")
 SPOKE_KEYS = ("vpc_id", "vpc_name", "subnet_ids", "subnet_names", "name", "dns_support", "ipv6_support", "appliance_mode_support", "tags")
 
 
@@ -189,6 +190,7 @@ def _connect_vpc(name, entry):
     """One of connect.yml's connect_vpcs: {name, subnet_names, client_security_group_names, service_targets}."""
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
         raise InvalidInput(name, entry, "has no name.", "Give each VPC its Name tag: {name: my-vpc, subnet_names: [...]}.")
+    _keys(name, entry, CONNECT_VPC_KEYS)
     for key in ("subnet_names", "client_security_group_names", "service_targets"):
         if not isinstance(entry.get(key, []), list):
             raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a list.", "Give a YAML list.")
@@ -681,6 +683,26 @@ def check_across(found, context):
                                              of_account) if of_account else "Add a spoke host of account %s, listing that VPC." % (
                                              attachment["account"])))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
+    for host in sorted(h for h in found if (found[h] or {}).get("tgw_check") and spokes):
+        if not [vpc for _other, vpc in spokes if inside(found[host]["tgw_check"], vpc)]:
+            problems.append("host %s's transit_gateway_check.address=%r: is in no spoke's VPC (%s), so the check would not reach it "
+                            "through the transit gateway. Give an address of another spoke's VPC." % (
+                                host, found[host]["tgw_check"], ", ".join("%s %s" % (v["named"], "/".join(v["cidrs"])) for _o, v in spokes)))
+    for hub in sorted(h for h in found if (found[h] or {}).get("hub_routes")):
+        for name, destination, attachment in found[hub]["hub_routes"]:
+            for host, vpc in [(h, v) for h, v in spokes if v.get("attachment") != attachment]:
+                if _overlap({"cidrs": [destination]}, vpc):
+                    problems.append("host %s's %s=%r: overlaps host %s's %s (%s), whose VPC routes that range to the transit gateway "
+                                    "(to the attachment %s), and AWS refuses a route inside a VPC's own range. Route a range outside "
+                                    "the spokes' VPCs." % (hub, name, destination, host, vpc["named"], _overlap({"cidrs": [destination]}, vpc),
+                                                           attachment))
+    providers = [(h, (found[h].get("account"), found[h]["provider_name"])) for h in sorted(found) if (found[h] or {}).get("provider_name")]
+    for i, (host, key) in enumerate(providers):
+        for other, other_key in providers[i + 1:]:
+            if key == other_key:
+                problems.append("host %s's and host %s's privatelink_provider_name=%r: both in account %s, and a provider finds its "
+                                "service, load balancer and target group by that name. Give each service a name of its own." % (
+                                    host, other, key[1], key[0]))
     for i, (host, vpc) in enumerate(spokes):
         for other_host, other in spokes[i + 1:]:
             overlap = vpc["vpc_id"] != other["vpc_id"] and _overlap(vpc, other)
@@ -698,9 +720,10 @@ def check_links(found):
     hosts = [host for host in sorted(found) if "connect_vpcs" in (found[host] or {})]
     if not hosts:
         return []
-    where = [(host, j, name) for host in hosts for j, name in enumerate(found[host]["connect_vpcs"])]
+    where = [(host, j, vpc["name"], dict(vpc, account_id=found[host].get("account"))) for host in hosts
+             for j, vpc in enumerate(found[host]["connect_vpcs"])]
     try:
-        connectivity.check_input([{"name": name} for _host, _j, name in where], found[hosts[0]]["connect_links"],
+        connectivity.check_input([vpc for _host, _j, _name, vpc in where], found[hosts[0]]["connect_links"],
                                  **found[hosts[0]].get("connect_options", {}))
     except InvalidInput as error:
         vpc = re.match(r"vpcs\[(\d+)\]", error.parameter)
@@ -713,7 +736,9 @@ def check_links(found):
     serving = set(name for host in hosts for name in found[host].get("connect_servers") or [])
     return ["connect_links[%d].server=%r: its connect_vpcs entry (host %s's connect_vpcs[%d]) has no service_targets, the addresses "
             "connect.yml sends the link's traffic to. Give them." % ((i, link["server"]) + next(w[:2] for w in where if w[2] == link["server"]))
-            for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if link["server"] not in serving]
+            for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if link["server"] not in serving] + [
+        "connect_links[%d]=%r: gives no ports. connect.yml opens and checks each link on its ports: give them, for example "
+        "ports: [443]." % (i, link) for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if not link.get("ports")]
 
 
 def look_up(module, problems, parts, values):
@@ -724,6 +749,7 @@ def look_up(module, problems, parts, values):
     found = {"account": account}
     aws = Account(module, account, values.get("aws_region"))
     if "privatelink_provider" in parts:
+        found["provider_name"] = values.get("privatelink_provider_name")
         arn = values.get("privatelink_provider_nlb_arn")
         if arn:
             elb = client(module, "elbv2")
@@ -782,8 +808,12 @@ def look_up(module, problems, parts, values):
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
                 found["peering_check"] = values["vpc_peering_check"]["address"]
+    if "transit_gateway_hub" in parts:  # static routes by attachment name: the other spokes route their ranges
+        found["hub_routes"] = [("transit_gateway_hub_route_tables[%d].routes[%d].destination_cidr" % (i, j), route["destination_cidr"],
+                                route["attachment_name"]) for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
+                               for j, route in enumerate(table.get("routes") or []) if route.get("attachment_name")]
     if "connect" in parts:  # the plan's links, checked across hosts against every host's connect_vpcs
-        found["connect_vpcs"] = [entry["name"] for entry in values.get("connect_vpcs") or []]
+        found["connect_vpcs"] = [dict((k, entry[k]) for k in ("name", "group") if entry.get(k)) for entry in values.get("connect_vpcs") or []]
         found["connect_servers"] = [entry["name"] for entry in values.get("connect_vpcs") or [] if entry.get("service_targets")]
         found["connect_links"] = values.get("connect_links")
         found["connect_options"] = {"expected_vpcs": values.get("connect_expected_vpcs"), "on_premises": values.get("connect_on_premises")}
@@ -802,7 +832,8 @@ def look_up(module, problems, parts, values):
             if vpc is not None:
                 aws.subnets_named(problems, name + ".subnet_ids", entry.get("subnet_ids"),
                                   name + ".subnet_names", entry.get("subnet_names"), vpc, entry.get("vpc_name"))
-                found.setdefault("spoke_vpcs", []).append(vpc_found(vpc, "%s (%s)" % (name, entry.get("vpc_name") or entry.get("vpc_id"))))
+                found.setdefault("spoke_vpcs", []).append(dict(vpc_found(vpc, "%s (%s)" % (name, entry.get("vpc_name") or entry.get("vpc_id"))),
+                                                               attachment=entry.get("name")))
         for j, cidr in enumerate(values.get("transit_gateway_spoke_route_cidrs") or []):
             network = ipaddress.ip_network(cidr)
             for vpc in found.get("spoke_vpcs") or []:
@@ -828,6 +859,12 @@ def look_up(module, problems, parts, values):
                     problems.append("transit_gateway_check.address=%r: is in %s, the VPC the check starts from, so it would not "
                                     "cross the transit gateway. Give an address of another spoke's VPC." % (
                                         check["address"], spokes[0]["named"]))
+            routed = values.get("transit_gateway_spoke_route_cidrs")
+            if routed and not inside(check["address"], {"cidrs": routed}):
+                problems.append("transit_gateway_check.address=%r: is outside transit_gateway_spoke_route_cidrs=%r, the ranges this "
+                                "host's VPCs send to the transit gateway, so the check could not pass. Route its range too." % (
+                                    check["address"], routed))
+            found["tgw_check"] = check["address"]
     return found
 
 

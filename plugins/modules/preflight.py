@@ -33,6 +33,10 @@ options:
       - The second step, once on one host - every host's RV(found), by host. Checks what no host sees alone
         (with C(peering_pairs) of O(context), the requester's and the accepter's hosts - a VPC peered with
         itself, overlapping ranges; spokes whose ranges overlap), with no AWS call. The playbook passes it.
+      - With O(parts) as a mapping of role to groups, the action plugin also checks the pairing of hosts - each consumer's
+        C(privatelink_provider_host), spoke's C(transit_gateway_hub_host) and peering end's C(vpc_peering_peer_host) (default,
+        the other group's first host) names a host of the other group; with O(state=present), every provider and hub has a
+        consumer or spoke (or accounts listed in the inventory), and each peering's accepter names its requester back.
     type: dict
   inventory:
     description:
@@ -40,6 +44,7 @@ options:
         the inventory's groups, with no AWS call. Where one group of a build has hosts, every group of it must (a misspelt
         C(consumer) group would leave its hosts out without a word); and no host may set a role's variables outside every
         group that plays the role. A value every host shares (C(group_vars/all)) does not count.
+
       - The action plugin does this step; the module only refuses it.
     type: bool
     default: false

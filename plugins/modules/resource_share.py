@@ -174,6 +174,11 @@ def desired_state(module):
         if not (str(arn).startswith("arn:") or (module.check_mode and arn == UNKNOWN)):
             raise InvalidInput("resource_arns", arn, "is not an ARN.",
                                "Use the resource's ARN, e.g. transit_gateway's transit_gateway_arn.")
+        where = str(arn).split(":")
+        if len(where) > 4 and where[3] and module.region and where[3] != module.region:
+            # A share holds resources of its own region: AWS refuses another region's after the share was made.
+            raise InvalidInput("resource_arns", arn, "is in %s, and a resource share holds resources of its own region (%s)." % (
+                where[3], module.region), "Share it from a task in %s, or give a resource of %s." % (where[3], module.region))
     if params["state"] == "accepted":
         validation.account_id("owner_account_id", params["owner_account_id"],
                               "Give the 12-digit id of the account that shares the resources.")

@@ -56,6 +56,7 @@ TGW = "crossvpc.aws.transit_gateway"
 ATTACH = "crossvpc.aws.transit_gateway_attachment"
 TABLE = "crossvpc.aws.transit_gateway_route_table"
 SHARE = "crossvpc.aws.resource_share"
+OTHER_REGION_TGW = "arn:aws:ec2:eu-west-1:111111111111:transit-gateway/tgw-0123456789abcdef0"
 GROUP = "crossvpc.aws.security_group"
 
 
@@ -174,6 +175,8 @@ CASES = [
          "allowed_principals='arn:aws:iam::*:root': is not an account id or an IAM principal ARN.", "12-digit"),
     case("share-principal-wildcard", SHARE, {"name": "catalogue", "principals": ["*"]},
          "principals='*': is not an account id, organization, OU, role or user ARN.", "wildcards are not allowed"),
+    case("share-resource-of-another-region", SHARE, {"name": "catalogue", "principals": [ACCOUNT_B], "resource_arns": [OTHER_REGION_TGW]},
+         f"resource_arns='{OTHER_REGION_TGW}': is in eu-west-1, and a resource share holds resources of its own region (us-east-1)."),
     case("share-resource-not-an-arn", SHARE, {"name": "catalogue", "resource_arns": [FAKE["tgw"]], "principals": [ACCOUNT_B]},
          f"resource_arns='{FAKE['tgw']}': is not an ARN.", "transit_gateway_arn"),
     # --- ports ---------------------------------------------------------------------------------

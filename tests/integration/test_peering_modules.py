@@ -5,7 +5,7 @@ Every outcome is read back with boto3 from the account that owns it, and calls a
 
 import pytest
 
-from localaws import ACCOUNT_A, ACCOUNT_B
+from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
 
 A, B = "crossvpc-a", "crossvpc-b"
 PEERING = "crossvpc.aws.vpc_peering"
@@ -168,6 +168,15 @@ def test_cross_account_request_without_the_peer_cidrs_is_refused_before_any_muta
                                      % (vpc_b, ACCOUNT_B)), refused["msg"]
     assert "Give peer_vpc_cidrs" in refused["msg"]
     assert mutating(localaws, mark) == [] and connections(localaws, A, vpc_a) == []
+
+
+def test_a_peer_vpc_not_where_the_owner_and_region_say_names_all_three(localaws, module):
+    """AWS looks the peer VPC up in peer_owner_id's account and peer_region: its "does not exist" may mean either."""
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, B, "10.2.0.0/16")
+    refused = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_C, "peer_vpc_cidrs": ["10.2.0.0/16"]})
+    assert refused.get("failed") and (f"AWS refused peer_vpc_id (looked up in account peer_owner_id={ACCOUNT_C}, region peer_region=us-east-1: "
+                                      f"check all three)") in refused["msg"], refused["msg"]
+    assert live(localaws, A, vpc_a) == []
 
 
 def test_failed_peering_from_another_tool_is_not_reused_nor_duplicated(localaws, module):

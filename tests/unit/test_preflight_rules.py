@@ -326,7 +326,7 @@ def test_across_hosts_a_peering_whose_ends_give_two_names_is_refused():
 def test_a_link_to_a_vpc_without_service_targets_is_refused():
     from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
 
-    hosts = {"h1": {"connect_vpcs": ["x", "y"], "connect_servers": ["y"], "connect_links": [
+    hosts = {"h1": {"connect_vpcs": [{"name": "x"}, {"name": "y"}], "connect_servers": ["y"], "connect_links": [
         {"client": "x", "server": "y", "ports": [1]}, {"client": "y", "server": "x", "ports": [1]}]}}
     assert check_links(hosts) == ["connect_links[1].server='x': its connect_vpcs entry (host h1's connect_vpcs[0]) has no service_targets, "
                                   "the addresses connect.yml sends the link's traffic to. Give them."]
@@ -401,3 +401,60 @@ def test_a_misspelt_group_is_refused_naming_the_group_and_the_host_it_leaves_out
     assert inventory_problems({"vpc_peering": ["requester", "accepter"]}, groups, hostvars) == [
         "none of the groups requester, accepter has a host. Inventory groups with hosts: consumer, provider. Put the hosts in those "
         "groups, or name yours with requester_group, accepter_group."]
+
+
+def test_connect_links_need_ports_and_expected_counts_name_connect_expected_vpcs():
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
+
+    host = {"account": "111111111111", "connect_vpcs": [{"name": "x"}, {"name": "y", "group": "g"}], "connect_servers": ["y"],
+            "connect_links": [{"client": "x", "server": "y", "ports": []}]}
+    assert check_links({"h1": host}) == ["connect_links[0]={'client': 'x', 'server': 'y', 'ports': []}: gives no ports. connect.yml opens "
+                                         "and checks each link on its ports: give them, for example ports: [443]."]
+    [problem] = check_links({"h1": dict(host, connect_options={"expected_vpcs": {"gg": 5}})})
+    assert problem.startswith("connect_expected_vpcs={'gg': 5}: names 'gg', which is neither a VPC's group nor its account. Key the "
+                              "expected counts by group or account (111111111111, g)."), problem
+
+
+def test_a_connect_vpc_key_that_is_not_one_is_refused():
+    problems = problems_of("connect", {"aws_region": "us-east-1", "connect_vpcs": [{"name": "x", "subnet_names": ["s"], "gruop": "g"}]})
+    assert problems == ["connect_vpcs[0].gruop='g': is not a key here. Did you mean group? Use name, subnet_names, "
+                        "client_security_group_names, service_targets, group."], problems
+
+
+def test_across_hosts_transit_gateway_checks_routes_and_service_names():
+    spokes = {"a": {"spoke_vpcs": [dict(found("vpc-a", "s[0] (a)", "10.0.0.0/16"), attachment="a")], "tgw_check": "10.9.0.10",
+                    "hub_routes": [("transit_gateway_hub_route_tables[0].routes[0].destination_cidr", "10.1.5.0/24", "a")]},
+              "b": {"spoke_vpcs": [dict(found("vpc-b", "s[0] (b)", "10.1.0.0/16"), attachment="b")]}}
+    assert check_across(spokes, {}) == [
+        "host a's transit_gateway_check.address='10.9.0.10': is in no spoke's VPC (s[0] (a) 10.0.0.0/16, s[0] (b) 10.1.0.0/16), so the "
+        "check would not reach it through the transit gateway. Give an address of another spoke's VPC.",
+        "host a's transit_gateway_hub_route_tables[0].routes[0].destination_cidr='10.1.5.0/24': overlaps host b's s[0] (b) "
+        "(10.1.5.0/24 overlaps 10.1.0.0/16), whose VPC routes that range to the transit gateway (to the attachment a), and AWS refuses "
+        "a route inside a VPC's own range. Route a range outside the spokes' VPCs."]
+    providers = {"p1": {"account": "1", "provider_name": "svc"}, "p2": {"account": "1", "provider_name": "svc"},
+                 "p3": {"account": "2", "provider_name": "svc"}}
+    assert check_across(providers, {}) == [
+        "host p1's and host p2's privatelink_provider_name='svc': both in account 1, and a provider finds its service, load balancer and "
+        "target group by that name. Give each service a name of its own."]
+
+
+def test_every_host_pairs_with_a_host_of_the_other_group():
+    from ansible_collections.crossvpc.aws.plugins.action.preflight import pairing_problems
+
+    groups = {"all": ["a", "b", "c"], "provider": ["a", "c"], "consumer": ["b"], "requester": ["a", "c"], "accepter": ["b"],
+              "hub": ["a"], "spoke": ["a", "b"]}
+    hostvars = {"a": {}, "b": {"privatelink_provider_host": "acount_a", "transit_gateway_hub_host": "b"}, "c": {"vpc_peering_peer_host": "b"}}
+    assert pairing_problems(INVENTORY_PARTS, groups, hostvars, "present") == [
+        "host b's privatelink_provider_host='acount_a': is no host of the inventory, not a host of group provider (a, c). Name the host "
+        "at the other end of its link.",
+        "host a: no host of group consumer names it (privatelink_provider_host), so it would be built for nobody. Set "
+        "privatelink_provider_host=a on the hosts that use it, list the accounts in privatelink_provider_consumer_accounts, or take it "
+        "out of its group.",
+        "host c: no host of group consumer names it (privatelink_provider_host), so it would be built for nobody. Set "
+        "privatelink_provider_host=c on the hosts that use it, list the accounts in privatelink_provider_consumer_accounts, or take it "
+        "out of its group.",
+        "host b's transit_gateway_hub_host='b': is this host itself, not a host of group hub (a). Name the host at the other end of its link.",
+        "host c asks host b to peer, but b's vpc_peering_peer_host is 'a', so the request would never be accepted. One accepter host per "
+        "peering: give c an accepter host of its own."]
+    # A teardown removes a provider nobody calls any more; the names must still pair.
+    assert len(pairing_problems(INVENTORY_PARTS, groups, hostvars, "absent")) == 3
