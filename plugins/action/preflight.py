@@ -55,21 +55,20 @@ def pairing_problems(parts, groups, hostvars, state):
     other group's first host) must be a host of the other group; in a build, every provider and hub must have
     a consumer or spoke, and each peering end the one that names it back (a second requester would wait for
     an acceptance that never comes)."""
-    problems = []
-
-    def hosts(part, index=None):
-        chosen = parts.get(part) or []
-        return [h for g in (chosen if index is None else chosen[index:index + 1]) for h in groups.get(g) or []]
+    def hosts(of):
+        return [h for g in of for h in groups.get(g) or []]
 
     def end(host, variable, others):
         return hostvars[host].get(variable, others[0] if others else None)
 
-    pairs = [(mine, variable, other, accounts) for mine, variable, other, accounts in PAIRS if mine in parts and other in parts]
-    pairs += [(("vpc_peering", 0), "vpc_peering_peer_host", ("vpc_peering", 1), None), (("vpc_peering", 1), "vpc_peering_peer_host", ("vpc_peering", 0), None)
-              ] if len(parts.get("vpc_peering") or []) == 2 else []
-    for mine, variable, other, accounts in pairs:
-        ours, theirs = hosts(*mine) if isinstance(mine, tuple) else hosts(mine), hosts(*other) if isinstance(other, tuple) else hosts(other)
-        where = " or ".join((parts[other[0]][other[1]:other[1] + 1]) if isinstance(other, tuple) else parts[other])
+    # (groups whose hosts name their other end, variable, the other end's groups, the other end's accounts variable)
+    sides = [(parts[mine], variable, parts[other], accounts) for mine, variable, other, accounts in PAIRS if mine in parts and other in parts]
+    if len(parts.get("vpc_peering") or []) == 2:
+        requester, accepter = parts["vpc_peering"]
+        sides += [([requester], "vpc_peering_peer_host", [accepter], None), ([accepter], "vpc_peering_peer_host", [requester], None)]
+    problems = []
+    for mine, variable, other, accounts in sides:
+        ours, theirs, where = hosts(mine), hosts(other), " or ".join(other)
         for host in ours:
             named = end(host, variable, theirs)
             if named is None:
@@ -78,21 +77,18 @@ def pairing_problems(parts, groups, hostvars, state):
                 why = "this host itself" if named == host else "no host of the inventory" if named not in hostvars else "a host of other groups"
                 problems.append("host %s's %s=%r: is %s, not a host of group %s (%s). Name the host at the other end of its link." % (
                     host, variable, named, why, where, ", ".join(theirs)))
-        if state == "present" and accounts:
-            for host in theirs:
-                if not [h for h in ours if end(h, variable, theirs) == host] and not hostvars[host].get(accounts):
-                    problems.append("host %s: no host of group %s names it (%s), so it would be built for nobody. Set %s=%s on "
-                                    "the hosts that use it, list the accounts in %s, or take it out of its group." % (
-                                        host, ", ".join(parts[mine]), variable, variable, host, accounts))
-    if len(parts.get("vpc_peering") or []) == 2:
-        requesters, accepters = hosts("vpc_peering", 0), hosts("vpc_peering", 1)
-        for accepter in accepters:
-            asking = [r for r in requesters if end(r, "vpc_peering_peer_host", accepters) == accepter]
-            back = end(accepter, "vpc_peering_peer_host", requesters)
-            for requester in [r for r in asking if r != back]:
-                problems.append("host %s asks host %s to peer, but %s's vpc_peering_peer_host is %r, so the request would never be "
-                                "accepted. One accepter host per peering: give %s an accepter host of its own." % (
-                                    requester, accepter, accepter, back, requester))
+        for host in theirs if state == "present" and accounts else []:
+            if not [h for h in ours if end(h, variable, theirs) == host] and not hostvars[host].get(accounts):
+                problems.append("host %s: no host of group %s names it (%s), so it would be built for nobody. Set %s=%s on "
+                                "the hosts that use it, list the accounts in %s, or take it out of its group." % (
+                                    host, " or ".join(mine), variable, variable, host, accounts))
+        if variable == "vpc_peering_peer_host" and mine == parts["vpc_peering"][:1]:  # each accepter names its requester back
+            for accepter in theirs:
+                back = end(accepter, variable, ours)
+                for requester in [r for r in ours if end(r, variable, theirs) == accepter and r != back]:
+                    problems.append("host %s asks host %s to peer, but %s's vpc_peering_peer_host is %r, so the request would never "
+                                    "be accepted. One accepter host per peering: give %s an accepter host of its own." % (
+                                        requester, accepter, accepter, back, requester))
     return problems
 
 

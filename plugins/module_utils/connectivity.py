@@ -508,7 +508,10 @@ def _steps(results, decided, order, index, on_premises, opts):
                     "requester_region": requester["region"],
                     "accepter": accepter["name"], "accepter_account": accepter["account_id"],
                     "accepter_region": accepter["region"],
-                    "ports": sorted(set(p for link in pair for p in link["ports"]))})
+                    "ports": sorted(set(p for link in pair for p in link["ports"])),
+                    # Each end opens the ports it serves: links both ways serve on both ends.
+                    "requester_ports": sorted(set(p for link in pair if link["server"] == requester["name"] for p in link["ports"])),
+                    "accepter_ports": sorted(set(p for link in pair if link["server"] == accepter["name"] for p in link["ports"]))})
         else:
             members = _members(group, order)
             hub = _hub(members, index, opts)

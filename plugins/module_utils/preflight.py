@@ -631,10 +631,10 @@ def check_across(found, context):
                                 "connection and remove only their security groups. Name the VPCs it joins." % (
                                     where, requester["peering_name"], peering["id"], " and ".join(peering["vpcs"])))
             if between and not [p for p in between if p["name"] == requester["peering_name"]]:
-                problems.append("host %s's vpc_peering_name=%r: the peering between %s and %s is %s, named %s: with this name its "
+                problems.append("host %s's %s: the peering between %s and %s is %s, named %s: with this name its "
                                 "security group (<name>-from-peer) would stay after its routes and connection are gone. Give its "
-                                "name." % (r_host, requester["peering_name"], r_vpc["vpc_id"], a_vpc["vpc_id"], between[0]["id"],
-                                           between[0]["name"] or "nothing (no Name tag)"))
+                                "name." % (r_host, as_written("vpc_peering_name", requester["peering_name"], requester.get("connect_name")),
+                                           r_vpc["vpc_id"], a_vpc["vpc_id"], between[0]["id"], between[0]["name"] or "nothing (no Name tag)"))
             continue
         if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
             problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
@@ -878,7 +878,26 @@ def preflight(module, host, parts, state, variables, specs, context=None):
             found = look_up(module, problems, parts, values)
         else:
             found = look_up_teardown(module, problems, parts, values)
+            if "connect" in parts and "planned_names" in (context or {}):
+                problems.extend(unplanned(module, values, context["planned_names"]))
     return problems, found
+
+
+def unplanned(module, values, planned):
+    """connect_teardown.yml tears down what the plan names: what connect.yml made (Name connect_name plus a link's
+    hash) that the current plan does not name would stay, so the inputs changed since the build."""
+    prefix = re.compile(r"^%s-[0-9a-f]{8}$" % re.escape(values.get("connect_name") or "crossvpc-connect"))
+    ec2, left = client(module, "ec2"), []
+    for _part, _variable, kind, operation, key, id_key, state in TORN_DOWN:
+        for item in paginate(ec2, operation, key, "list the %ss" % kind):
+            name = tags_of(item).get("Name") or ""
+            if prefix.match(name) and name not in planned and _state(item, state) not in GONE:
+                left.append("%s %s (%s)" % (kind, item[id_key], name))
+    if not left:
+        return []
+    return ["connect.yml made %s, which the plan made now does not name: the teardown would leave %s. The plan's inputs "
+            "(connect_links, connect_vpcs, connect_expected_vpcs, connect_name) changed since the build: run the teardown with "
+            "the inputs of the build, then build the new plan." % (", ".join(sorted(set(left))), "them" if len(left) > 1 else "it")]
 
 
 GONE_FIX = ("If that VPC was deleted, nothing of the connection is left in it: take it out of the inventory. Otherwise "
@@ -911,6 +930,7 @@ def look_up_teardown(module, problems, parts, values):
             given = "vpc_peering_vpc_id" if vpc_id else "vpc_peering_vpc_name"
             found["peering_vpc"] = vpc_found(vpc, "%s=%r" % (given, vpc_id or vpc_name))
             found["peering_name"] = values.get("vpc_peering_name")
+            found["connect_name"] = values.get("connect_name")
             found["peerings"] = [{"id": p["VpcPeeringConnectionId"], "name": tags_of(p).get("Name"),
                                   "vpcs": sorted([p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]])}
                                  for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections",
@@ -924,6 +944,18 @@ def look_up_teardown(module, problems, parts, values):
         consumer_vpc = consumer_vpc or (subnets[0]["VpcId"] if subnets else None)
     for i in range(before, len(problems)):
         problems[i] += " " + GONE_FIX
+    arn, name = values.get("privatelink_provider_nlb_arn"), values.get("privatelink_provider_name")
+    if "privatelink_provider" in parts and arn and name and NLB_NAME.match(name):
+        # The role removes the NLB it made only without an ARN: one given now would leave the one it made.
+        made = call(client(module, "elbv2"), "describe_load_balancers", "look up load balancer %s" % name, missing={},
+                    Names=[name]).get("LoadBalancers") or []
+        if [lb for lb in made if lb["LoadBalancerArn"] == arn]:
+            module.warn("privatelink_provider_nlb_arn=%r: is the load balancer the role made for this service (named after "
+                        "privatelink_provider_name=%r); given by ARN, the teardown keeps it. Leave the ARN out to remove it." % (arn, name))
+        for lb in [lb for lb in made if lb["LoadBalancerArn"] != arn]:
+            problems.append("privatelink_provider_nlb_arn=%r: with it the teardown leaves the load balancer the role made for this "
+                            "service, %s (named after privatelink_provider_name=%r). Leave privatelink_provider_nlb_arn out of the "
+                            "teardown's inventory, as when it was made." % (arn, lb["LoadBalancerArn"], name))
     return dict(look_up_named(module, problems, aws, parts, values, consumer_vpc), account=account, **found)
 
 
@@ -945,6 +977,14 @@ def _state(item, path):
     for key in path.split("."):
         item = (item or {}).get(key)
     return str(item or "").lower()
+
+
+def as_written(variable, name, connect_name=None):
+    """``variable=name``; connect.yml names each part connect_name plus the link's hash, and then connect_name is the name to fix."""
+    made = re.match(r"(.*)-[0-9a-f]{8}$", name or "")
+    if made and connect_name and made.group(1) == connect_name:
+        return "%s=%r (connect_name=%r plus the link's hash)" % (variable, name, connect_name)
+    return "%s=%r" % (variable, name)
 
 
 def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
@@ -986,11 +1026,7 @@ def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
                 if _state(a, "State") not in GONE]
         if not mine:
             others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
-            # connect.yml names each part connect_name plus the link's hash: that is the name to fix.
-            made = re.match(r"(.*)-[0-9a-f]{8}$", name)
-            named = ("%s=%r (connect_name=%r plus the link's hash)" % (variable, name, made.group(1))
-                     if made and made.group(1) == values.get("connect_name") else "%s=%r" % (variable, name))
+            there = ". Those there: %s. If you meant one of them, fix the name and run again." % ", ".join(sorted(others))
             module.warn("%s: no %s has this Name tag %s, so there is none to remove%s" % (
-                named, kind, aws.where, ". Those there: %s. If you meant one of them, fix the name and run again." % (
-                    ", ".join(sorted(others))) if others else " (already removed)."))
+                as_written(variable, name, values.get("connect_name")), kind, aws.where, there if others else " (already removed)."))
     return found

@@ -130,6 +130,20 @@ def tags_match(resource, tags):
     return all(have.get(k) == v for k, v in tags.items())
 
 
+# Targets AWS refuses for a destination inside the VPC's own range ("more specific routes" go to appliances only).
+INSIDE_REFUSED = ("vpc_peering_connection_id", "transit_gateway_id", "gateway_id", "egress_only_internet_gateway_id",
+                  "carrier_gateway_id", "local_gateway_id", "core_network_arn")
+
+
+def _inside(destination, local):
+    """``destination`` (a CIDR, not a prefix list) lies inside the ``local`` range."""
+    try:
+        inner, outer = ipaddress.ip_network(destination), ipaddress.ip_network(local)
+    except ValueError:
+        return False
+    return inner.version == outer.version and inner.subnet_of(outer)
+
+
 def plan_routes(tables, destinations, target, state="present", replace=True, skip_local=False):
     """The changes that make ``destinations`` in ``tables`` point at ``target`` (or go away).
 
@@ -151,6 +165,12 @@ def plan_routes(tables, destinations, target, state="present", replace=True, ski
                 raise CrossvpcError(
                     "destination_cidrs: %s is the local route of %s; AWS does not let it be "
                     "replaced or removed. Route a different CIDR." % (destination, table["RouteTableId"]))
+            inner = [d for d, r in routes.items() if target_of(r)[1] == "local" and _inside(destination, d)]
+            if inner and state == "present" and target and target[0] in INSIDE_REFUSED:
+                raise CrossvpcError(
+                    "destination_cidrs: %s lies inside %s, the local route of %s, and AWS routes part of a VPC's own range "
+                    "only to a network interface, NAT gateway or endpoint, not to %s. Route a range outside the VPC." % (
+                        destination, inner[0], table["RouteTableId"], target[0]))
             if state == "absent":
                 if route and (target is None or before == tuple(target)):
                     changes.append(dict(change, action="delete"))
@@ -178,8 +198,9 @@ def routes_after(tables, changes):
     return after
 
 
-def target_problem(ec2, option, target_id):
-    """None when the target exists and is usable, else why not (read-only calls)."""
+def target_problem(ec2, option, target_id, vpc_ids=()):
+    """None when the target exists and is usable (a peering connection: one that joins ``vpc_ids``, the VPCs
+    of the tables to route), else why not (read-only calls)."""
     prefix = target_id.split("-", 1)[0]
     if option == "core_network_arn" or prefix not in DESCRIBE_TARGET:
         return None
@@ -194,6 +215,12 @@ def target_problem(ec2, option, target_id):
     status = status.get("Code") or status.get("Name") if isinstance(status, dict) else status
     if status in DEAD_STATES:
         return "is %s, so a route to it would be a blackhole." % status
+    if prefix == "pcx":
+        joined = [found[0].get(side, {}).get("VpcId") for side in ("RequesterVpcInfo", "AccepterVpcInfo")]
+        strangers = sorted(set(vpc_ids) - set(joined))
+        if strangers:
+            return "joins %s, not %s, the VPC of the route tables to route; AWS refuses it there." % (
+                " and ".join(joined), ", ".join(strangers))
     return None
 
 

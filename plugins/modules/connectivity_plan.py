@@ -353,7 +353,8 @@ steps:
     peering:
       description:
         - One per pair of peered VPCs. C(requester) (the server VPC), C(requester_account), C(requester_region)
-          request; C(accepter), C(accepter_account), C(accepter_region) accept; C(ports).
+          request; C(accepter), C(accepter_account), C(accepter_region) accept; C(ports), all the links' ports;
+          C(requester_ports) and C(accepter_ports), the ports each end serves (both, for links both ways).
       type: list
       elements: dict
     transit_gateways:

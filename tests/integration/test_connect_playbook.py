@@ -1,13 +1,13 @@
 """playbooks/connect.yml on a mixed plan: ten VPCs over three accounts, built, checked, rerun and torn
 down in one run each.
 
-    account A: a1 10.0.0.0/16 serves 8443; a2 10.20.0.0/16 serves 8080; a3 10.40.0.0/16 serves 8080
+    account A: a1 10.0.0.0/16 serves 8443; a2 10.20.0.0/16 serves 8080, calls c2; a3 10.40.0.0/16 serves 8080
     account B: b1 10.0.0.0/16 calls a1, serves 9443; b2 10.0.128.0/17 (inside a1's range) calls a1 and a2;
                b3 10.60.0.0/16 serves 5432
-    account C: c1 10.0.0.0/16 calls b1; c2 10.30.0.0/16 calls a2; c3 10.50.0.0/16 calls a3; c4 10.70.0.0/16 calls b3
+    account C: c1 10.0.0.0/16 calls b1; c2 10.30.0.0/16 calls a2, serves 7000; c3 10.50.0.0/16 calls a3; c4 10.70.0.0/16 calls b3
 
 The plan: PrivateLink for the overlapping pairs (two services, a1:8443 with two consumers in account B,
-and b1:9443), peering for the small group (a2 with b2 and with c2), and two Transit Gateways, one per
+and b1:9443), peering for the small group (a2 with b2 and with c2, links both ways with c2), and two Transit Gateways, one per
 group expected to grow: hub "mix-a3" in account A for a3 and c3 (group "growth", 5 VPCs expected) and
 hub "mix-b3" in account B for b3 and c4 (group "edge", 4 expected). Account C is a spoke of both hubs,
 each shared with it by its own account. Everything asserted is read back from the three accounts or
@@ -28,8 +28,9 @@ ACCOUNTS = {"a": ACCOUNT_A, "b": ACCOUNT_B, "c": ACCOUNT_C}
 VPCS = {"a1": "10.0.0.0/16", "a2": "10.20.0.0/16", "a3": "10.40.0.0/16", "b1": "10.0.0.0/16", "b2": "10.0.128.0/17",
         "b3": "10.60.0.0/16", "c1": "10.0.0.0/16", "c2": "10.30.0.0/16", "c3": "10.50.0.0/16", "c4": "10.70.0.0/16"}
 LINKS = [("b1", "a1", 8443), ("b2", "a1", 8443), ("c1", "b1", 9443), ("c2", "a2", 8080), ("b2", "a2", 8080), ("c3", "a3", 8080),
-         ("c4", "b3", 5432)]
-METHODS = {"a1": "privatelink", "b1": "privatelink", "a2": "peering", "a3": "transit_gateway", "b3": "transit_gateway"}  # by server
+         ("c4", "b3", 5432), ("a2", "c2", 7000)]
+METHODS = {"a1": "privatelink", "b1": "privatelink", "a2": "peering", "c2": "peering", "a3": "transit_gateway",
+           "b3": "transit_gateway"}  # by server
 # Groups expected to grow, each over the peering limit (3): each gets a hub, named after its first VPC.
 GROUPS = {"a3": "growth", "c3": "growth", "b3": "edge", "c4": "edge"}
 EXPECTED = {"growth": 5, "edge": 4}
@@ -161,9 +162,10 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
     # Two consumers in account B of a1's service, one in C of b1's, every connection accepted.
     assert state["endpoints"] == [("b1", a1_service, "available"), ("b2", a1_service, "available"), ("c1", b1_service, "available")]
     assert state["peerings"] == [("a2", "b2", "active"), ("a2", "c2", "active")]
-    # Each end routes the other's range (a2 in both of its tables' main one), and a2 opens 8080 to each peer.
+    # Each end routes the other's range (a2 in both of its tables' main one), a2 opens 8080 to each peer, and c2
+    # opens 7000 to a2: the a2-c2 peering carries links both ways.
     assert sorted(set(state["routes"])) == [("a2", "10.0.128.0/17"), ("a2", "10.30.0.0/16"), ("b2", "10.20.0.0/16"), ("c2", "10.20.0.0/16")]
-    assert [g for g in state["groups"] if g[0] == "a2"] and len([g for g in state["groups"] if g[0] == "a2"]) == 2
+    assert len([g for g in state["groups"] if g[0] == "a2"]) == 2 and len([g for g in state["groups"] if g[0] == "c2"]) == 1
     assert len(state["load_balancers"]) == 2
     # A hub per growing group, in the account with most of its VPCs (a tie goes to the account listed
     # first): "growth" in A, "edge" in B. Each is shared with (and accepted by) C, the other spokes' account,
@@ -176,7 +178,7 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
                                                 ("c3", "10.40.0.0/16", hub("a3")), ("c4", "10.60.0.0/16", hub("b3"))]
 
     # Every link checked from its client's account, reachable.
-    verdicts = sorted((c["item"]["client"], c["item"]["server"], c["reachable"]) for host in ("account_b", "account_c")
+    verdicts = sorted((c["item"]["client"], c["item"]["server"], c["reachable"]) for host in ("account_a", "account_b", "account_c")
                       for c in first.result("Follow each link's path with read-only calls", host)["results"])
     assert verdicts == sorted((f"mix-{c}", f"mix-{s}", True) for c, s, _port in LINKS)
     # Each link's hop table, printed on success too, and in the plan's report.

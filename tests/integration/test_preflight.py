@@ -253,13 +253,13 @@ def test_preflight_refuses_what_the_hosts_name_together(playbook, localaws, ansi
     assert result.get("failed") and all(text in result["msg"] for text in expected), result.get("msg")
 
 
-def host_preflight(localaws, host, parts, profile, state="absent", **variables):
+def host_preflight(localaws, host, parts, profile, state="absent", context=None, **variables):
     """The preflight of one host (a teardown's by default), run in this process: its problems, warnings and found."""
     from ansible_collections.crossvpc.aws.plugins.action.preflight import role_specs
 
     specs = {name: spec for part in parts if part != "connect" for name, spec in role_specs(part).items()}  # connect: no role
     return run_module_in_process(localaws, "crossvpc.aws.preflight", {
-        "profile": profile, "region": "us-east-1", "parts": parts, "state": state, "host": host, "specs": specs,
+        "profile": profile, "region": "us-east-1", "parts": parts, "state": state, "host": host, "specs": specs, "context": context or {},
         "variables": dict(variables, aws_profile=profile, aws_region="us-east-1")})
 
 
@@ -300,6 +300,15 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     assert provider["warnings"] == [f"transit_gateway_hub_name='hub-reall': no transit gateway has this Name tag in account 111111111111, "
                                     f"us-east-1, so there is none to remove. Those there: hub-real ({tgw}). If you meant one of them, "
                                     f"fix the name and run again."]
+    # An NLB ARN given at teardown: the load balancer the role made (named after the service) would stay.
+    other = NLB_ARN.replace("nope", "teardown-names")
+    kept = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", privatelink_provider_name="teardown-names",
+                          privatelink_provider_nlb_arn=other)
+    assert kept.get("failed") and f"privatelink_provider_nlb_arn='{other}': with it the teardown leaves the load balancer the role made " \
+        f"for this service, {arn}" in kept["msg"], kept
+    same = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", privatelink_provider_name="teardown-names",
+                          privatelink_provider_nlb_arn=arn)
+    assert not same.get("failed") and [w for w in same["warnings"] if "given by ARN, the teardown keeps it" in w], same
     # connect.yml's parts are named connect_name plus the link's hash: a misspelt connect_name is the name to fix.
     connect = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", transit_gateway_hub_name="crossvpc-connekt-0123abcd",
                              connect_name="crossvpc-connekt")
@@ -397,3 +406,16 @@ def test_a_host_in_a_misspelt_group_stops_the_run_before_any_call(localaws, ansi
     assert [name for name, _host, _result in run.tasks()] == [GROUPS_TASK]
     assert ("host account_b sets transit_gateway_spoke_vpcs and is in group 'spokes', not 'spoke', which plays transit_gateway_spoke. "
             "Put it in spoke, or pass spoke_group=spokes.") in run.result(GROUPS_TASK)["msg"]
+
+
+def test_a_connect_teardown_whose_plan_no_longer_names_what_was_made_is_refused(localaws, bare_lab):
+    """The plan is made again from the inputs: a link or growth changed since the build would leave its parts."""
+    tags = [{"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": "crossvpc-connect-0123abcd"}]}]
+    tgw = localaws.client("ec2").create_transit_gateway(TagSpecifications=tags)["TransitGateway"]["TransitGatewayId"]
+    mark = localaws.control.mark()
+    left = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", context={"planned_names": ["crossvpc-connect-89abcdef"]})
+    assert left.get("failed") and (f"connect.yml made transit gateway {tgw} (crossvpc-connect-0123abcd), which the plan made now does "
+                                   f"not name: the teardown would leave it.") in left["msg"], left
+    planned = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", context={"planned_names": ["crossvpc-connect-0123abcd"]})
+    assert not planned.get("failed"), planned
+    assert localaws.control.mutating_calls(mark) == []

@@ -28,9 +28,9 @@ def spoke_vpc(localaws, profile, cidr, name):
     return {"profile": profile, "vpc": vpc, "cidr": cidr, "name": name, "tables": tables}
 
 
-def inventory(tmp_path, hub_name, spokes_a, spokes_b):
+def inventory(tmp_path, hub_name, spokes_a, spokes_b, **extra):
     def host(profile, account, spokes):
-        return {"aws_profile": profile, "aws_region": "us-east-1", "aws_account_id": account,
+        return {**extra, "aws_profile": profile, "aws_region": "us-east-1", "aws_account_id": account,
                 "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
                 "transit_gateway_hub_name": hub_name,
                 "transit_gateway_spoke_vpcs": [{"vpc_name": s["name"], "subnet_names": [f"{s['name']}-1", f"{s['name']}-2"],
@@ -42,7 +42,7 @@ def inventory(tmp_path, hub_name, spokes_a, spokes_b):
             {"destination_cidr": "10.99.0.0/16", "blackhole": True},
             # By the spoke's name, before its attachment exists (e.g. an egress or shared-services VPC's wider range).
             {"destination_cidr": "10.98.0.0/16", "attachment_name": spokes_b[0]["name"]}]}])
-    path = tmp_path / "inventory.json"
+    path = tmp_path / f"inventory{len(extra)}.json"
     path.write_text(json.dumps({"all": {"children": {
         "hub": {"hosts": {"acct_a": hub}},
         "spoke": {"hosts": {"acct_a": {}, "acct_b": host("crossvpc-b", ACCOUNT_B, spokes_b)}}}}}))
@@ -128,8 +128,9 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
     assert rerun.returncode == 0 and rerun.changed() == 0, rerun.stats
     assert mutating(localaws, mark) == []
 
-    teardown = ansible(TEARDOWN, inventory=hosts)
-    assert teardown.returncode == 0, teardown.stdout[-3000:] + teardown.stderr
+    # The teardown's inventory routes a summary now: the routes the build made to the gateway go all the same.
+    teardown = ansible(TEARDOWN, inventory=inventory(tmp_path, "tgw-test-hub", spokes_a, spokes_b, transit_gateway_spoke_route_cidrs=["10.0.0.0/8"]))
+    assert teardown.returncode == 0, [(name, host, result.get("msg")) for name, host, result in teardown.tasks() if result.get("failed")]
     assert gateways(localaws, "tgw-test-hub") == []
     for spoke in spokes:
         assert all(found == {} for found in tgw_routes(localaws, spoke).values())

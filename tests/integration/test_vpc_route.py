@@ -255,3 +255,18 @@ def test_local_route_is_refused(localaws, module, net):
     result = module(MODULE, {"vpc_id": net["vpc"], "destination_cidrs": ["10.0.0.0/16"],
                              "vpc_peering_connection_id": net["pcx"]})
     assert result["failed"] and "is the local route" in result["msg"]
+
+
+def test_a_range_inside_the_vpc_or_a_peering_of_other_vpcs_is_refused_before_any_change(localaws, module, net):
+    """AWS refuses both, after the routes before them were made."""
+    mark = localaws.control.mark()
+    inside = module(MODULE, {"vpc_id": net["vpc"], "destination_cidrs": ["10.0.5.0/24"], "vpc_peering_connection_id": net["pcx"]})
+    assert inside["failed"] and "10.0.5.0/24 lies inside 10.0.0.0/16, the local route of" in inside["msg"], inside["msg"]
+    assert mutating(localaws, mark) == []
+    ec2 = net["ec2"]
+    left, right = (ec2.create_vpc(CidrBlock=c)["Vpc"]["VpcId"] for c in ("10.60.0.0/16", "10.61.0.0/16"))
+    strangers = ec2.create_vpc_peering_connection(VpcId=left, PeerVpcId=right)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    mark = localaws.control.mark()
+    elsewhere = module(MODULE, {"vpc_id": net["vpc"], "destination_cidrs": ["10.61.0.0/16"], "vpc_peering_connection_id": strangers})
+    assert elsewhere["failed"] and f"joins {left} and {right}, not {net['vpc']}" in elsewhere["msg"], elsewhere["msg"]
+    assert mutating(localaws, mark) == []

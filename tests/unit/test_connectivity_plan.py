@@ -237,7 +237,8 @@ def test_lab_steps_name_provider_and_requester_first():
         "privatelink": [{"provider": "VPC_A", "provider_account": ACCT_A, "consumer": "VPC_B", "consumer_account": ACCT_B,
                          "ports": [8443], "service": "eks-api"}],
         "peering": [{"requester": "VPC_A", "requester_account": ACCT_A, "requester_region": None,
-                     "accepter": "VPC_C", "accepter_account": ACCT_B, "accepter_region": None, "ports": [8443]}],
+                     "accepter": "VPC_C", "accepter_account": ACCT_B, "accepter_region": None, "ports": [8443],
+                     "requester_ports": [8443], "accepter_ports": []}],
         "transit_gateways": []}
     assert result["designs"]["privatelink"] == {"endpoint_services": 1, "endpoints": 1}
     assert result["designs"]["peering"]["connections_requested"] == 1
@@ -453,3 +454,11 @@ def test_readme_shows_the_plan_of_the_demo_topology_and_growth_turns_peering_int
     assert shown.strip() == connectivity.mermaid(connectivity.plan(vpcs, links)).strip()
     grown = connectivity.plan(vpcs, links, expected_vpcs=10)
     assert [link["method"] for link in grown["links"]] == ["privatelink", "transit_gateway"]
+
+
+def test_a_peering_with_links_both_ways_opens_each_end_on_the_ports_it_serves():
+    """The trial's lab-a <-> lab-c: only the requester used to open its port, so the reverse link was refused at the accepter."""
+    [step] = connectivity.plan([vpc("a", ACCT_A, "10.0.0.0/16"), vpc("c", ACCT_B, "10.1.0.0/16")],
+                               [link("c", "a", 8443), link("a", "c", 9443)])["steps"]["peering"]
+    assert (step["requester"], step["requester_ports"], step["accepter"], step["accepter_ports"], step["ports"]) == (
+        "a", [8443], "c", [9443], [8443, 9443])

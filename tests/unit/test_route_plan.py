@@ -114,3 +114,11 @@ def test_tags_must_all_match():
     tagged = {"Tags": [{"Key": "tier", "Value": "private"}, {"Key": "env", "Value": "prod"}]}
     assert routes.tags_match(tagged, {"tier": "private"})
     assert not routes.tags_match(tagged, {"tier": "private", "env": "dev"})
+
+
+def test_a_range_inside_the_vpc_goes_to_an_appliance_only():
+    with pytest.raises(CrossvpcError) as refused:
+        routes.plan_routes([table("rtb-1")], ["10.0.5.0/24"], TGW)
+    assert "10.0.5.0/24 lies inside 10.0.0.0/16, the local route of rtb-1" in refused.value.message
+    eni = ("network_interface_id", "eni-0123456789abcdef0")
+    assert [c["action"] for c in routes.plan_routes([table("rtb-1")], ["10.0.5.0/24"], eni)] == ["create"]
