@@ -8,36 +8,32 @@ INSTALLED := $(VENV)/.installed-requirements.txt
 LINK := .collections/ansible_collections/crossvpc/aws
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast stages static timed-molecule timed-pytest setup lint sanity pytest unit molecule test-reliability clean
+.PHONY: demo test test-fast stages static timed-pytest setup lint sanity pytest unit molecule test-reliability clean
 
 demo: setup
 	scripts/demo.sh
 
-# Two cores: lint then sanity (one core between them), molecule (one playbook at a time) and pytest
-# (two workers) all start at once, so that no core idles while lint and sanity are done and molecule
-# still runs. Each stage's wall time and the slowest tests are printed at the end
-# (scripts/test_report.py), pass or fail.
+# Two cores: lint then sanity (one core between them) and pytest (two workers; molecule's scenarios
+# are one of its tests, on a worker's lab: tests/integration/test_molecule.py) start at once. Each
+# stage's wall time and the slowest tests are printed at the end (scripts/test_report.py), pass or fail.
 TIMED := scripts/timed.sh
 
 test: setup
 	@rm -f tests/output/stages.tsv tests/output/pytest.xml
 	@$(TIMED) "make test (all stages)" $(MAKE) --no-print-directory stages; rc=$$?; \
 	    $(BIN)/python scripts/test_report.py; exit $$rc
-	@echo "make test: lint, sanity, pytest (the reliability suite included) and molecule all passed"
+	@echo "make test: lint, sanity and pytest (molecule and the reliability suite included) all passed"
 
 # The same without the reliability suite, for a change that does not touch what it covers.
 test-fast: export PYTEST_MARKS = -m "not reliability"
 test-fast: test
 
 stages:
-	$(MAKE) --no-print-directory -j3 --output-sync=target static timed-molecule timed-pytest
+	$(MAKE) --no-print-directory -j2 --output-sync=target static timed-pytest
 
 static:
 	$(TIMED) ansible-lint $(MAKE) --no-print-directory lint
 	$(TIMED) "ansible-test sanity" $(MAKE) --no-print-directory sanity
-
-timed-molecule:
-	$(TIMED) molecule $(MAKE) --no-print-directory molecule
 
 timed-pytest:
 	$(TIMED) pytest $(MAKE) --no-print-directory pytest PYTEST_ARGS=--junitxml=tests/output/pytest.xml

@@ -264,6 +264,7 @@ SPLIT = ("reliability/test_crash_and_rerun.py", "reliability/test_faults_converg
 LONGEST_FIRST = (
     "integration/test_connect_playbook.py",
     "integration/test_preflight.py",
+    "integration/test_molecule.py",
     "integration/test_reachability.py",
     "integration/test_privatelink_modules.py",
     "reliability/test_crash_and_rerun.py::test_crash_and_rerun[transit_gateway]",

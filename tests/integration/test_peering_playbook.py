@@ -1,12 +1,10 @@
 """playbooks/peering.yml and peering_teardown.yml end to end on the local AWS.
 
-Each case gets its own VPCs (with two subnets and route tables each) and a two-host inventory,
+Each peering gets its own VPCs (with two subnets and route tables each) and two hosts in the inventory,
 and everything asserted is read back from the two accounts, or counted at the server.
 """
 
 import json
-
-import pytest
 
 from test_peering_modules import live  # same directory, on sys.path under pytest
 
@@ -29,16 +27,18 @@ def new_network(localaws, profile, region, cidr):
     return {"profile": profile, "region": region, "cidr": cidr, "vpc": vpc, "tables": tables, "ec2": ec2}
 
 
-def inventory(tmp_path, requester, accepter, name):
-    def host(end, ports):
-        return {"aws_profile": end["profile"], "aws_region": end["region"], "ansible_connection": "local",
-                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                "vpc_peering_name": name, "vpc_peering_vpc_id": end["vpc"], "vpc_peering_allowed_ports": ports}
+def inventory(tmp_path, pairs):
+    """Two hosts per peering, ``pairs``: {name: (requester, accepter)}; each requester names its accepter."""
+    def host(end, ports, name, peer=None):
+        return dict({"aws_profile": end["profile"], "aws_region": end["region"], "ansible_connection": "local",
+                     "ansible_python_interpreter": "{{ ansible_playbook_python }}", "vpc_peering_name": name,
+                     "vpc_peering_vpc_id": end["vpc"], "vpc_peering_allowed_ports": ports},
+                    **({"vpc_peering_peer_host": peer} if peer else {}))
 
     path = tmp_path / "inventory.json"
     path.write_text(json.dumps({"all": {"children": {
-        "requester": {"hosts": {"end_requester": host(requester, [8443])}},
-        "accepter": {"hosts": {"end_accepter": host(accepter, [])}}}}}))
+        "requester": {"hosts": {f"{name}_requester": host(r, [8443], name, f"{name}_accepter") for name, (r, _a) in pairs.items()}},
+        "accepter": {"hosts": {f"{name}_accepter": host(a, [], name, f"{name}_requester") for name, (_r, a) in pairs.items()}}}}}))
     return path
 
 
@@ -59,44 +59,43 @@ def mutating(localaws, mark):
     return [(c["account"], c["action"]) for c in localaws.control.calls(mark) if c["mutating"]]
 
 
-# Across accounts in one region is the lab's peering, which the crash, fault and least-privilege
-# sweeps run peering.yml on; here one account, and across accounts and regions.
+# Across accounts in one region is the lab's peering, which molecule and the crash, fault and least-privilege
+# sweeps run peering.yml on; here one run makes two peerings: in one account, and across accounts and regions.
 CASES = {
-    "same-account": (("crossvpc-a", "us-east-1"), ("crossvpc-a", "us-east-1")),
-    "cross-region": (("crossvpc-a", "us-east-1"), ("crossvpc-b", "us-west-2")),
+    "same-account": (("crossvpc-a", "us-east-1", "10.31.0.0/16"), ("crossvpc-a", "us-east-1", "10.32.0.0/16")),
+    "cross-region": (("crossvpc-a", "us-east-1", "10.33.0.0/16"), ("crossvpc-b", "us-west-2", "10.34.0.0/16")),
 }
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_peering_playbook(localaws, ansible, tmp_path, case):
-    (profile_r, region_r), (profile_a, region_a) = CASES[case]
-    requester = new_network(localaws, profile_r, region_r, "10.31.0.0/16")
-    accepter = new_network(localaws, profile_a, region_a, "10.32.0.0/16")
-    name = f"peering-{case}"
-    hosts = inventory(tmp_path, requester, accepter, name)
+def test_two_peerings_in_one_run_one_account_and_across_regions(localaws, ansible, tmp_path):
+    pairs = {f"peering-{case}": tuple(new_network(localaws, *end) for end in ends) for case, ends in CASES.items()}
+    hosts = inventory(tmp_path, pairs)
 
     mark = localaws.control.mark()
     check = ansible(PEERING, check=True, inventory=hosts)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.changed() > 0
     assert mutating(localaws, mark) == []
-    assert live(localaws, profile_r, requester["vpc"], region_r) == []
+    for requester, _accepter in pairs.values():
+        assert live(localaws, requester["profile"], requester["vpc"], requester["region"]) == []
 
     converge = ansible(PEERING, inventory=hosts)
     assert converge.returncode == 0, converge.stdout + converge.stderr
-    [pcx] = live(localaws, profile_a, accepter["vpc"], region_a)
-    assert pcx["Status"]["Code"] == "active"
-    assert pcx["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
-    assert pcx["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
-    pcx_id = pcx["VpcPeeringConnectionId"]
-    # Every route table of each VPC (the two subnets' and the main one) routes the peer's CIDR.
-    for end, peer in ((requester, accepter), (accepter, requester)):
-        routes = peer_routes(end, peer["cidr"])
-        assert set(end["tables"]) <= set(routes) and set(routes.values()) == {pcx_id}, routes
-    [group] = peer_groups(requester, name)
-    assert [(p["FromPort"], p["ToPort"], [r["CidrIp"] for r in p["IpRanges"]]) for p in group["IpPermissions"]] == [
-        (8443, 8443, [accepter["cidr"]])]
-    assert peer_groups(accepter, name) == []  # no ports asked on that end
+    for name, (requester, accepter) in pairs.items():
+        [pcx] = live(localaws, accepter["profile"], accepter["vpc"], accepter["region"])
+        assert pcx["Status"]["Code"] == "active"
+        assert pcx["RequesterVpcInfo"]["VpcId"] == requester["vpc"]
+        assert pcx["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+        assert pcx["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+        pcx_id = pcx["VpcPeeringConnectionId"]
+        # Every route table of each VPC (the two subnets' and the main one) routes the peer's CIDR.
+        for end, peer in ((requester, accepter), (accepter, requester)):
+            routes = peer_routes(end, peer["cidr"])
+            assert set(end["tables"]) <= set(routes) and set(routes.values()) == {pcx_id}, routes
+        [group] = peer_groups(requester, name)
+        assert [(p["FromPort"], p["ToPort"], [r["CidrIp"] for r in p["IpRanges"]]) for p in group["IpPermissions"]] == [
+            (8443, 8443, [accepter["cidr"]])]
+        assert peer_groups(accepter, name) == []  # no ports asked on that end
 
     mark = localaws.control.mark()
     rerun = ansible(PEERING, inventory=hosts)
@@ -105,28 +104,28 @@ def test_peering_playbook(localaws, ansible, tmp_path, case):
 
     teardown = ansible(TEARDOWN, inventory=hosts)
     assert teardown.returncode == 0, teardown.stdout + teardown.stderr
-    assert live(localaws, profile_r, requester["vpc"], region_r) == []
-    assert live(localaws, profile_a, accepter["vpc"], region_a) == []
-    for end, peer in ((requester, accepter), (accepter, requester)):
-        assert peer_routes(end, peer["cidr"]) == {}
-        assert peer_groups(end, name) == []
+    for name, (requester, accepter) in pairs.items():
+        assert live(localaws, requester["profile"], requester["vpc"], requester["region"]) == []
+        assert live(localaws, accepter["profile"], accepter["vpc"], accepter["region"]) == []
+        for end, peer in ((requester, accepter), (accepter, requester)):
+            assert peer_routes(end, peer["cidr"]) == {}
+            assert peer_groups(end, name) == []
 
-    if case == "same-account":  # a second teardown finds nothing to do (the same code either way)
-        mark = localaws.control.mark()
-        again = ansible(TEARDOWN, inventory=hosts)
-        assert again.returncode == 0 and again.changed() == 0, again.stats
-        assert mutating(localaws, mark) == []
+    mark = localaws.control.mark()  # a second teardown finds nothing to do
+    again = ansible(TEARDOWN, inventory=hosts)
+    assert again.returncode == 0 and again.changed() == 0, again.stats
+    assert mutating(localaws, mark) == []
 
 
 def test_overlapping_vpcs_are_refused_before_any_change(localaws, ansible, tmp_path):
     """The lab's pair: two 10.0.0.0/16 VPCs in two accounts."""
     requester = new_network(localaws, "crossvpc-a", "us-east-1", "10.0.0.0/16")
     accepter = new_network(localaws, "crossvpc-b", "us-east-1", "10.0.0.0/16")
-    hosts = inventory(tmp_path, requester, accepter, "peering-overlap")
+    hosts = inventory(tmp_path, {"peering-overlap": (requester, accepter)})
     mark = localaws.control.mark()
     run = ansible(PEERING, inventory=hosts)
     assert run.returncode != 0
-    message = next(r["msg"] for _n, h, r in run.tasks("end_requester") if r.get("failed"))
+    message = next(r["msg"] for _n, h, r in run.tasks("peering-overlap_requester") if r.get("failed"))
     assert "overlapping CIDRs" in message and "playbooks/privatelink.yml" in message, message
     assert mutating(localaws, mark) == []
     assert live(localaws, "crossvpc-a", requester["vpc"]) == []
