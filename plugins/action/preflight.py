@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The preflight action: collect the host's variables of the roles it plays, with their argument
-specs, and hand them to the preflight module, which checks them and does the look-ups."""
+specs, and hand them to the preflight module, which checks them and does the look-ups. The checks
+of the inventory's groups and across hosts need no AWS call: they run here, on the controller."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -133,6 +134,11 @@ def inventory_problems(parts, groups, hostvars):
     return problems
 
 
+def part_groups(args):
+    """{part: [groups]} of the task's parts (a group given alone as a string)."""
+    return dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.get("parts") or {}).items() if p in GROUP_VARS)
+
+
 def role_specs(role):
     """Every option of every entry point of ``role``, from its meta/argument_specs.yml."""
     with open(os.path.join(ROLES, role, "meta", "argument_specs.yml")) as spec_file:
@@ -158,22 +164,23 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = dict(self._task.args)
         if args.get("inventory"):  # the groups, once on the controller: no host, no AWS call
-            parts = dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.get("parts") or {}).items() if p in GROUP_VARS)
-            hostvars = task_vars.get("hostvars")
+            parts = part_groups(args)
             problems = inventory_problems(parts, task_vars.get("groups") or {}, self._raw_hostvars(task_vars))
             result.update(changed=False, problems=problems)
             if problems:
                 result.update(failed=True, msg="the inventory: %d problem(s) in its groups, nothing was changed on any host: %s" % (
                     len(problems), " | ".join(problems)))
             return result
-        if "across" in args:  # the check across hosts takes what their look-ups found, nothing of the host's own
-            parts = dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.pop("parts", None) or {}).items() if p in GROUP_VARS)
-            pairing = pairing_problems(parts, task_vars.get("groups") or {}, self._raw_hostvars(task_vars), args.pop("state", "present"))
-            result.update(self._execute_module(module_name="crossvpc.aws.preflight", module_args=args, task_vars=task_vars))
-            if pairing:  # with the module's own, in one message
-                problems = pairing + (result.get("problems") or [])
-                result.update(failed=True, problems=problems, msg="across the hosts: %d problem(s) in the inventory, nothing was "
-                              "changed on any host: %s" % (len(problems), " | ".join(problems)))
+        if "across" in args:  # the check across hosts: what their look-ups found, no AWS call, so no module to run
+            from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_across  # (imports botocore: here only)
+
+            parts = part_groups(args)
+            problems = pairing_problems(parts, task_vars.get("groups") or {}, self._raw_hostvars(task_vars), args.get("state", "present"))
+            problems += check_across(args.get("across") or {}, args.get("context") or {})
+            result.update(changed=False, problems=problems)
+            if problems:
+                result.update(failed=True, msg="across the hosts: %d problem(s) in the inventory, nothing was changed on any host: %s" % (
+                    len(problems), " | ".join(problems)))
             return result
         parts = args.get("parts") or []
         if isinstance(parts, dict):  # {role: [groups]}: the roles whose groups this host is in
