@@ -294,6 +294,10 @@ def work_unit(item):
     return f"{path}::{item.name}" if path in SPLIT else path
 
 
+# First: xdist's worker turns xdist_group marks into its groups in its own pytest_collection_modifyitems,
+# and a mark added after it is ignored (each test then went to either worker, and a file's module-scoped
+# fixtures, such as test_reachability.py's three playbook runs, were built on both).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     for item in items:
