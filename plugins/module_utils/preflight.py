@@ -143,6 +143,8 @@ def _keys(name, entry, known):
 
 CHECK_KEYS = ("subnet_name", "address", "port", "security_group_names", "destination_security_group_names")
 CONNECT_VPC_KEYS = ("name", "subnet_names", "client_security_group_names", "service_targets", "group")
+ROUTE_TABLE_KEYS = ("name", "associate", "propagate", "routes")
+ROUTE_KEYS = ("destination_cidr", "attachment_name", "attachment_id", "blackhole")
 SPOKE_KEYS = ("vpc_id", "vpc_name", "subnet_ids", "subnet_names", "name", "dns_support", "ipv6_support", "appliance_mode_support", "tags")
 
 
@@ -203,6 +205,7 @@ def _connect_vpc(name, entry):
 def _route_table(name, table):
     if not isinstance(table, dict) or not table.get("name"):
         raise InvalidInput(name, table, "has no name.", "Give each route table a name, e.g. {name: spokes, associate: '*'}.")
+    _keys(name, table, ROUTE_TABLE_KEYS)
     for key in ("associate", "propagate"):
         choice = table.get(key, [])
         if choice != "*" and not (isinstance(choice, list) and all(isinstance(c, str) for c in choice)):
@@ -215,6 +218,7 @@ def _route_table(name, table):
         if not isinstance(route, dict):
             raise InvalidInput("%s.routes[%d]" % (name, i), route, "is not a mapping.",
                                "Give {destination_cidr: 10.9.0.0/16, attachment_name: a-spoke}, or blackhole: true instead of the attachment.")
+        _keys("%s.routes[%d]" % (name, i), route, ROUTE_KEYS)
         validation.cidr("%s.routes[%d].destination_cidr" % (name, i), route.get("destination_cidr"))
 
 
@@ -360,6 +364,10 @@ def check_variables(host, parts, state, variables, specs, context=None):
     if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
+    if state == "present" and "privatelink_provider" in parts and values.get("privatelink_provider_targets") == [] \
+            and not values.get("privatelink_provider_nlb_arn"):
+        problems.append("privatelink_provider_targets=[]: lists no target, so the load balancer the role makes would forward to "
+                        "nothing. List the service's addresses (its pods' IPs), or give privatelink_provider_nlb_arn.")
     if state == "present":
         for part in ["common"] + list(parts):
             for names, fix in REQUIRED[part]:

@@ -146,10 +146,14 @@ from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
+ELB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")  # a load balancer's or target group's
+
+
 def desired_state(params):
-    if not re.match(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$", params["name"]):
-        raise InvalidInput("name", params["name"], "is not a load balancer name.",
-                           "Use 1-32 letters, digits or hyphens, not starting or ending with a hyphen.")
+    for option, kind in (("name", "load balancer"), ("target_group_name", "target group")):
+        if params[option] is not None and not ELB_NAME.match(params[option]):
+            raise InvalidInput(option, params[option], "is not a %s name." % kind,
+                               "Use 1-32 letters, digits or hyphens, not starting or ending with a hyphen.")
     validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
     validation.tags("tags", params["tags"])
     if params["state"] == "present":

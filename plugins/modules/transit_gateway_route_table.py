@@ -224,6 +224,8 @@ def reconcile(module):
             tables.delete_table(ec2, current, state, params["wait_timeout"])
         return result_with_diff(module, before, {}, changed=bool(current), route_table={},
                                 changes={"delete": True} if current else {})
+    if current is None and gateway_id != UNKNOWN:  # a new table: its gateway must exist, or the create fails after the call
+        tables.find_visible_gateway(ec2, gateway_id)
     attachments = {} if gateway_id == UNKNOWN else tables.check_attachments(ec2, gateway_id, desired)
     steps = tables.plan_table(current, state, desired, attachments)
     if steps and not module.check_mode:

@@ -180,6 +180,8 @@ CASES = [
     case("share-resource-not-an-arn", SHARE, {"name": "catalogue", "resource_arns": [FAKE["tgw"]], "principals": [ACCOUNT_B]},
          f"resource_arns='{FAKE['tgw']}': is not an ARN.", "transit_gateway_arn"),
     # --- ports ---------------------------------------------------------------------------------
+    case("nlb-target-group-name-too-long", NLB, nlb(target_group_name="t" * 40),
+         "target_group_name='tttttttttttttttttttttttttttttttttttttttt': is not a target group name.", "Use 1-32 letters"),
     case("nlb-listener-port-0", NLB, nlb(listener_port=0), "listener_port=0: is not a TCP port.", "Use a number from 1 to 65535."),
     case("nlb-listener-port-65536", NLB, nlb(listener_port=65536), "listener_port=65536: is not a TCP port.", "1 to 65535"),
     case("nlb-target-port-0", NLB, nlb(target_port=0), "target_port=0: is not a TCP port.", "Use a number from 1 to 65535."),
@@ -229,6 +231,8 @@ CASES = [
          "attachments[0].name='%s': is 257 characters" % ("n" * 257), "in a Name tag"),
     case("share-tag-aws-prefix", SHARE, {"name": "catalogue", "principals": [ACCOUNT_B], "tags": {"aws:x": "y"}},
          "tags['aws:x']='y': has a key that starts with aws:"),
+    case("table-of-a-gateway-that-does-not-exist", TABLE, table(), f"transit_gateway_id='{FAKE['tgw']}': no such transit gateway "
+         "visible to this account and region.", reads=True),
     case("table-tag-empty-key", TABLE, table(tags={"": ""}), "tags['']='': has an empty key."),
     # --- security groups: name and description as CreateSecurityGroup takes them, a usable VPC -------
     case("group-description-256-characters", GROUP, group(description="d" * 256),

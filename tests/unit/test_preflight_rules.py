@@ -315,6 +315,29 @@ def test_route_entries_must_be_mappings():
     assert [p for p in problems if p.startswith("transit_gateway_hub_route_tables[0].routes[0]='10.9.0.0/16': is not a mapping.")], problems
 
 
+def test_a_misspelt_key_of_a_hub_route_table_or_route_is_refused_not_ignored():
+    """Ignored, propagates: would leave the table without propagations, found only when nothing routes."""
+    def problems_of_table(table):
+        return problems_of("transit_gateway_hub", {"transit_gateway_hub_route_tables": [table], "aws_region": "us-east-1"})
+
+    problems = problems_of_table({"name": "t", "associate": "*", "propagates": "*"})
+    assert [p for p in problems if p.startswith("transit_gateway_hub_route_tables[0].propagates='*': is not a key here. Did you mean "
+                                                "propagate? Use name, associate, propagate, routes.")], problems
+    problems = problems_of_table({"name": "u", "routes": [{"destination_cidr": "10.9.0.0/16", "attachment_nam": "egress"}]})
+    assert [p for p in problems if p.startswith("transit_gateway_hub_route_tables[0].routes[0].attachment_nam='egress': is not a key "
+                                                "here. Did you mean attachment_name?")], problems
+    assert problems_of_table({"name": "v", "associate": "*", "propagate": "*", "routes": [
+        {"destination_cidr": "10.9.0.0/16", "blackhole": True}, {"destination_cidr": "10.8.0.0/16", "attachment_name": "egress"}]}) == []
+
+
+def test_a_provider_without_targets_is_refused_unless_it_brings_its_nlb():
+    assert [p for p in problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], privatelink_provider_targets=[]))
+            if p.startswith("privatelink_provider_targets=[]: lists no target, so the load balancer the role makes would forward to nothing.")]
+    assert not [p for p in problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], privatelink_provider_targets=[],
+                                                                    privatelink_provider_nlb_arn=ALB.replace("app/web", "net/web")))
+                if "privatelink_provider_targets" in p]
+
+
 def test_across_hosts_a_peering_whose_ends_give_two_names_is_refused():
     ends = {"a": {"peering_vpc": found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16"), "peering_name": "one"},
             "c": {"peering_vpc": found("vpc-c", "vpc_peering_vpc_name='c'", "10.1.0.0/16"), "peering_name": "other"}}
