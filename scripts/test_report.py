@@ -29,9 +29,7 @@ def slowest(path, count):
         return []
     cases = []
     for case in ET.parse(path).iter("testcase"):
-        test = case.get("name") or ""
-        if test.rfind("@") > test.rfind("]"):  # xdist's work unit (--dist loadgroup), not part of the test's name
-            test = test[:test.rfind("@")]
+        test = (case.get("name") or "").split("@", 1)[0]  # without xdist's work unit (--dist loadgroup)
         name = f"{case.get('classname', '').replace('.', '/')}.py::{test}"
         cases.append((float(case.get("time") or 0), name))
     return sorted(cases, reverse=True)[:count]
