@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    CrossvpcError, call, client_token, tag_steps, wait_for)
+    UNKNOWN, CrossvpcError, InvalidInput, call, client_token, tag_steps, wait_for)
 
 GONE_STATES = ("DELETING", "DELETED", "FAILED")
 
@@ -74,6 +74,35 @@ def plan_share(share, members, desired):
         steps["allow_external_principals"] = desired["allow_external_principals"]
     steps.update(tag_steps(tags_of(share), desired["tags"], desired["purge_tags"]))
     return steps
+
+
+# How to look up an EC2 resource of a share by the id its ARN ends with: RAM itself accepts an ARN
+# of nothing and shares nothing. Other kinds of resources are left to RAM.
+RESOURCE_LOOKUPS = {
+    "transit-gateway": ("describe_transit_gateways", "TransitGatewayIds", "TransitGateways", "TransitGatewayId"),
+    "subnet": ("describe_subnets", "SubnetIds", "Subnets", "SubnetId"),
+    "prefix-list": ("describe_managed_prefix_lists", "PrefixListIds", "PrefixLists", "PrefixListId"),
+}
+
+
+def check_resources(ec2, account, arns):
+    """Each ARN to share is of this account, and (for the EC2 kinds above) names a live resource."""
+    for arn in arns:
+        if arn == UNKNOWN:  # check mode: made by an earlier task
+            continue
+        parts = arn.split(":", 5)
+        if len(parts) < 6 or parts[4] != account:
+            raise InvalidInput("resource_arns", arn, "is not a resource of this account (%s): a share holds "
+                               "resources of the account that shares them." % account,
+                               "Share it from a task of the account that owns it.")
+        kind, _slash, resource_id = parts[5].partition("/")
+        if parts[2] != "ec2" or kind not in RESOURCE_LOOKUPS:
+            continue
+        operation, ids_key, key, id_key = RESOURCE_LOOKUPS[kind]
+        found = call(ec2, operation, "look up %s" % resource_id, missing={}, **{ids_key: [resource_id]}).get(key, [])
+        if not [r for r in found if r.get(id_key) == resource_id and not str(r.get("State", "")).startswith("delet")]:
+            raise InvalidInput("resource_arns", arn, "no such %s in this account and region." % kind.replace("-", " "),
+                               "Check the ARN (use the resource's own, e.g. transit_gateway's transit_gateway_arn).")
 
 
 # Which option an input refusal of AWS is about, by the words of its code and message.

@@ -103,6 +103,21 @@ def group_ids_by_name(ec2, vpc_id, names):
     return found
 
 
+def check_group_ids(ec2, group_ids):
+    """Every id is a security group this account and region can see (its own, or a peered VPC's of
+    the same account), so that the group is not made before AWS refuses its ingress rule."""
+    if not group_ids:
+        return
+    found = paginate(ec2, "describe_security_groups", "SecurityGroups", "look up the source security groups",
+                     Filters=[{"Name": "group-id", "Values": list(group_ids)}])
+    missing = sorted(set(group_ids) - set(g["GroupId"] for g in found))
+    if missing:
+        raise InvalidInput("source_security_group_ids", missing[0] if len(missing) == 1 else missing,
+                           "no such security group in this account and region.",
+                           "Check the id, the account (profile) and the region; a group of another account "
+                           "cannot be named here.")
+
+
 def group_state(group):
     """What --diff shows of a group (None when it does not exist)."""
     if group is None:

@@ -125,15 +125,21 @@ def live_attachments(ec2, gateway_id):
             and a["State"] not in GONE_STATES + DEAD_ATTACHMENT_STATES]
 
 
-def refuse_if_attached(ec2, gateway_id):
-    """AWS refuses to delete a transit gateway with attachments: say which, before any change."""
+def refuse_if_attached(module, ec2, gateway_id):
+    """AWS refuses to delete a transit gateway with attachments: say which, before any change. In
+    check mode a warning: the spokes' tasks before this one plan to remove them, and a check run
+    cannot know they will be gone."""
     attachments = live_attachments(ec2, gateway_id)
-    if attachments:
-        raise CrossvpcError("Transit gateway %s still has attachments: %s. Remove them first (the spokes' teardown, "
-                            "playbooks/transit_gateway_teardown.yml)." % (
-                                gateway_id, ", ".join("%s (%s %s of %s)" % (
-                                    a["TransitGatewayAttachmentId"], a.get("ResourceType"), a.get("ResourceId"),
-                                    a.get("ResourceOwnerId")) for a in attachments)))
+    if not attachments:
+        return
+    listed = ", ".join("%s (%s %s of %s)" % (a["TransitGatewayAttachmentId"], a.get("ResourceType"),
+                                             a.get("ResourceId"), a.get("ResourceOwnerId")) for a in attachments)
+    if module.check_mode:
+        module.warn("Transit gateway %s still has attachments: %s. The real run deletes it only if they are gone "
+                    "by then (the spokes' teardown removes them first)." % (gateway_id, listed))
+        return
+    raise CrossvpcError("Transit gateway %s still has attachments: %s. Remove them first (the spokes' teardown, "
+                        "playbooks/transit_gateway_teardown.yml)." % (gateway_id, listed))
 
 
 def delete_gateway(ec2, gateway_id, timeout):

@@ -153,6 +153,19 @@ def tags(parameter, value):
     return value
 
 
+def named_tags(parameter, value, name):
+    """``tags`` checked as above, with the Name tag set from ``name`` (when given); a Name in the
+    tags that says otherwise is refused, as the resource is found by its name."""
+    tags(parameter, value)
+    given = (value or {}).get("Name")
+    if not name:
+        return dict(value or {})
+    if given is not None and given != name:
+        raise InvalidInput("%s['Name']" % parameter, given, "differs from name=%r, which sets the Name tag." % name,
+                           "Drop Name from %s, or set name: %s." % (parameter, given))
+    return dict(value or {}, Name=name)
+
+
 def text(parameter, value, limit, what=""):
     """A string of at most ``limit`` characters (``what``: what AWS calls it, for the message)."""
     if value is None:

@@ -155,7 +155,8 @@ def desired_state(params):
             raise InvalidInput(option, params[option], "is not a %s name." % kind,
                                "Use 1-32 letters, digits or hyphens, not starting or ending with a hyphen.")
     validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
-    validation.tags("tags", params["tags"])
+    validation.unique("subnet_ids", params["subnet_ids"])
+    validation.named_tags("tags", params["tags"], params["name"])
     if params["state"] == "present":
         if params["listener_port"] is None:
             raise InvalidInput("listener_port", None, "is required with state=present.", "Give the service's port.")

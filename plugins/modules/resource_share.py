@@ -158,7 +158,7 @@ import re
 from ansible_collections.crossvpc.aws.plugins.module_utils import resource_share as ram_share
 from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, InvalidInput, client, client_token, new_module, result_with_diff, run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, call, client, client_token, new_module, result_with_diff, run_module)
 
 PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[a-z-]*:organizations::\d{12}:(organization|ou)/[\w/-]+|"
                        r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$")
@@ -206,6 +206,10 @@ def owner(module, ram, desired):
                                 changes={"delete": True} if share else {})
     # In check mode a (known after apply) ARN plans like any other: a resource to add.
     steps = ram_share.plan_share(share, members, desired)
+    added = desired["resources"] if "create" in steps else steps.get("add_resources")
+    if added:
+        account = call(client(module, "sts"), "get_caller_identity", "find this account's id")["Account"]
+        ram_share.check_resources(client(module, "ec2"), account, added)
     if steps and not module.check_mode:
         arn = ram_share.apply_share(ram, share, steps, desired, token)
         share = ram_share.find_share(ram, params["name"]) or {"resourceShareArn": arn, "name": params["name"]}

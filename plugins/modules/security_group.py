@@ -207,8 +207,8 @@ def validate(module):
                            "Say what the group lets in, for example 'orders endpoint: 443 from its clients'.")
     check_text("description", params["description"])
     validation.tags("tags", params["tags"])
-    for port in params["ports"]:
-        validation.port("ports", port)
+    for index, port in enumerate(params["ports"]):
+        validation.port("ports[%d]" % index, port)
     cidrs = validation.cidrs("source_cidrs", params["source_cidrs"])
     validation.resource_ids("source_security_group_ids", params["source_security_group_ids"], "sg")
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
@@ -240,6 +240,9 @@ def reconcile(module):
     if group is None:  # to be created: in a VPC this account can use, or refused before anything is made
         security_groups.check_vpc(ec2, params["vpc_id"])
     by_name = security_groups.group_ids_by_name(ec2, params["vpc_id"], params["source_security_group_names"])
+    known = security_groups.rules_of(group.get("IpPermissions")) if group else set()
+    security_groups.check_group_ids(ec2, sorted(set(params["source_security_group_ids"]) - set(
+        rule[4] for rule in known if rule[3] == "group")))
     ingress = security_groups.desired_ingress(params["protocol"], params["ports"], cidrs,
                                               params["source_security_group_ids"] + sorted(by_name.values()))
     egress = set(security_groups.ALL_EGRESS) if params["egress"] == "all" else set()

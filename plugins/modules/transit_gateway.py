@@ -19,7 +19,8 @@ description:
     changed in place. Multicast support cannot be changed, and asking for another value fails with a
     clear message rather than being ignored.
   - Options left unset keep their current value (on create, AWS's default).
-  - Deleting a transit gateway that still has attachments fails before any change, listing them.
+  - Deleting a transit gateway that still has attachments fails before any change, listing them (in
+    check mode a warning, as earlier tasks of a teardown may plan to remove them).
 author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
@@ -178,10 +179,9 @@ def desired_state(params):
         validation.private_asn("amazon_side_asn", params["amazon_side_asn"])
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
     validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
-    validation.tags("tags", params["tags"])
     desired = dict((option, params[option]) for option in tgw.TGW_OPTIONS)
     desired["description"] = params["description"]
-    desired["tags"] = dict(params["tags"] or {}, Name=params["name"])
+    desired["tags"] = validation.named_tags("tags", params["tags"], params["name"])
     desired["purge_tags"] = params["purge_tags"] and params["tags"] is not None
     return desired
 
@@ -194,7 +194,7 @@ def reconcile(module):
     before = tgw.gateway_result(current)
     if params["state"] == "absent":
         if current:
-            tgw.refuse_if_attached(ec2, current["TransitGatewayId"])
+            tgw.refuse_if_attached(module, ec2, current["TransitGatewayId"])
         if current and not module.check_mode:
             tgw.delete_gateway(ec2, current["TransitGatewayId"], params["wait_timeout"])
         return result_with_diff(module, before, {}, changed=bool(current), transit_gateway={},

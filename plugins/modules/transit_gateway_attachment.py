@@ -99,8 +99,9 @@ options:
     elements: str
   require_attachment:
     description:
-      - With O(state=accepted) or V(rejected), fail when a VPC of O(vpc_ids) has no attachment (the
-        spoke has not attached yet). With V(false), no match is no change.
+      - With O(state=accepted) or V(rejected), fail when a VPC of O(vpc_ids), an account of O(account_ids)
+        or an id of O(attachment_ids) has no attachment (the spoke has not attached yet). With V(false),
+        no match is no change.
     type: bool
     default: true
   wait_for:
@@ -329,14 +330,20 @@ def hub(module, ec2):
               or a.get("ResourceOwnerId") in (params["account_ids"] or [])
               or a["TransitGatewayAttachmentId"] in (params["attachment_ids"] or [])]
     missing = sorted(set(params["vpc_ids"] or []) - set(a["ResourceId"] for a in chosen))
+    unmatched = [("account_ids", sorted(set(params["account_ids"] or []) - set(a.get("ResourceOwnerId") for a in chosen))),
+                 ("attachment_ids", sorted(set(params["attachment_ids"] or []) - {UNKNOWN} - set(
+                     a["TransitGatewayAttachmentId"] for a in chosen)))]
     # Check mode: a spoke's attachment planned earlier in the same run has the id (known after apply);
     # the real run finds it pendingAcceptance and decides on it, so the plan does too.
     planned = []
     if module.check_mode and UNKNOWN in (params["attachment_ids"] or []):
         planned = missing or [UNKNOWN]
-    if missing and params["require_attachment"] and not module.check_mode:
-        raise CrossvpcError("vpc_ids: %s not attached to %s. Run the spokes first (the spoke play of "
-                            "playbooks/transit_gateway.yml)." % (", ".join(missing), gateway_id))
+    if params["require_attachment"] and not module.check_mode:
+        for option, values in [("vpc_ids", missing)] + unmatched:
+            if values:
+                raise CrossvpcError("%s: %s has no attachment to %s. Run the spokes first (the spoke play of "
+                                    "playbooks/transit_gateway.yml), or check the %s." % (
+                                        option, ", ".join(values), gateway_id, option.replace("_", " ")[:-1]))
     wanted = "available" if params["state"] == "accepted" else "rejected"
     # A VPC whose only attachment was rejected or failed cannot be accepted: say so (a spoke that
     # attached again after a rejection has a live one, which is what counts).

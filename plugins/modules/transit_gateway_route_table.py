@@ -181,7 +181,7 @@ def desired_state(module):
         validation.resource_id("transit_gateway_id", params["transit_gateway_id"], "tgw")
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
     validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
-    validation.tags("tags", params["tags"])
+    tags = validation.named_tags("tags", params["tags"], params["name"])
     routes = None
     if params["routes"] is not None:
         routes = {}
@@ -207,7 +207,7 @@ def desired_state(module):
             "propagations": ids("propagations", params["propagations"]), "routes": routes,
             "purge_associations": params["purge_associations"], "purge_propagations": params["purge_propagations"],
             "purge_routes": params["purge_routes"],
-            "tags": dict(params["tags"] or {}, Name=params["name"]),
+            "tags": tags,
             "purge_tags": params["purge_tags"] and params["tags"] is not None}
 
 

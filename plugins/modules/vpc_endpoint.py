@@ -208,8 +208,7 @@ def desired_state(module):
     if params["policy"] is not None:
         validation.policy_document("policy", params["policy"])
     validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
-    validation.tags("tags", params["tags"])
-    tags = dict(params["tags"] or {}, Name=params["name"])
+    tags = validation.named_tags("tags", params["tags"], params["name"])
     return {"vpc_id": params["vpc_id"], "service_name": params["service_name"],
             # None: not managed (left as they are on an existing endpoint)
             "subnet_ids": None if params["subnet_ids"] is None else sorted(set(params["subnet_ids"])),

@@ -111,7 +111,7 @@ changed_endpoint_ids:
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, CrossvpcError, client, new_module, result_with_diff, run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
 def validate(module):
@@ -132,6 +132,9 @@ def reconcile(module):
         return {"changed": True, "connections": [], "changed_endpoint_ids": []}
     ec2 = client(module, "ec2")
     connections = privatelink.service_connections(ec2, params["service_id"])
+    if not connections and privatelink.find_service(ec2, service_id=params["service_id"]) is None:
+        raise InvalidInput("service_id", params["service_id"], "no such endpoint service in this account and region.",
+                           "Check the id (vpce-svc-...), the account (profile) and the region.")
     selected = privatelink.select_connections(connections, params["vpc_endpoint_ids"], params["consumer_accounts"])
     if not selected and params["require_connection"] and not module.check_mode:
         raise CrossvpcError(

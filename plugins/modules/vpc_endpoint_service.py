@@ -274,10 +274,7 @@ def desired_state(module):
     if params["private_dns_name"]:
         validation.dns_name("private_dns_name", params["private_dns_name"])
     validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
-    validation.tags("tags", params["tags"])
-    tags = dict(params["tags"] or {})
-    if params["name"]:
-        tags["Name"] = params["name"]
+    tags = validation.named_tags("tags", params["tags"], params["name"])
     return {"acceptance_required": params["acceptance_required"], "allowed_principals": principals,
             "purge_allowed_principals": params["purge_allowed_principals"],
             "NetworkLoadBalancerArns": arns["network_load_balancer_arns"],

@@ -15,8 +15,8 @@ description:
     connection roles start from (id, owner account, Name, and the IPv4 and IPv6 ranges that are
     associated; ranges being removed are left out).
   - Read-only, one C(ec2:DescribeVpcs) call per selection; it also runs in check mode.
-  - Ids or names that match nothing are not an error (the result is shorter); when AWS refuses the
-    call, the failure carries AWS's code and message, which names the IAM action.
+  - An id or name that matches nothing is an error naming it, unless O(allow_missing=true); when AWS
+    refuses the call, the failure carries AWS's code and message, which names the IAM action.
 author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
@@ -32,6 +32,12 @@ options:
     type: list
     elements: str
     default: []
+  allow_missing:
+    description:
+      - Return what exists when an id of O(vpc_ids) or a name of O(names) matches no VPC, and list
+        those in RV(missing), instead of failing (for a teardown, where the VPC may be gone).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - crossvpc.aws.attributes.info
   - amazon.aws.common.modules
@@ -52,12 +58,23 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that: found.vpcs | length == 1
 
-- name: The ranges of two VPCs by id
+- name: The ranges of two VPCs by id; fails naming an id that matches none
   crossvpc.aws.vpc_info:
     vpc_ids: [vpc-0123456789abcdef0, vpc-0fedcba9876543210]
+
+- name: What is left of the VPCs of a teardown
+  crossvpc.aws.vpc_info:
+    names: [eks-a, ecs-b]
+    allow_missing: true
+  register: left
 """
 
 RETURN = r"""
+missing:
+  description: The ids and names that matched no VPC (only with O(allow_missing=true); else that fails).
+  returned: always
+  type: dict
+  sample: {"vpc_ids": [], "names": ["eks-old"]}
 vpcs:
   description: The matching VPCs, sorted by id.
   returned: always
@@ -101,20 +118,29 @@ vpcs:
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import validation, vpcs
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import client, new_module, run_module
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, client, new_module, run_module
 
 
 def reconcile(module):
     params = module.params
     validation.resource_ids("vpc_ids", params["vpc_ids"], "vpc")
-    found = vpcs.find_vpcs(client(module, "ec2"), params["vpc_ids"], params["names"])
-    return {"changed": False, "vpcs": [vpcs.vpc_result(v) for v in found]}
+    found = [vpcs.vpc_result(v) for v in vpcs.find_vpcs(client(module, "ec2"), params["vpc_ids"], params["names"])]
+    missing = {"vpc_ids": [i for i in params["vpc_ids"] if i not in [v["vpc_id"] for v in found]],
+               "names": [n for n in params["names"] if n not in [v["name"] for v in found]]}
+    for option, values in missing.items():
+        if values and not params["allow_missing"]:
+            raise InvalidInput(option, values[0] if len(values) == 1 else values,
+                               "matches no VPC in this account and region.",
+                               "Check the %s, the account (profile) and the region; with allow_missing: true the "
+                               "module returns what exists." % ("id" if option == "vpc_ids" else "Name tag"))
+    return {"changed": False, "vpcs": found, "missing": missing}
 
 
 def main():
     argument_spec = dict(
         vpc_ids=dict(type="list", elements="str", default=[]),
         names=dict(type="list", elements="str", default=[]),
+        allow_missing=dict(type="bool", default=False),
     )
     run_module(new_module(argument_spec), reconcile)
 

@@ -356,6 +356,30 @@ CASES = [
     role("spoke-gateway-missing", "transit_gateway_spoke", {"transit_gateway_spoke_vpcs": []},
          "transit_gateway_spoke_gateway={}: needs transit_gateway_id, owner_id and share_name.",
          "Pass the hub's transit_gateway_hub_gateway"),
+    # --- names and ids that resolve to nothing, found with read calls only -----------------------
+    case("group-source-id-that-does-not-exist", GROUP, group(vpc_id="@vpc_a", source_security_group_ids=[FAKE["sg"]]),
+         "source_security_group_ids='%s': no such security group in this account and region." % FAKE["sg"],
+         reads=True),
+    case("share-resource-that-does-not-exist", SHARE,
+         {"name": "catalogue", "principals": [ACCOUNT_B], "resource_arns": ["arn:aws:ec2:us-east-1:111111111111:transit-gateway/" + FAKE["tgw"]]},
+         "transit-gateway/%s': no such transit gateway in this account and region." % FAKE["tgw"], reads=True),
+    case("share-resource-of-another-account", SHARE,
+         {"name": "catalogue", "principals": [ACCOUNT_B], "resource_arns": ["arn:aws:ec2:us-east-1:%s:transit-gateway/%s" % (ACCOUNT_B, FAKE["tgw"])]},
+         "is not a resource of this account (111111111111)", reads=True),
+    case("attach-accept-account-without-attachment", ATTACH, {"transit_gateway_id": "@tgw", "state": "accepted",
+                                                              "account_ids": [ACCOUNT_B], "wait_timeout": 5},
+         "account_ids: %s has no attachment to @tgw" % ACCOUNT_B, reads=True),
+    case("vpc-info-name-that-matches-nothing", "crossvpc.aws.vpc_info", {"names": ["catalogue-a", "catalogue-nope"]},
+         "names='catalogue-nope': matches no VPC in this account and region.", reads=True),
+    case("vpc-info-id-that-matches-nothing", "crossvpc.aws.vpc_info", {"vpc_ids": [FAKE["vpc"]]},
+         "vpc_ids='%s': matches no VPC" % FAKE["vpc"], reads=True),
+    case("connection-of-a-service-that-does-not-exist", CONNECTION, {"service_id": FAKE["vpce-svc"],
+                                                                     "consumer_accounts": [ACCOUNT_B]},
+         "service_id='%s': no such endpoint service in this account and region." % FAKE["vpce-svc"], reads=True),
+    case("tgw-name-tag-other-than-name", TGW, {"name": "catalogue", "tags": {"Name": "other"}},
+         "tags['Name']='other': differs from name='catalogue'", "Drop Name from tags"),
+    case("endpoint-name-tag-other-than-name", ENDPOINT, endpoint(tags={"Name": "other"}),
+         "tags['Name']='other': differs from name='catalogue'"),
     role("peering-allowed-port-not-a-number", "vpc_peering", {"vpc_peering_peer": {}, "vpc_peering_allowed_ports": ["https"]},
          "Validation of arguments failed", "vpc_peering_allowed_ports", "int", tasks_from="accept"),
 ]
@@ -399,6 +423,7 @@ def world(localaws):
     [alb] = elb.create_load_balancer(Name="catalogue-alb", Subnets=[ids["subnet_a1"], ids["subnet_a2"]],
                                      Scheme="internal", Type="application")["LoadBalancers"]
     ids["alb_arn"] = alb["LoadBalancerArn"]
+    ids["tgw"] = ec2_a.create_transit_gateway(Description="catalogue")["TransitGateway"]["TransitGatewayId"]
     assert ":loadbalancer/app/" in ids["alb_arn"]
     return ids
 

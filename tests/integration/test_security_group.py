@@ -176,8 +176,8 @@ def test_a_refusal_carries_aws_message_naming_the_action(localaws, module, net):
 
 
 BAD_INPUTS = [
-    ({"ports": [0]}, "ports=0: "),
-    ({"ports": [70000]}, "ports=70000: "),
+    ({"ports": [0]}, "ports[0]=0: "),
+    ({"ports": [70000]}, "ports[0]=70000: "),
     ({"source_cidrs": ["10.30.0.1/24"]}, "has host bits set. Use 10.30.0.0/24."),
     ({"source_cidrs": ["ten"]}, "source_cidrs='ten': is not a CIDR block."),
     ({"source_security_group_ids": ["vpc-0123456789abcdef0"]}, "is not a valid sg id"),
@@ -213,8 +213,10 @@ def test_vpc_info_by_name_and_id_with_live_ranges(localaws, module):
     ec2.associate_vpc_cidr_block(VpcId=a, CidrBlock="10.41.0.0/16")
     b = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
     mark = localaws.control.mark()
-    result = module("crossvpc.aws.vpc_info", {"names": ["info-a"], "vpc_ids": [b, "vpc-0000000000000dead"]}, check=True)
+    result = module("crossvpc.aws.vpc_info", {"names": ["info-a"], "vpc_ids": [b, "vpc-0000000000000dead"],
+                                              "allow_missing": True}, check=True)
     assert [v["vpc_id"] for v in result["vpcs"]] == sorted([a, b]) and result["changed"] is False
+    assert result["missing"] == {"vpc_ids": ["vpc-0000000000000dead"], "names": []}
     found = {v["vpc_id"]: v for v in result["vpcs"]}
     assert found[a]["cidrs"] == ["10.40.0.0/16", "10.41.0.0/16"] and found[a]["name"] == "info-a"
     assert found[b]["owner_id"] == ec2.describe_vpcs(VpcIds=[b])["Vpcs"][0]["OwnerId"]
