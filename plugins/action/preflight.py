@@ -24,16 +24,15 @@ COMMON = ("aws_account_id", "aws_region", "aws_profile", "aws_account_profiles",
 
 
 def missing_account_ids(task_vars, message):
-    """aws_account_profiles (and the like) read every host's aws_account_id: name the hosts that have none,
-    rather than leave every host blamed for one host's gap."""
+    """The hosts without aws_account_id, when that is why a variable cannot be worked out: aws_account_profiles
+    (and the like) read every host's, and the host that has none is the one to fix, not this one."""
     if "aws_account_id" not in message:
-        return ""
+        return []
     hostvars = task_vars.get("hostvars") or {}
     try:
-        hosts = [h for h in task_vars.get("groups", {}).get("all", []) if "aws_account_id" not in hostvars[h]]
+        return [h for h in task_vars.get("groups", {}).get("all", []) if "aws_account_id" not in hostvars[h]]
     except (KeyError, TypeError):
-        return ""
-    return " Hosts without aws_account_id: %s. Set it on each, quoted (\"012345678901\")." % ", ".join(hosts) if hosts else ""
+        return []
 
 
 # Parts that build one thing together: where one of their groups has hosts, every one must (a consumer
@@ -93,11 +92,23 @@ def pairing_problems(parts, groups, hostvars, state):
     return problems
 
 
+def served_without_hosts(part, parts, groups, hostvars):
+    """Whether ``part`` (consumers, spokes) may have no host: every host of its other end lists the accounts it
+    serves besides (privatelink_provider_consumer_accounts, transit_gateway_hub_spoke_accounts), as when the
+    last managed consumer's access is revoked."""
+    for mine, _variable, other, accounts in PAIRS:
+        if mine == part and other in parts:
+            ends = [h for g in parts[other] for h in groups.get(g) or []]
+            return bool(ends) and all(accounts in hostvars[h] for h in ends)
+    return False
+
+
 def inventory_problems(parts, groups, hostvars):
     """The groups of ``parts`` ({role: [groups]}) against the inventory: a misspelt group leaves its hosts
-    out of the run without a word, so a family whose groups are not all filled, or a host that sets a role's
-    variables and sits in a group named like the role's but not in it, is refused. A value every host shares
-    (group_vars/all) is a setting, not a sign of the role. ``hostvars``: host -> its variables, untemplated."""
+    out of the run without a word, so a family whose groups are not all filled (unless the other end lists
+    the accounts it serves), or a host that sets a role's variables outside every group that plays the role,
+    is refused. A value every host shares (group_vars/all) is a setting, not a sign of the role.
+    ``hostvars``: host -> its variables, untemplated."""
     problems = []
     known = sorted(g for g in groups if g not in ("all", "ungrouped") and groups[g])
     families = [[p for p in family if p in parts] for family in FAMILIES if any(p in parts for p in family)]
@@ -112,7 +123,7 @@ def inventory_problems(parts, groups, hostvars):
         if not [n for n in named if n in filled]:
             continue
         for part, i, group in named:
-            if not groups.get(group):
+            if not groups.get(group) and not served_without_hosts(part, parts, groups, hostvars):
                 close = difflib.get_close_matches(group, known, 1)
                 variable = GROUP_VARS[part][min(i, len(GROUP_VARS[part]) - 1)]
                 hint = " Did you mean %s?" % close[0] if close else ""
@@ -124,13 +135,19 @@ def inventory_problems(parts, groups, hostvars):
         for host in [h for h in every if h not in members]:
             own = sorted(name for name, value in hostvars[host].items() if name.startswith(part + "_") and name not in PAIRING
                          and not all(name in hostvars[h] and hostvars[h][name] == value for h in every))
-            # In a group named like the part's: a misspelt group (a host kept out on purpose sits elsewhere).
+            if not own:
+                continue
+            # In a group named like the part's: a misspelt group, most likely.
             near = [(g, difflib.get_close_matches(g, parts[part], 1)) for g in known if host in groups[g]]
             near = [(g, close[0]) for g, close in near if close]
-            if own and near:
+            if near:
                 problems.append("host %s sets %s and is in group %r, not %r, which plays %s. Put it in %s, or pass %s=%s." % (
                     host, ", ".join(own), near[0][0], near[0][1], part, near[0][1],
                     GROUP_VARS[part][min(parts[part].index(near[0][1]), len(GROUP_VARS[part]) - 1)], near[0][0]))
+            else:
+                problems.append("host %s sets %s, but is in no group that plays %s (%s), so they would be ignored. Put it in %s, "
+                                "or take those variables off it (a host left out of this run on purpose)." % (
+                                    host, ", ".join(own), part, " or ".join(parts[part]), " or ".join(parts[part])))
     return problems
 
 
@@ -193,7 +210,10 @@ class ActionModule(ActionBase):
                 try:
                     variables[name] = self._templar.template(task_vars[name])
                 except AnsibleError as error:
-                    problems.append("%s: cannot be worked out: %s%s" % (name, error.message, missing_account_ids(task_vars, error.message)))
+                    without = missing_account_ids(task_vars, error.message)
+                    problems.append("%s: reads every host's aws_account_id, and host %s has none. Set aws_account_id on %s, quoted "
+                                    "(\"012345678901\")." % (name, " and ".join(without), " and ".join(without)) if without
+                                    else "%s: cannot be worked out: %s" % (name, error.message))
         if problems:
             result.update(failed=True, msg="%s: %s" % (task_vars.get("inventory_hostname"), " | ".join(problems)))
             return result

@@ -594,14 +594,14 @@ def _hub_problems(members, index, on_premises, opts):
         problems.append({"kind": "quota", "message": (
             "The Transit Gateway would need %d attachments, more than transit_gateway_attachment_quota=%d: split "
             "the VPCs across Transit Gateways or ask AWS for a higher quota." % (worst, opts["transit_gateway_attachment_quota"]))})
-    for network in on_premises:
+    for position, network in enumerate(on_premises):
         nets = [_net(c) for c in network["cidrs"]]
         for name in members:
             for a, b in _overlapping(nets, [_net(c) for c in index[name]["cidrs"] + index[name]["ipv6_cidrs"]]):
                 problems.append({"kind": "overlap", "message": (
-                    "On-premises %s %s overlaps %s %s: the Transit Gateway's route table cannot send one range "
+                    "on_premises[%d] %s: %s overlaps %s %s: the Transit Gateway's route table cannot send one range "
                     "to both; renumber one of them, or reach %s from on-premises another way." % (
-                        network["name"], a[3], name, b[3], name))})
+                        position, network["name"], a[3], name, b[3], name))})
     return problems
 
 

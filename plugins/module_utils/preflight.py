@@ -171,6 +171,9 @@ def _spoke_vpc(name, entry):
     for key in ("subnet_ids", "subnet_names"):
         if key in entry and not isinstance(entry[key], list):
             raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a list.", "Give a YAML list.")
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        raise InvalidInput("%s.name" % name, entry.get("name"), "is missing: it is the attachment's Name tag, how the hub's "
+                           "route tables and the teardown's checks name it.", "Give each spoke VPC a name, for example name: orders.")
     _id("vpc")("%s.vpc_id" % name, entry.get("vpc_id"))
     _each(_id("subnet"))("%s.subnet_ids" % name, entry.get("subnet_ids"))
     if entry.get("tags") is not None:
@@ -408,6 +411,11 @@ def check_variables(host, parts, state, variables, specs, context=None):
     if "transit_gateway_spoke" in parts and others:
         problems.extend(spoke_clashes(values.get("aws_account_id"), values.get("transit_gateway_spoke_vpcs") or [], others))
     region = values.get("aws_region")
+    if isinstance(region, str) and region_problem(region):  # what the region is matters before where it is
+        close = difflib.get_close_matches(region, known_regions(), 1)
+        problem = region_problem(region)
+        problems.append("aws_region=%r: %s%s %s" % (region, problem[0], " Did you mean %s?" % close[0] if close else "", problem[1]))
+        region = None
     for part, key, problem in SAME_REGION:
         expected = (context or {}).get(key)
         if isinstance(expected, dict):  # per host: each consumer's own provider
@@ -475,6 +483,21 @@ class Account:
 
     def subnets(self):
         return self.read("subnets")
+
+    def peering_connection(self, problems, connection_id, vpc):
+        """vpc_peering_connection_id, when set, is a live connection of this end's VPC (the playbooks find the
+        connection from the two VPCs, so a wrong one would be ignored without a word)."""
+        if not connection_id or vpc is None:
+            return
+        found = call(self.ec2, "describe_vpc_peering_connections", "look up %s" % connection_id, missing={},
+                     VpcPeeringConnectionIds=[connection_id]).get("VpcPeeringConnections", [])
+        found = [p for p in found if _state(p, "Status.Code") not in GONE]
+        ends = [found[0]["RequesterVpcInfo"]["VpcId"], found[0]["AccepterVpcInfo"]["VpcId"]] if found else []
+        if vpc["VpcId"] not in ends:
+            problems.append("vpc_peering_connection_id=%r: %s, not a connection of this host's VPC %s. Leave it empty: the "
+                            "playbooks find the connection from the two VPCs." % (
+                                connection_id, "connects %s and %s" % tuple(ends) if ends else "no such peering connection %s"
+                                % self.where, vpc["VpcId"]))
 
     def vpc(self, problems, id_name, vpc_id, name_name, vpc_name):
         """The one VPC named by id or Name tag, or None with a problem."""
@@ -566,12 +589,6 @@ def check_credentials(module, problems, values):
     for other in sorted((values.get("aws_account_profiles") or {}).items()):
         if other[1] and not known_profile(other[1]):
             problems.append("aws_account_profiles[%r]=%r: is not a profile of your AWS config. Check the name." % other)
-    region = values.get("aws_region")
-    problem = region_problem(region) if region else None
-    if problem:
-        close = difflib.get_close_matches(region, known_regions(), 1)
-        problems.append("aws_region=%r: %s%s %s" % (region, problem[0], " Did you mean %s?" % close[0] if close else "", problem[1]))
-        return None
     try:
         account = call(client(module, "sts"), "get_caller_identity", "read the account of the credentials")["Account"]
     except CrossvpcError as error:
@@ -804,6 +821,7 @@ def look_up(module, problems, parts, values):
             given = "vpc_peering_vpc_id" if values.get("vpc_peering_vpc_id") else "vpc_peering_vpc_name"
             found["peering_vpc"] = vpc_found(vpc, "%s=%r" % (given, values[given]))
             found["peering_name"] = values.get("vpc_peering_name")
+            aws.peering_connection(problems, values.get("vpc_peering_connection_id"), vpc)
             wanted = values.get("vpc_peering_route_table_tags") or {}
             tables = aws.read("route tables", vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
             for i, table_id in enumerate(values.get("vpc_peering_route_table_ids") or []):
@@ -928,6 +946,7 @@ def look_up_teardown(module, problems, parts, values):
     before, found = len(problems), {}
     if "transit_gateway_spoke" in parts:
         found["spoke_vpc_ids"] = []  # the VPCs whose attachments this host removes, for the hub's check across hosts
+    peering_vpc = None
     for id_name, vpc_id, name_name, vpc_name in named:
         vpc = aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
         if vpc is not None and id_name.startswith("transit_gateway_spoke_vpcs"):
@@ -939,6 +958,7 @@ def look_up_teardown(module, problems, parts, values):
             found["peering_vpc"] = vpc_found(vpc, "%s=%r" % (given, vpc_id or vpc_name))
             found["peering_name"] = values.get("vpc_peering_name")
             found["connect_name"] = values.get("connect_name")
+            peering_vpc = vpc
             found["peerings"] = [{"id": p["VpcPeeringConnectionId"], "name": tags_of(p).get("Name"),
                                   "vpcs": sorted([p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]])}
                                  for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections",
@@ -952,6 +972,7 @@ def look_up_teardown(module, problems, parts, values):
         consumer_vpc = consumer_vpc or (subnets[0]["VpcId"] if subnets else None)
     for i in range(before, len(problems)):
         problems[i] += " " + GONE_FIX
+    aws.peering_connection(problems, values.get("vpc_peering_connection_id"), peering_vpc)
     arn, name = values.get("privatelink_provider_nlb_arn"), values.get("privatelink_provider_name")
     if "privatelink_provider" in parts and arn and name and NLB_NAME.match(name):
         # The role removes the NLB it made only without an ARN: one given now would leave the one it made.

@@ -33,6 +33,7 @@ options:
       - The second step, once on one host - every host's RV(found), by host. Checks what no host sees alone
         (with C(peering_pairs) of O(context), the requester's and the accepter's hosts - a VPC peered with
         itself, overlapping ranges; spokes whose ranges overlap), with no AWS call. The playbook passes it.
+      - The action plugin does this step on the controller; the module only refuses it.
       - With O(parts) as a mapping of role to groups, the action plugin also checks the pairing of hosts - each consumer's
         C(privatelink_provider_host), spoke's C(transit_gateway_hub_host) and peering end's C(vpc_peering_peer_host) (default,
         the other group's first host) names a host of the other group; with O(state=present), every provider and hub has a
@@ -42,9 +43,10 @@ options:
     description:
       - The first step, once on the controller (a play on localhost) - check O(parts), a mapping of role to groups, against
         the inventory's groups, with no AWS call. Where one group of a build has hosts, every group of it must (a misspelt
-        C(consumer) group would leave its hosts out without a word); and no host may set a role's variables outside every
-        group that plays the role. A value every host shares (C(group_vars/all)) does not count.
-
+        C(consumer) group would leave its hosts out without a word), except a consumer or spoke group when every provider or
+        hub lists the accounts it serves (C(privatelink_provider_consumer_accounts), C(transit_gateway_hub_spoke_accounts)),
+        as when the last managed consumer is revoked; and no host may set a role's variables outside every group that plays
+        the role. A value every host shares (C(group_vars/all)) does not count.
       - The action plugin does this step; the module only refuses it.
     type: bool
     default: false
@@ -144,7 +146,7 @@ problems:
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import new_module
-from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, check_across, preflight
+from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import PARTS, preflight
 
 
 def main():
@@ -159,17 +161,15 @@ def main():
         inventory=dict(type="bool", default=False),
     ))
     params = module.params
-    if params["inventory"]:
-        module.fail_json(msg="inventory=true: the action plugin checks the groups on the controller; call the module through it.")
+    for step in ("inventory", "across"):  # no AWS call: the action plugin does them on the controller
+        if params[step] not in (None, False):
+            module.fail_json(msg="%s: the action plugin checks this on the controller; call the module through it." % step)
     parts = params["parts"]
     if not isinstance(parts, list) or [p for p in parts if p not in PARTS]:
         module.fail_json(msg="parts=%r: list roles of %s." % (parts, ", ".join(PARTS)))
-    if params["across"] is not None:  # the second step: what the hosts' look-ups found, together
-        problems, found, who = check_across(params["across"], params["context"]), {}, "across the hosts"
-    else:
-        problems, found = preflight(module, params["host"], parts, params["state"], params["variables"], params["specs"],
-                                    params["context"])
-        who = params["host"] or "this host"
+    problems, found = preflight(module, params["host"], parts, params["state"], params["variables"], params["specs"],
+                                params["context"])
+    who = params["host"] or "this host"
     result = {"changed": False, "parts": parts, "checked": sorted(params["variables"]), "found": found}
     if problems:
         module.fail_json(msg="%s: %d problem(s) in the inventory, nothing was changed on any host: %s" % (

@@ -98,7 +98,11 @@ def inventory(play, restricted):
     for name in ("account_a", "account_b"):
         data = yaml.safe_load((INVENTORY / f"{name}.yml").read_text())
         hosts[name] = dict(data["all"]["children"]["lab_accounts"]["hosts"][name])
-    hosts["account_a_spoke"] = dict(hosts["account_a"])
+    # Each of account A's two hosts carries only the variables of the part it plays (the preflight
+    # refuses a host that sets a role's variables outside the role's groups).
+    hosts["account_a_spoke"] = {k: v for k, v in hosts["account_a"].items() if not k.startswith("transit_gateway_hub_")}
+    if play == "transit_gateway":
+        hosts["account_a"] = {k: v for k, v in hosts["account_a"].items() if not k.startswith("transit_gateway_spoke_")}
     for role in restricted:
         hosts[ROLES[role][0]]["aws_profile"] = profile_of(role)
     common = yaml.safe_load((INVENTORY / "all.yml").read_text())["all"].get("vars", {})

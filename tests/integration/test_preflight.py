@@ -37,6 +37,11 @@ def variant(base, **changes):
     return host
 
 
+def hub_only(**changes):
+    """Account A as the hub alone: a host setting a role's variables outside its groups is refused."""
+    return variant("account_a", transit_gateway_spoke_vpcs=DELETE, **changes)
+
+
 A_SUBNETS = ["crossvpc-lab-a-private-1", "crossvpc-lab-a-private-2"]
 
 
@@ -84,6 +89,7 @@ CASES = {
                              ("privatelink_consumer_client_security_group_ids or", "Name the clients")),
             "c_vpc_missing": (variant("account_b", privatelink_consumer_vpc_id="vpc-0123456789abcdef0"),
                               ("privatelink_consumer_vpc_id='vpc-0123456789abcdef0': no such VPC in account 222222222222",)),
+            "c_region_bogus": (variant("account_b", aws_region="us-east-9"), ("aws_region='us-east-9': is not an AWS region",)),
             "c_other_region": (variant("account_b", aws_region="eu-west-1"),
                                ("aws_region='eu-west-1': the provider's service is in us-east-1",)),
             "c_wait_for": (variant("account_b", privatelink_consumer_wait_for="ready"),
@@ -115,13 +121,13 @@ CASES = {
     },
     "transit_gateway.yml": {
         "hub": {
-            "account_a": (local_host("account_a"), ()),
-            "h_asn": (variant("account_a", transit_gateway_hub_asn=100), ("transit_gateway_hub_asn=100",)),
-            "h_table_associate": (variant("account_a", transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "spokes"}]),
+            "account_a": (hub_only(), ()),
+            "h_asn": (hub_only(transit_gateway_hub_asn=100), ("transit_gateway_hub_asn=100",)),
+            "h_table_associate": (hub_only(transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "spokes"}]),
                                   ("transit_gateway_hub_route_tables[0].associate='spokes': is neither '*' nor a list",)),
-            "h_unknown_attachment": (variant("account_a", transit_gateway_hub_route_tables=[{"name": "spokes", "associate": ["vpc-a", "vpc-x"]}]),
+            "h_unknown_attachment": (hub_only(transit_gateway_hub_route_tables=[{"name": "spokes", "associate": ["vpc-a", "vpc-x"]}]),
                                      ("transit_gateway_hub_route_tables[0].associate: 'vpc-x' is not the name of any spoke's attachment",)),
-            "h_route_cidr": (variant("account_a", transit_gateway_hub_route_tables=[
+            "h_route_cidr": (hub_only(transit_gateway_hub_route_tables=[
                 {"name": "spokes", "associate": "*", "routes": [{"destination_cidr": "10.9.0.0/33", "blackhole": True}]}]),
                 ("transit_gateway_hub_route_tables[0].routes[0].destination_cidr='10.9.0.0/33': is not a CIDR block",)),
         },
@@ -131,7 +137,7 @@ CASES = {
             "s_route_cidr": (variant("account_b", transit_gateway_spoke_route_cidrs=["10.0.0.0/33"], transit_gateway_spoke_vpcs=B_VPC("r")),
                              ("transit_gateway_spoke_route_cidrs[0]='10.0.0.0/33': is not a CIDR block",)),
             # (account A's VPC: a spoke that clashes with another is refused before any look-up)
-            "s_subnet_missing": (variant("account_a", transit_gateway_spoke_vpcs=[
+            "s_subnet_missing": (variant("account_a", transit_gateway_hub_name=DELETE, transit_gateway_spoke_vpcs=[
                 {"vpc_name": "crossvpc-lab-a", "subnet_names": ["crossvpc-lab-a-private-1", "crossvpc-lab-a-private-9"], "name": "vpc-a-m"}]),
                 ("transit_gateway_spoke_vpcs[0].subnet_names[1]='crossvpc-lab-a-private-9': no subnet has this Name tag",)),
             "s_vpc_both": (variant("account_b", transit_gateway_spoke_vpcs=[
@@ -153,10 +159,14 @@ CASES = {
             "account_b": (local_host("account_b"), ()),
             "t_vpc_typo": (variant("account_b", vpc_peering_vpc_name="crossvpc-lab-cc"),
                            ("vpc_peering_vpc_name='crossvpc-lab-cc': no VPC has this Name tag", "If that VPC was deleted")),
+            # Ignored by the teardown, which finds the connection from the VPCs: not silently.
+            "t_pcx_missing": (variant("account_b", vpc_peering_connection_id="pcx-0123456789abcdef0"),
+                              ("vpc_peering_connection_id='pcx-0123456789abcdef0': no such peering connection in account 222222222222",
+                               "Leave it empty")),
         },
     },
     "transit_gateway_teardown.yml": {
-        "hub": {"account_a": (local_host("account_a"), ())},
+        "hub": {"account_a": (hub_only(), ())},
         "spoke": {
             "account_b": (local_host("account_b"), ()),
             "t_spoke_typo": (variant("account_b", transit_gateway_spoke_vpcs=[
@@ -253,6 +263,14 @@ def test_preflight_refuses_what_the_hosts_name_together(playbook, localaws, ansi
     assert result.get("failed") and all(text in result["msg"] for text in expected), result.get("msg")
 
 
+def checked_across(found, context=None):
+    """The check across hosts (the preflight action's, on the controller) of what their preflights found."""
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_across
+
+    problems = check_across(found, context or {})
+    return {"failed": bool(problems), "msg": " | ".join(problems)}
+
+
 def host_preflight(localaws, host, parts, profile, state="absent", context=None, **variables):
     """The preflight of one host (a teardown's by default), run in this process: its problems, warnings and found."""
     from ansible_collections.crossvpc.aws.plugins.action.preflight import role_specs
@@ -319,20 +337,17 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     assert "privatelink_consumer_name='ep-reel': no interface endpoint has this Name tag" in consumer["warnings"][0]
     assert f"ep-real ({endpoint})" in consumer["warnings"][0]
 
-    across = run_module_in_process(localaws, "crossvpc.aws.preflight", {
-        "profile": "crossvpc-a", "region": "us-east-1", "across": {"account_a": provider["found"], "account_b": consumer["found"]}})
+    across = checked_across({"account_a": provider["found"], "account_b": consumer["found"]})
     assert across.get("failed"), across
     assert (f"host account_b's privatelink_consumer_name='ep-reel': no endpoint has this name, but {endpoint} (ep-real) in the same "
             f"account connects to host account_a's service {service['ServiceName']}") in across["msg"], across["msg"]
     # Spelt right, the same teardown passes without a word.
     right = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real")
-    again = run_module_in_process(localaws, "crossvpc.aws.preflight", {
-        "profile": "crossvpc-a", "region": "us-east-1", "across": {"account_a": provider["found"], "account_b": right["found"]}})
+    again = checked_across({"account_a": provider["found"], "account_b": right["found"]})
     assert not right.get("warnings") and not again.get("failed"), (right, again)
     # The provider's name misspelt: the consumer's endpoint would go, the service and its NLB stay.
     misspelt = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", privatelink_provider_name="svc-reall")
-    across = run_module_in_process(localaws, "crossvpc.aws.preflight", {
-        "profile": "crossvpc-a", "region": "us-east-1", "across": {"account_a": misspelt["found"], "account_b": right["found"]}})
+    across = checked_across({"account_a": misspelt["found"], "account_b": right["found"]})
     assert across.get("failed") and (f"host account_a's privatelink_provider_name='svc-reall': no endpoint service has this name, but "
                                      f"host account_b's endpoint {endpoint} (ep-real) connects to its account's service "
                                      f"{service['ServiceName']} (Name tag svc-real)") in across["msg"], across
@@ -349,8 +364,7 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     mark = localaws.control.mark()
     ends = {host: host_preflight(localaws, host, ["vpc_peering"], profile, vpc_peering_name="peering-typo", vpc_peering_vpc_name=vpc)["found"]
             for host, profile, vpc in (("end_a", "crossvpc-a", "crossvpc-lab-a"), ("end_c", "crossvpc-b", "crossvpc-lab-c"))}
-    refused = run_module_in_process(localaws, "crossvpc.aws.preflight", {
-        "profile": "crossvpc-a", "region": "us-east-1", "across": ends, "context": {"peering_pairs": [["end_a", "end_c"]]}})
+    refused = checked_across(ends, {"peering_pairs": [["end_a", "end_c"]]})
     assert refused.get("failed") and (f"host end_a's vpc_peering_name='peering-typo': the peering between "
                                       f"{peering['found']['peering_vpc']['vpc_id']} and {c_vpc['VpcId']} is {pcx}, named pcx-real") in refused["msg"]
     gone = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real",

@@ -5,6 +5,7 @@ import sys
 
 import botocore.exceptions
 import pytest
+import yaml
 
 from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
 from conftest import REPO
@@ -52,7 +53,26 @@ def test_check_mode_on_a_clean_account_plans_everything_and_creates_nothing(loca
         "create": True}
 
 
-def test_converge_rerun_and_teardown(localaws, ansible, lab):
+def revoked_inventory(tmp_path, consumer_accounts):
+    """inventories/local with account B out of the consumer group and without its consumer variables,
+    the provider serving ``consumer_accounts`` besides."""
+    directory = tmp_path / "revoked"
+    directory.mkdir()
+    for source in (REPO / "inventories" / "local").glob("*.yml"):
+        data = yaml.safe_load(source.read_text())
+        children = data["all"].get("children") or {}
+        children.pop("consumer", None)
+        for group in children.values():
+            for name, host in (group.get("hosts") or {}).items():
+                for variable in [v for v in host or {} if v.startswith("privatelink_consumer_")]:
+                    del host[variable]
+                if name == "account_a" and host and "privatelink_provider_name" in host:
+                    host["privatelink_provider_consumer_accounts"] = consumer_accounts
+        (directory / source.name).write_text(yaml.safe_dump(data))
+    return directory
+
+
+def test_converge_rerun_and_teardown(localaws, ansible, lab, tmp_path):
     first = ansible(PLAYBOOKS / "privatelink.yml")
     assert first.returncode == 0, first.stdout[-4000:]
     report = first.result("Show what the consumer calls", "account_b")["msg"]
@@ -90,6 +110,16 @@ def test_converge_rerun_and_teardown(localaws, ansible, lab):
     assert second.returncode == 0 and second.changed() == 0, second.stdout[-3000:]
     assert mutating(localaws, mark) == []
     assert {c["account"] for c in localaws.control.calls(mark)} == {ACCOUNT_A, ACCOUNT_B}
+
+    # Account B revoked, the last consumer this inventory manages: out of the consumer group, its
+    # consumer variables gone, the provider listing only an account it does not manage. B's live
+    # connection is rejected, not left connected.
+    revoked = ansible(PLAYBOOKS / "privatelink.yml", inventory=revoked_inventory(tmp_path, [ACCOUNT_C]))
+    assert revoked.returncode == 0, revoked.stdout[-3000:]
+    assert [p["Principal"] for p in ec2_a.describe_vpc_endpoint_service_permissions(ServiceId=service)["AllowedPrincipals"]] == [
+        f"arn:aws:iam::{ACCOUNT_C}:root"]
+    assert [(c["VpcEndpointOwner"], c["VpcEndpointState"]) for c in ec2_a.describe_vpc_endpoint_connections()["VpcEndpointConnections"]
+            if c["VpcEndpointId"] == report["endpoint_id"]] == [(ACCOUNT_B, "rejected")]
 
     teardown = ansible(PLAYBOOKS / "privatelink_teardown.yml")
     assert teardown.returncode == 0, teardown.stdout[-3000:]

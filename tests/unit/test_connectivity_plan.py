@@ -210,7 +210,7 @@ def test_problem_messages_say_what_to_do():
     assert "A Transit Gateway is regional" in regions[0]["message"] and "TGW peering" in regions[0]["message"]
     assert "us-east-1: east1, east2; eu-west-1: west1, west2" in regions[0]["message"]
     on_prem = connectivity.plan(many(2), all_to_all=True, on_premises=[{"name": "dc1", "cidrs": ["10.0.0.0/8"]}])
-    assert "On-premises dc1 10.0.0.0/8 overlaps v0 10.0.0.0/24" in on_prem["problems"][0]["message"]
+    assert "on_premises[0] dc1: 10.0.0.0/8 overlaps v0 10.0.0.0/24" in on_prem["problems"][0]["message"]
     routes = connectivity.plan(many(100), all_to_all=True)["problems"][0]["message"]
     assert "need up to 99 routes" in routes and "route_table_route_quota=50" in routes and "summary route" in routes
 

@@ -96,6 +96,7 @@ VARIABLES = [
     ("privatelink_provider_private_dns_name", "not a domain", "privatelink_provider_private_dns_name='not a domain'"),
     ("privatelink_provider_tags", {"": "x"}, "privatelink_provider_tags"),
     ("privatelink_provider_wait_timeout", 0, "privatelink_provider_wait_timeout=0: must be positive."),
+    ("privatelink_provider_require_connection", "maybe", "privatelink_provider_require_connection='maybe': is not true or false."),
     ("privatelink_consumer_name", "x" * 250, "privatelink_consumer_name='xxx"),
     ("privatelink_consumer_service", {"service_name": "vpce-svc-0123456789abcdef0"},
      "privatelink_consumer_service.service_name='vpce-svc-0123456789abcdef0': is not an endpoint service name."),
@@ -179,6 +180,8 @@ def test_each_variable_is_checked_and_named_with_its_value(name, value, expected
     ("privatelink_provider", {"privatelink_provider_name": "x" * 40, "privatelink_provider_port": 443,
                               "privatelink_provider_nlb_arn": ALB.replace("/app/", "/net/")}, None),
     ("transit_gateway_spoke", {"transit_gateway_spoke_vpcs": [{"vpc_name": "c"}]}, "needs exactly one of subnet_ids and subnet_names."),
+    ("transit_gateway_spoke", {"transit_gateway_spoke_vpcs": [{"vpc_name": "c", "subnet_names": ["c-1"]}]},
+     "transit_gateway_spoke_vpcs[0].name=None: is missing"),
     ("transit_gateway_spoke", {}, "transit_gateway_spoke_vpcs: not set."),
 ])
 def test_rules_across_variables(part, variables, expected):
@@ -290,9 +293,8 @@ def test_a_host_without_aws_account_id_is_named_when_a_shared_variable_needs_it(
     from ansible_collections.crossvpc.aws.plugins.action.preflight import missing_account_ids
 
     task_vars = {"groups": {"all": ["account_a", "account_b"]}, "hostvars": {"account_a": {"aws_account_id": "1"}, "account_b": {}}}
-    assert missing_account_ids(task_vars, "'dict object' has no attribute 'aws_account_id'") == (
-        ' Hosts without aws_account_id: account_b. Set it on each, quoted ("012345678901").')
-    assert missing_account_ids(task_vars, "something else") == ""
+    assert missing_account_ids(task_vars, "'dict object' has no attribute 'aws_account_id'") == ["account_b"]
+    assert missing_account_ids(task_vars, "something else") == []
 
 
 def test_an_nlb_target_must_be_a_private_address():
@@ -408,12 +410,18 @@ def test_a_misspelt_group_is_refused_naming_the_group_and_the_host_it_leaves_out
         "consumers? Put them in consumer, or pass consumer_group=<their group>.",
         "host b sets privatelink_consumer_name and is in group 'consumers', not 'consumer', which plays privatelink_consumer. Put it "
         "in consumer, or pass consumer_group=consumers."]
-    # A host kept out on purpose, in a group of another name, is not taken for a typo.
+    # A host in a group of another name that still sets the role's variables: they would be ignored.
+    privatelink = {p: INVENTORY_PARTS[p] for p in ("privatelink_provider", "privatelink_consumer")}
     groups["paused"] = ["b"]
     del groups["consumers"]
-    assert inventory_problems({p: INVENTORY_PARTS[p] for p in ("privatelink_provider", "privatelink_consumer")}, groups, hostvars) == [
+    assert inventory_problems(privatelink, groups, hostvars) == [
         "group 'consumer' has no hosts, and the privatelink_consumer hosts are needed with the others of this playbook. Put them in "
-        "consumer, or pass consumer_group=<their group>."]
+        "consumer, or pass consumer_group=<their group>.",
+        "host b sets privatelink_consumer_name, but is in no group that plays privatelink_consumer (consumer), so they would be "
+        "ignored. Put it in consumer, or take those variables off it (a host left out of this run on purpose)."]
+    # The last managed consumer revoked: its variables off, the provider listing the accounts it serves (none, or others).
+    revoked = dict(hostvars, a=dict(hostvars["a"], privatelink_provider_consumer_accounts=[]), b={"region": "r"})
+    assert inventory_problems(privatelink, groups, revoked) == []
     groups["consumers"] = groups.pop("paused")
     # Right: the consumer's privatelink_provider_host is a pairing, and a value every host shares is a setting (group_vars/all).
     groups["consumer"] = groups.pop("consumers")
