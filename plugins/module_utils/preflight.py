@@ -290,6 +290,12 @@ PLAYBOOK_SPECS = {
     "connect_expected_vpcs": {"type": "raw"},
     "connect_on_premises": {"type": "list", "elements": "dict"},
     "connect_report_path": {"type": "str"},
+    "connect_plan_writes_report": {"type": "bool"},  # set by connect.yml and connect_teardown.yml
+    "connect_peering_max_vpcs": {"type": "int"},
+    "connect_peering_quota_per_vpc": {"type": "int"},
+    "connect_transit_gateway_attachment_quota": {"type": "int"},
+    "connect_route_table_route_quota": {"type": "int"},
+    "connect_hub_account": {"type": "str"},
     "connect_name": {"type": "str"},
     "vpc_peering_check": {"type": "dict"},
     "transit_gateway_check": {"type": "dict"},
@@ -343,6 +349,13 @@ EXCLUSIVE = [
 ]
 
 
+def meant_variables(name, known):
+    """The variables ``name`` may stand for: those holding all of its words (vpc_peering_ports for
+    vpc_peering_allowed_ports; two at most), else the closest spelling."""
+    words = set(name.split("_"))
+    return sorted((n for n in known if words <= set(n.split("_"))), key=len)[:2] or difflib.get_close_matches(name, known, 1, 0.6)
+
+
 def check_variables(host, parts, state, variables, specs, context=None):
     """Types, formats, required and exclusive variables, and typos: no AWS call. Returns
     (problems, the variables converted to their types). ``context``: what the playbook knows of
@@ -359,11 +372,11 @@ def check_variables(host, parts, state, variables, specs, context=None):
                 wrong.add(name)
             else:
                 values[name] = value
-        elif name not in OUTPUTS:
-            close = difflib.get_close_matches(name, [n for n in specs if n.split("_")[0] == name.split("_")[0]], 1, 0.9)
-            if close:
-                problems.append("%s=%r: is not a variable of %s. Did you mean %s? (As written it is ignored.)" % (
-                    name, variables[name], " or ".join(parts), close[0]))
+        elif name not in OUTPUTS:  # a role's prefix, not its variable: a typo, which the role would ignore
+            meant = meant_variables(name, [n for n in specs if n.split("_")[0] == name.split("_")[0]])
+            problems.append("%s=%r: is not a variable of %s.%s (As written it is ignored.)" % (
+                name, variables[name], " or ".join(p for p in parts if name.startswith(p + "_")) or " or ".join(parts),
+                " Did you mean %s?" % " or ".join(meant) if meant else ""))
     if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
@@ -404,6 +417,16 @@ def check_variables(host, parts, state, variables, specs, context=None):
                     problems.append("transit_gateway_hub_route_tables[%d].routes[%d].attachment_name=%r: is not the name of any "
                                     "spoke's attachment (transit_gateway_spoke_vpcs[].name: %s). Use one of them." % (
                                         i, j, name, ", ".join(sorted(names)) or "none"))
+        # An attachment is associated with one route table: in two, each run would move it back and forth.
+        associated = {}
+        for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or []):
+            chosen = table.get("associate") if isinstance(table, dict) else None
+            for name in sorted(set(names) if chosen == "*" else set(chosen or []) & set(names) if isinstance(chosen, list) else []):
+                if name in associated:
+                    problems.append("transit_gateway_hub_route_tables[%d].associate=%r: associates %r, as transit_gateway_hub_route_tables"
+                                    "[%d].associate does. An attachment is associated with one route table (it may propagate into "
+                                    "several): keep it in one." % (i, chosen, name, associated[name]))
+                associated.setdefault(name, i)
     spokes = (context or {}).get("spoke_vpcs") or {}
     accounts = (context or {}).get("accounts") or {}
     others = [dict(entry, host=other, account=accounts.get(other)) for other, entries in sorted(spokes.items()) if other != host
@@ -420,8 +443,15 @@ def check_variables(host, parts, state, variables, specs, context=None):
         expected = (context or {}).get(key)
         if isinstance(expected, dict):  # per host: each consumer's own provider
             expected = expected.get(host)
-        if part in parts and expected and region and region != expected:
+        # (an unknown region on the other side is that host's problem, not this one's)
+        if part in parts and expected and region and region != expected and not region_problem(expected):
             problems.append("aws_region=%r: %s" % (region, problem % {"there": expected, "here": region}))
+    service_dns = (context or {}).get("service_dns")
+    if isinstance(service_dns, dict) and "privatelink_consumer" in parts and values.get("privatelink_consumer_private_dns_enabled") \
+            and not service_dns.get(host):  # AWS refuses private DNS on an endpoint to a service without a name
+        problems.append("privatelink_consumer_private_dns_enabled=True: the provider's service gets no private DNS name "
+                        "(privatelink_provider_private_dns_name is not set), so AWS would refuse the endpoint. Leave it false and call "
+                        "the endpoint's own DNS name, or give the provider a privatelink_provider_private_dns_name.")
     service = values.get("privatelink_consumer_service") or {}
     if "privatelink_consumer" in parts and service.get("service_name"):
         problems.check(validation.service_name, "privatelink_consumer_service.service_name", service["service_name"],
@@ -631,49 +661,11 @@ def outside(problems, name, addresses, vpc, why):
                 name, i, address, vpc["named"], ", ".join(vpc["cidrs"]), why))
 
 
-def check_across(found, context):
-    """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
-    ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
-    and in a teardown a consumer's misspelt endpoint name that would leave the provider's service blocked."""
-    problems = []
-    for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):  # {requester: accepter}
-        ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
-        if not all(vpc for _host, vpc in ends):
-            continue
-        (r_host, r_vpc), (a_host, a_vpc) = ends
-        where = "host %s's %s and host %s's %s" % (r_host, r_vpc["named"], a_host, a_vpc["named"])
-        requester = found[r_host]
-        if requester.get("peering_name") != found[a_host].get("peering_name"):
-            problems.append("host %s's vpc_peering_name=%r and host %s's vpc_peering_name=%r: the two ends of one peering find "
-                            "its connection and security groups by one name. Give both the same." % (
-                                r_host, requester.get("peering_name"), a_host, found[a_host].get("peering_name")))
-            continue
-        if "peerings" in requester:  # a teardown: the connection between them must carry the name given
-            pair = sorted([r_vpc["vpc_id"], a_vpc["vpc_id"]])
-            between = [p for p in requester["peerings"] if p["vpcs"] == pair]
-            for peering in [] if between else [p for p in requester.get("named_peerings") or [] if p["vpcs"] != pair]:
-                problems.append("%s: the peering named %r is %s, between %s, so with these VPCs the teardown would find no "
-                                "connection and remove only their security groups. Name the VPCs it joins." % (
-                                    where, requester["peering_name"], peering["id"], " and ".join(peering["vpcs"])))
-            if between and not [p for p in between if p["name"] == requester["peering_name"]]:
-                problems.append("host %s's %s: the peering between %s and %s is %s, named %s: with this name its "
-                                "security group (<name>-from-peer) would stay after its routes and connection are gone. Give its "
-                                "name." % (r_host, as_written("vpc_peering_name", requester["peering_name"], requester.get("connect_name")),
-                                           r_vpc["vpc_id"], a_vpc["vpc_id"], between[0]["id"], between[0]["name"] or "nothing (no Name tag)"))
-            continue
-        if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
-            problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
-        elif _overlap(r_vpc, a_vpc):
-            problems.append("%s have overlapping CIDRs (%s), and peering routes by CIDR. Connect them with playbooks/privatelink.yml." % (
-                where, _overlap(r_vpc, a_vpc)))
-        for host, vpc, far_host, far in ((r_host, r_vpc, a_host, a_vpc), (a_host, a_vpc, r_host, r_vpc)):
-            address = found[host].get("peering_check")
-            if address and not inside(address, far):
-                problems.append("host %s's vpc_peering_check.address=%r: is not in host %s's VPC (%s: %s), the far end the check "
-                                "must reach over the peering%s. Give an address in it." % (
-                                    host, address, far_host, far["named"], ", ".join(far["cidrs"]),
-                                    " (it is in this host's own VPC)" if inside(address, vpc) else ""))
-    problems.extend(check_links(found))
+def absent_across(found):
+    """The rules across hosts that conclude from what no host found: an endpoint or service no host
+    names, a hub attachment no spoke removes, a check address in no spoke's VPC, links to VPCs no
+    host lists."""
+    problems = check_links(found)
     services = [(host, (found[host] or {}).get("service_name")) for host in sorted(found) if (found[host] or {}).get("service_name")]
     # Endpoints another consumer host of this run names are its own (a teardown that stopped halfway, run again).
     claimed = set((found[host] or {}).get("endpoint_name") for host in found)
@@ -713,6 +705,57 @@ def check_across(found, context):
             problems.append("host %s's transit_gateway_check.address=%r: is in no spoke's VPC (%s), so the check would not reach it "
                             "through the transit gateway. Give an address of another spoke's VPC." % (
                                 host, found[host]["tgw_check"], ", ".join("%s %s" % (v["named"], "/".join(v["cidrs"])) for _o, v in spokes)))
+    return problems
+
+
+def check_across(found, context):
+    """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
+    ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
+    and in a teardown a consumer's misspelt endpoint name that would leave the provider's service blocked.
+    With ``failed_hosts`` in the context (hosts whose own checks failed, their look-ups partial), only what
+    two hosts' findings say together: nothing is concluded from what a failed host did not find."""
+    problems = []
+    whole = not (context or {}).get("failed_hosts")
+    for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):  # {requester: accepter}
+        ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
+        if not all(vpc for _host, vpc in ends):
+            continue
+        (r_host, r_vpc), (a_host, a_vpc) = ends
+        where = "host %s's %s and host %s's %s" % (r_host, r_vpc["named"], a_host, a_vpc["named"])
+        requester = found[r_host]
+        if requester.get("peering_name") != found[a_host].get("peering_name"):
+            problems.append("host %s's vpc_peering_name=%r and host %s's vpc_peering_name=%r: the two ends of one peering find "
+                            "its connection and security groups by one name. Give both the same." % (
+                                r_host, requester.get("peering_name"), a_host, found[a_host].get("peering_name")))
+            continue
+        if "peerings" in requester:  # a teardown: the connection between them must carry the name given
+            pair = sorted([r_vpc["vpc_id"], a_vpc["vpc_id"]])
+            between = [p for p in requester["peerings"] if p["vpcs"] == pair]
+            for peering in [] if between else [p for p in requester.get("named_peerings") or [] if p["vpcs"] != pair]:
+                problems.append("%s: the peering named %r is %s, between %s, so with these VPCs the teardown would find no "
+                                "connection and remove only their security groups. Name the VPCs it joins." % (
+                                    where, requester["peering_name"], peering["id"], " and ".join(peering["vpcs"])))
+            if between and not [p for p in between if p["name"] == requester["peering_name"]]:
+                problems.append("host %s's %s: the peering between %s and %s is %s, named %s: with this name its "
+                                "security group (<name>-from-peer) would stay after its routes and connection are gone. Give its "
+                                "name." % (r_host, as_written("vpc_peering_name", requester["peering_name"], requester.get("connect_name")),
+                                           r_vpc["vpc_id"], a_vpc["vpc_id"], between[0]["id"], between[0]["name"] or "nothing (no Name tag)"))
+            continue
+        if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
+            problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
+        elif _overlap(r_vpc, a_vpc):
+            problems.append("%s have overlapping CIDRs (%s), and peering routes by CIDR. Connect them with playbooks/privatelink.yml." % (
+                where, _overlap(r_vpc, a_vpc)))
+        for host, vpc, far_host, far in ((r_host, r_vpc, a_host, a_vpc), (a_host, a_vpc, r_host, r_vpc)):
+            address = found[host].get("peering_check")
+            if address and not inside(address, far):
+                problems.append("host %s's vpc_peering_check.address=%r: is not in host %s's VPC (%s: %s), the far end the check "
+                                "must reach over the peering%s. Give an address in it." % (
+                                    host, address, far_host, far["named"], ", ".join(far["cidrs"]),
+                                    " (it is in this host's own VPC)" if inside(address, vpc) else ""))
+    if whole:
+        problems.extend(absent_across(found))
+    spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for hub in sorted(h for h in found if (found[h] or {}).get("hub_routes")):
         for name, destination, attachment in found[hub]["hub_routes"]:
             for host, vpc in [(h, v) for h, v in spokes if v.get("attachment") != attachment]:
@@ -738,6 +781,11 @@ def check_across(found, context):
     return problems
 
 
+# connect_plan.yml passes connect_<option> as crossvpc.aws.connectivity_plan's <option>.
+CONNECT_OPTIONS = ("expected_vpcs", "on_premises", "peering_max_vpcs", "peering_quota_per_vpc", "transit_gateway_attachment_quota",
+                   "route_table_route_quota", "hub_account")
+
+
 def check_links(found):
     """connect_links (and connect_expected_vpcs, connect_on_premises) against the VPCs of every host's
     connect_vpcs, by the planner's own rules, each problem naming the inventory variable (connect_links[i],
@@ -751,6 +799,11 @@ def check_links(found):
         connectivity.check_input([vpc for _host, _j, _name, vpc in where], found[hosts[0]]["connect_links"],
                                  **found[hosts[0]].get("connect_options", {}))
     except InvalidInput as error:
+        if error.parameter == "vpcs":  # too few: say which hosts give none
+            return ["connect_vpcs: the hosts list %d VPC(s) (%s), and connect.yml connects two or more. Hosts without connect_vpcs: %s. "
+                    "List each account's VPCs in its host's connect_vpcs." % (
+                        len(where), ", ".join("host %s's %s" % (host, name) for host, _j, name, _vpc in where),
+                        ", ".join(h for h in sorted(found) if "connect_vpcs" not in (found[h] or {})) or "none")]
         vpc = re.match(r"vpcs\[(\d+)\]", error.parameter)
         written = ("host %s's connect_vpcs[%d]" % where[int(vpc.group(1))][:2] + error.parameter[vpc.end():] if vpc
                    else "connect_" + error.parameter)
@@ -842,7 +895,7 @@ def look_up(module, problems, parts, values):
         found["connect_vpcs"] = [dict((k, entry[k]) for k in ("name", "group") if entry.get(k)) for entry in values.get("connect_vpcs") or []]
         found["connect_servers"] = [entry["name"] for entry in values.get("connect_vpcs") or [] if entry.get("service_targets")]
         found["connect_links"] = values.get("connect_links")
-        found["connect_options"] = {"expected_vpcs": values.get("connect_expected_vpcs"), "on_premises": values.get("connect_on_premises")}
+        found["connect_options"] = dict((option, values["connect_" + option]) for option in CONNECT_OPTIONS if "connect_" + option in values)
     for i, entry in enumerate(values.get("connect_vpcs") or [] if "connect" in parts else []):
         name = "connect_vpcs[%d]" % i
         vpc = aws.vpc(problems, None, None, name + ".name", entry["name"])
@@ -930,6 +983,17 @@ GONE_FIX = ("If that VPC was deleted, nothing of the connection is left in it: t
             "check the name (a typo here would tear down one end and leave the other).")
 
 
+def spoke_attachment_names(module, aws, where, vpc, values):
+    """A teardown finds a spoke's attachments by VPC: one named otherwise than its entry goes all the same, with a word."""
+    entry = values["transit_gateway_spoke_vpcs"][int(re.search(r"\[(\d+)\]", where).group(1))]
+    live = paginate(aws.ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
+                    "list the attachments of %s" % vpc["VpcId"], Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
+    for attachment in [a for a in live if a.get("State") not in GONE and tags_of(a).get("Name") != entry.get("name")]:
+        module.warn("%s.name=%r: the attachment of %s (%s) is named %r; the teardown removes it all the same, as it finds a "
+                    "spoke's attachments by VPC." % (where, entry.get("name"), vpc["VpcId"], attachment["TransitGatewayAttachmentId"],
+                                                     tags_of(attachment).get("Name")))
+
+
 def look_up_teardown(module, problems, parts, values):
     """For a teardown: the VPCs named must exist (the connections go, the VPCs stay), so that a typo
     does not tear down half of a connection. Other look-ups are left out: what they name may be gone."""
@@ -951,6 +1015,7 @@ def look_up_teardown(module, problems, parts, values):
         vpc = aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
         if vpc is not None and id_name.startswith("transit_gateway_spoke_vpcs"):
             found["spoke_vpc_ids"].append(vpc["VpcId"])
+            spoke_attachment_names(module, aws, id_name.rsplit(".", 1)[0], vpc, values)
         if vpc is not None and id_name == "vpc_peering_vpc_id":
             # For the check across hosts: the peering between the two ends is found by its VPCs, its
             # security group by vpc_peering_name, so a misspelt name would leave the group behind.

@@ -15,8 +15,8 @@ description:
     so that nothing is made anywhere unless every host's inputs are right.
   - Checks each variable of the roles the host plays (O(parts)) for its type and choices (from the roles'
     argument specs), its format (CIDRs, ids, ports, account ids, ARNs, tags, lengths, DNS names, with the
-    rules of the modules the variable feeds), the variables a part needs, and names that look like a
-    misspelt variable.
+    rules of the modules the variable feeds), the variables a part needs, and any variable with a role's
+    prefix that the role does not have (a misspelling, which the role would ignore), naming the one meant.
   - Then, with read calls only, what can fail later - the profile resolves and its account is
     C(aws_account_id), the region exists, every VPC, subnet, security group and route table named by id
     or Name tag exists in that account and region (one per Availability Zone where AWS wants that), a
@@ -85,9 +85,11 @@ options:
       - What the playbook knows of the other hosts, for rules across hosts. C(attachment_names) lists every
         spoke's attachment names (C(transit_gateway_spoke_vpcs[].name)), which a hub's route tables may
         associate and propagate by name. C(service_region) and C(hub_region), the provider's and the hub's
-        regions, where a consumer's endpoint and a spoke's VPCs must be. C(spoke_vpcs) and C(accounts), each
+        regions, where a consumer's endpoint and a spoke's VPCs must be; C(service_dns), per consumer host its provider's
+        private DNS name (private DNS needs one). C(spoke_vpcs) and C(accounts), each
         spoke host's C(transit_gateway_spoke_vpcs) and C(aws_account_id), so that no VPC is attached twice and no attachment
-        name is used twice. C(peering_pairs), each requester's host and its accepter's (a mapping), for O(across).
+        name is used twice. C(peering_pairs), each requester's host and its accepter's (a mapping), for O(across);
+        C(failed_hosts), the hosts whose own checks failed, for O(across) (nothing is concluded from what they did not find).
     type: dict
     default: {}
 extends_documentation_fragment:

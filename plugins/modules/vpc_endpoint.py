@@ -246,15 +246,16 @@ def check_network(ec2, desired):
                                    "Use security groups of the endpoint's VPC.")
 
 
-def check_service(ec2, service_name, planned_access=False):
+def check_service(ec2, service_name, planned_access=False, private_dns=False):
     """The service exists and lets this account in; AWS says InvalidServiceName for both failures.
+    With ``private_dns``, it has a private DNS name (AWS refuses private DNS on an endpoint to one without).
 
     ``planned_access``: check mode, and the provider plans to allow this account (its change to the
     allowed principals is only planned in the same check run), so a service that does not let it in
     yet is planned to, as the real run will find it.
     """
     try:
-        call(ec2, "describe_vpc_endpoint_services", "look up service %s" % service_name, ServiceNames=[service_name])
+        found = call(ec2, "describe_vpc_endpoint_services", "look up service %s" % service_name, ServiceNames=[service_name])
     except CrossvpcError as error:
         if error_code(error.error) != "InvalidServiceName":
             raise
@@ -263,6 +264,10 @@ def check_service(ec2, service_name, planned_access=False):
         raise InvalidInput("service_name", service_name, "does not exist, or does not allow this account.",
                            "Check the name the provider's vpc_endpoint_service returned, and that its "
                            "allowed_principals include this account.")
+    details = [d for d in found.get("ServiceDetails") or [] if d.get("ServiceName") == service_name]
+    if private_dns and details and not details[0].get("PrivateDnsName"):
+        raise InvalidInput("private_dns_enabled", True, "but the service %s has no private DNS name, so AWS refuses it." % service_name,
+                           "Leave it false and call the endpoint's own DNS name, or give the service a private_dns_name first.")
 
 
 def reconcile(module):
@@ -290,8 +295,9 @@ def reconcile(module):
     plan = privatelink.plan_endpoint(current, desired)
     if plan.get("create") or plan.get("add_subnets") or plan.get("add_security_groups"):
         check_network(ec2, desired)
-    if plan.get("create") and params["service_name"] != UNKNOWN:
-        check_service(ec2, params["service_name"], module.check_mode and params["service_allows_account"])
+    private_dns = plan.get("private_dns_enabled") or bool(plan.get("create") and desired["private_dns_enabled"])
+    if (plan.get("create") or private_dns) and params["service_name"] != UNKNOWN:
+        check_service(ec2, params["service_name"], module.check_mode and params["service_allows_account"], private_dns)
     endpoint = current
     if plan and not module.check_mode:
         token = client_token("vpc_endpoint", module.region, params["vpc_id"], params["service_name"], params["name"])

@@ -213,8 +213,8 @@ def test_preflight_refuses_every_bad_host_before_any_change(playbook, localaws, 
     assert run.returncode != 0, run.stdout[-3000:]
     assert localaws.control.mutating_calls(mark) == []
     # The run ended with the preflight: no other task ran on any host (connect.yml's plan, read-only, before it).
-    assert {name.split(" : ")[-1] for name, _host, _result in run.tasks()} - PLAN_TASKS - {GROUPS_TASK} == {
-        "Check the variables of the parts this host plays, and what they name"}, run.stdout[-3000:]
+    assert {name.split(" : ")[-1] for name, _host, _result in run.tasks()} - PLAN_TASKS - {GROUPS_TASK} <= {
+        "Check the variables of the parts this host plays, and what they name", ACROSS_TASK, STOP_TASK}, run.stdout[-3000:]
     for hosts in groups.values():
         for host, (_variables, expected) in hosts.items():
             result = run.result("Check the variables of the parts this host plays, and what they name", host)
@@ -229,11 +229,14 @@ def test_preflight_refuses_every_bad_host_before_any_change(playbook, localaws, 
             assert "Traceback" not in message
 
 
-# What no host sees alone, checked once every host passed: playbook -> (groups, expected substrings).
+# What no host sees alone, from what every host found (a host that failed its own checks too, with the
+# problems it has alone): playbook -> (groups, expected substrings). A host with expectations fails alone too.
 ACROSS = {
-    # Account B's VPC_B shares VPC_A's 10.0.0.0/16.
+    # Account B's VPC_B shares VPC_A's 10.0.0.0/16; the accepter's check subnet is missing besides: both are told.
     "peering.yml": ({"requester": {"account_a": (local_host("account_a"), ())},
-                     "accepter": {"b_overlap": (variant("account_b", vpc_peering_vpc_name="crossvpc-lab-b", vpc_peering_check=DELETE), ())}},
+                     "accepter": {"b_overlap": (variant("account_b", vpc_peering_vpc_name="crossvpc-lab-b", vpc_peering_check={
+                         "subnet_name": "crossvpc-lab-b-nope", "address": "10.0.1.10", "port": 8443}),
+                         ("vpc_peering_check.subnet_name[0]='crossvpc-lab-b-nope': no subnet has this Name tag",))}},
                     ("host account_a's vpc_peering_vpc_name='crossvpc-lab-a' and host b_overlap's vpc_peering_vpc_name='crossvpc-lab-b' "
                      "have overlapping CIDRs (10.0.0.0/16 overlaps 10.0.0.0/16)", "playbooks/privatelink.yml")),
     "transit_gateway.yml": ({"hub": {"account_a": (local_host("account_a"), ())},
@@ -248,6 +251,7 @@ ACROSS = {
         ("connect_links[0].server='crossvpc-lab-aa': is not a VPC name in any host's connect_vpcs. Use one of: crossvpc-lab-a,",)),
 }
 ACROSS_TASK = "Check what the hosts' inputs name together (a VPC peered with itself, overlapping ranges)"
+STOP_TASK = "Stop here if any host's inputs failed (nothing was changed on any host)"
 
 
 @pytest.mark.parametrize("playbook", sorted(ACROSS))
@@ -259,6 +263,9 @@ def test_preflight_refuses_what_the_hosts_name_together(playbook, localaws, ansi
     assert localaws.control.mutating_calls(mark) == []
     assert {name for name, _host, _result in run.tasks()} - {GROUPS_TASK} == {
         "Check the variables of the parts this host plays, and what they name", ACROSS_TASK}, run.stdout[-3000:]
+    for host, (_variables, alone) in [item for hosts in groups.values() for item in hosts.items()]:
+        result = run.result("Check the variables of the parts this host plays, and what they name", host)
+        assert bool(result.get("failed")) == bool(alone) and all(text in result.get("msg", "") for text in alone), (host, result.get("msg"))
     [result] = [result for name, _host, result in run.tasks() if name == ACROSS_TASK]
     assert result.get("failed") and all(text in result["msg"] for text in expected), result.get("msg")
 
@@ -383,6 +390,11 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     hub = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", transit_gateway_hub_name="hub-real")
     assert hub["found"]["hub_attachments"] == [{"id": attachment, "type": "vpc", "vpc": peering["found"]["peering_vpc"]["vpc_id"],
                                                 "account": "111111111111"}], hub
+    # A spoke's teardown finds the attachment by its VPC: an entry named otherwise is told so.
+    spoke = host_preflight(localaws, "account_a", ["transit_gateway_spoke"], "crossvpc-a", transit_gateway_spoke_vpcs=[
+        {"vpc_name": "crossvpc-lab-a", "subnet_names": A_SUBNETS[:1], "name": "vpc-aa"}])
+    assert [w for w in spoke["warnings"] if w.startswith(f"transit_gateway_spoke_vpcs[0].name='vpc-aa': the attachment of "
+                                                         f"{peering['found']['peering_vpc']['vpc_id']} ({attachment}) is named None")], spoke
     assert localaws.control.mutating_calls(mark) == []
 
 

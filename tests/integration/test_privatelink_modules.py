@@ -440,6 +440,9 @@ def test_endpoint_bad_input(localaws, module, service, consumer, names):
         ({"policy": "Allow everything"}, "policy='Allow everything': is not JSON", True),
         ({"policy": "[]"}, "policy='[]': is JSON, but not an object.", True),
         ({"tags": {"k" * 129: "v"}}, "has a key of 129 characters; AWS allows at most 128.", True),
+        # The service has no private DNS name, so AWS would refuse private DNS on the endpoint.
+        ({"private_dns_enabled": True}, "private_dns_enabled=True: but the service %s has no private DNS name" % service["service_name"],
+         False),
     ]
     for override, message, no_call_at_all in cases:
         mark = localaws.control.mark()

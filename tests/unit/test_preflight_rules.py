@@ -489,3 +489,56 @@ def test_every_host_pairs_with_a_host_of_the_other_group():
         "peering: give c an accepter host of its own."]
     # A teardown removes a provider nobody calls any more; the names must still pair.
     assert len(pairing_problems(INVENTORY_PARTS, groups, hostvars, "absent")) == 3
+
+
+@pytest.mark.parametrize("part, name, meant", [
+    ("vpc_peering", "vpc_peering_ports", "vpc_peering_allowed_ports"),
+    ("vpc_peering", "vpc_peering_dns_resolution", "vpc_peering_allow_dns_resolution"),
+    ("transit_gateway_hub", "transit_gateway_hub_amazon_side_asn", "transit_gateway_hub_asn"),
+    ("privatelink_consumer", "privatelink_consumer_private_dns", "privatelink_consumer_private_dns_enabled"),
+    ("privatelink_provider", "privatelink_provider_consumers", "privatelink_provider_consumer_accounts"),
+    ("privatelink_provider", "privatelink_provider_dns_name", "privatelink_provider_private_dns_name"),
+])
+def test_a_variable_with_a_roles_prefix_that_the_role_does_not_have_is_refused_naming_the_one_meant(part, name, meant):
+    problems = problems_of(part, dict(GOOD[part], aws_region="us-east-1", **{name: "x"}))
+    assert ["%s='x': is not a variable of %s. Did you mean %s? (As written it is ignored.)" % (name, part, meant) in p
+            for p in problems] == [True], problems
+
+
+def test_an_attachment_associated_with_two_hub_route_tables_is_refused():
+    problems, _values = check_variables("hub", ["transit_gateway_hub"], "present", dict(
+        GOOD["transit_gateway_hub"], aws_region="us-east-1", transit_gateway_hub_route_tables=[
+            {"name": "t1", "associate": "*"}, {"name": "t2", "associate": ["vpc-a"]}]), SPECS, {"attachment_names": ["vpc-a", "vpc-c"]})
+    assert problems == ["transit_gateway_hub_route_tables[1].associate=['vpc-a']: associates 'vpc-a', as transit_gateway_hub_route_tables[0]."
+                        "associate does. An attachment is associated with one route table (it may propagate into several): keep it in one."]
+
+
+def test_private_dns_on_a_consumer_needs_a_service_with_a_private_dns_name():
+    consumer = dict(CONSUMER, aws_region="us-east-1", privatelink_consumer_private_dns_enabled=True)
+    problems, _values = check_variables("b", ["privatelink_consumer"], "present", consumer, SPECS, {"service_dns": {"b": ""}})
+    assert [p for p in problems if p.startswith("privatelink_consumer_private_dns_enabled=True: the provider's service gets no private DNS")]
+    assert check_variables("b", ["privatelink_consumer"], "present", consumer, SPECS, {"service_dns": {"b": "api.example.com"}})[0] == []
+
+
+def test_a_consumer_is_not_blamed_for_its_providers_unknown_region():
+    problems, _values = check_variables("b", ["privatelink_consumer"], "present", dict(CONSUMER, aws_region="us-east-1"), SPECS,
+                                        {"service_region": "us-east-9"})
+    assert problems == []
+
+
+def test_too_few_vpcs_for_connect_names_the_hosts_without_connect_vpcs():
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
+
+    found = {"a": {"account": "111111111111", "connect_vpcs": [{"name": "x"}], "connect_links": []}, "b": {"account": "222222222222"}}
+    assert check_links(found) == ["connect_vpcs: the hosts list 1 VPC(s) (host a's x), and connect.yml connects two or more. Hosts without "
+                                  "connect_vpcs: b. List each account's VPCs in its host's connect_vpcs."]
+
+
+def test_the_planners_limits_are_connect_variables_checked_by_the_planners_rules():
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
+
+    assert [p for p in problems_of("connect", {"aws_region": "us-east-1", "connect_peering_max_vpcs": "three"})
+            if p.startswith("connect_peering_max_vpcs='three': ")]
+    host = {"account": "111111111111", "connect_vpcs": [{"name": "x"}, {"name": "y"}], "connect_servers": ["y"],
+            "connect_links": [{"client": "x", "server": "y", "ports": [443]}], "connect_options": {"peering_max_vpcs": 0}}
+    assert [p.startswith("connect_peering_max_vpcs=0: ") for p in check_links({"h": host})] == [True], check_links({"h": host})
