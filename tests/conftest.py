@@ -125,6 +125,12 @@ class PlaybookResult:
     def changed(self):
         return sum(s.get("changed", 0) for s in self.stats.values())
 
+    def changes(self):
+        """Sorted (task, host, changed loop items or 1) of every changed result: what a check run must predict of
+        the real run (loop items counted, as their labels may hold ids only the real run knows)."""
+        return sorted((name, host, sum(1 for item in result["results"] if item.get("changed")) if "results" in result else 1)
+                      for name, host, result in self.tasks() if result.get("changed"))
+
 
 def playbook_runner(localaws):
     """Run real playbooks against this local AWS and get their results as data."""

@@ -130,11 +130,6 @@ def built(localaws):
     return state
 
 
-def changes(run):
-    """(task, host) of every changed task result."""
-    return sorted({(name.split(" : ")[-1], host) for name, host, result in run.tasks() if result.get("changed")})
-
-
 def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaws, ansible, mixed, tmp_path):
     mark = localaws.control.mark()
     check = ansible(PLAYBOOKS / "connect.yml", check=True, inventory=mixed)
@@ -152,7 +147,7 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
     first = ansible(PLAYBOOKS / "connect.yml", inventory=mixed)
     assert first.returncode == 0, first.stdout[-5000:]
     # --check named exactly the changes the build made.
-    assert changes(check) == changes(first)
+    assert check.changes() == first.changes()
 
     state = built(localaws)
     by_account = {s["account"]: (name, s) for name, s in state["services"].items()}
@@ -199,7 +194,7 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
 
     mark = localaws.control.mark()
     again = ansible(PLAYBOOKS / "connect.yml", inventory=mixed)
-    assert again.returncode == 0 and again.changed() == 0, changes(again)
+    assert again.returncode == 0 and again.changed() == 0, again.changes()
     assert localaws.control.mutating_calls(mark) == []
 
     teardown = ansible(PLAYBOOKS / "connect_teardown.yml", inventory=mixed)

@@ -12,27 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from aws_state import difference, snapshot
 from conftest import COLLECTIONS, LAB_SNAPSHOT, REPO
-
-LIVE = ("pending", "pendingacceptance", "pending-acceptance", "available", "active", "provisioning", "initiating-request")
-
-
-def built(localaws):
-    """What the three scenarios' playbooks make, still live in accounts A and B."""
-    left = []
-    for profile in ("crossvpc-a", "crossvpc-b"):
-        ec2 = localaws.client("ec2", profile)
-        left += [s["ServiceId"] for s in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]]
-        left += [e["VpcEndpointId"] for e in ec2.describe_vpc_endpoints()["VpcEndpoints"] if e["State"].lower() in LIVE]
-        left += [p["VpcPeeringConnectionId"] for p in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
-                 if p["Status"]["Code"] in LIVE]
-        left += [g["TransitGatewayId"] for g in ec2.describe_transit_gateways()["TransitGateways"] if g["State"] in LIVE]
-        left += [lb["LoadBalancerArn"] for lb in localaws.client("elbv2", profile).describe_load_balancers()["LoadBalancers"]]
-    return left
 
 
 def test_every_scenario_passes_molecule_test_on_the_lab(localaws, lab):
     localaws.control.restore(LAB_SNAPSHOT)
+    lab_alone = snapshot(localaws)
     env = {k: v for k, v in os.environ.items()
            if k not in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")}
     env.update(localaws.env, PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
@@ -48,6 +34,6 @@ def test_every_scenario_passes_molecule_test_on_the_lab(localaws, lab):
         scenarios = sorted(p.parent.name for p in (REPO / "extensions" / "molecule").glob("*/molecule.yml"))
         assert summary == {name: (6, 6, 0) for name in scenarios}, log[-3000:]
         # Each scenario's destroy removed what its converge made: the lab alone is left.
-        assert built(localaws) == []
+        assert difference(snapshot(localaws), lab_alone) == {}
     finally:
         localaws.control.restore(LAB_SNAPSHOT)

@@ -81,6 +81,7 @@ def test_two_peerings_in_one_run_one_account_and_across_regions(localaws, ansibl
 
     converge = ansible(PEERING, inventory=hosts)
     assert converge.returncode == 0, converge.stdout + converge.stderr
+    assert check.changes() == converge.changes()  # --check named exactly the changes the build made
     for name, (requester, accepter) in pairs.items():
         [pcx] = live(localaws, accepter["profile"], accepter["vpc"], accepter["region"])
         assert pcx["Status"]["Code"] == "active"

@@ -41,18 +41,6 @@ def test_teardown_of_nothing_is_a_no_op(localaws, ansible):
     assert mutating(localaws, mark) == []
 
 
-def test_check_mode_on_a_clean_account_plans_everything_and_creates_nothing(localaws, ansible, lab):
-    mark = localaws.control.mark()
-    plan = ansible(PLAYBOOKS / "privatelink.yml", check=True, diff=True)
-    assert plan.returncode == 0, plan.stdout[-4000:]
-    assert mutating(localaws, mark) == []
-    assert ours(localaws) == {"services": [], "endpoints": [], "load_balancers": [], "security_groups": []}
-    assert plan.result("Ensure the Network Load Balancer in front of the service", "account_a")["changed"]
-    assert plan.result("Ensure the endpoint service, open to the consumer accounts only", "account_a")["changed"]
-    assert plan.result("Ensure the interface endpoint to the provider's service", "account_b")["changes"] == {
-        "create": True}
-
-
 def revoked_inventory(tmp_path, consumer_accounts):
     """inventories/local with account B out of the consumer group and without its consumer variables,
     the provider serving ``consumer_accounts`` besides."""
@@ -72,9 +60,17 @@ def revoked_inventory(tmp_path, consumer_accounts):
     return directory
 
 
-def test_converge_rerun_and_teardown(localaws, ansible, lab, tmp_path):
+def test_check_converge_rerun_revoke_and_teardown(localaws, ansible, lab, tmp_path):
+    mark = localaws.control.mark()
+    plan = ansible(PLAYBOOKS / "privatelink.yml", check=True, diff=True)
+    assert plan.returncode == 0, plan.stdout[-4000:]
+    assert mutating(localaws, mark) == []
+    assert ours(localaws) == {"services": [], "endpoints": [], "load_balancers": [], "security_groups": []}
+    assert plan.result("Ensure the interface endpoint to the provider's service", "account_b")["changes"] == {"create": True}
+
     first = ansible(PLAYBOOKS / "privatelink.yml")
     assert first.returncode == 0, first.stdout[-4000:]
+    assert plan.changes() == first.changes()  # --check named exactly the changes the build made
     report = first.result("Show what the consumer calls", "account_b")["msg"]
 
     ec2_a, ec2_b = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-b")

@@ -83,6 +83,7 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
 
     converge = ansible(PLAYBOOK, inventory=hosts)
     assert converge.returncode == 0, converge.stdout[-3000:] + converge.stderr
+    assert check.changes() == converge.changes()  # --check named exactly the changes the build made
     [gateway] = gateways(localaws, "tgw-test-hub")
     tgw_id = gateway["TransitGatewayId"]
     ec2_a = localaws.client("ec2", "crossvpc-a")
@@ -137,8 +138,7 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
     assert mutating(localaws, mark) == [] and len(gateways(localaws, "tgw-test-hub")) == 1
     teardown = ansible(TEARDOWN, inventory=teardown_hosts)
     assert teardown.returncode == 0, [(name, host, result.get("msg")) for name, host, result in teardown.tasks() if result.get("failed")]
-    assert [(name, host) for name, host, result in check.tasks() if result.get("changed")] == [
-        (name, host) for name, host, result in teardown.tasks() if result.get("changed")]
+    assert check.changes() == teardown.changes()
     assert gateways(localaws, "tgw-test-hub") == []
     for spoke in spokes:
         assert all(found == {} for found in tgw_routes(localaws, spoke).values())
