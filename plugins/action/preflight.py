@@ -78,7 +78,8 @@ def pairing_problems(parts, groups, hostvars, state):
                 problems.append("host %s's %s=%r: is %s, not a host of group %s (%s). Name the host at the other end of its link." % (
                     host, variable, named, why, where, ", ".join(theirs)))
         for host in theirs if state == "present" and accounts else []:
-            if not [h for h in ours if end(h, variable, theirs) == host] and not hostvars[host].get(accounts):
+            # Accounts listed, even none ([]: the last managed consumer revoked), say whom it is built for.
+            if not [h for h in ours if end(h, variable, theirs) == host] and accounts not in hostvars[host]:
                 problems.append("host %s: no host of group %s names it (%s), so it would be built for nobody. Set %s=%s on "
                                 "the hosts that use it, list the accounts in %s, or take it out of its group." % (
                                     host, " or ".join(mine), variable, variable, host, accounts))

@@ -542,3 +542,15 @@ def test_the_planners_limits_are_connect_variables_checked_by_the_planners_rules
     host = {"account": "111111111111", "connect_vpcs": [{"name": "x"}, {"name": "y"}], "connect_servers": ["y"],
             "connect_links": [{"client": "x", "server": "y", "ports": [443]}], "connect_options": {"peering_max_vpcs": 0}}
     assert [p.startswith("connect_peering_max_vpcs=0: ") for p in check_links({"h": host})] == [True], check_links({"h": host})
+
+
+def test_a_provider_that_lists_no_account_is_not_built_for_nobody_it_revokes_the_last_consumer():
+    from ansible_collections.crossvpc.aws.plugins.action.preflight import inventory_problems, pairing_problems
+
+    parts = {p: INVENTORY_PARTS[p] for p in ("privatelink_provider", "privatelink_consumer")}
+    groups = {"all": ["a", "b"], "provider": ["a"], "lab": ["b"]}
+    for listed in ([], ["333333333333"]):
+        hostvars = {"a": {"privatelink_provider_name": "s", "privatelink_provider_consumer_accounts": listed}, "b": {}}
+        assert inventory_problems(parts, groups, hostvars) == [] and pairing_problems(parts, groups, hostvars, "present") == []
+    hostvars = {"a": {"privatelink_provider_name": "s"}, "b": {}}
+    assert [p for p in pairing_problems(parts, groups, hostvars, "present") if "so it would be built for nobody" in p]
