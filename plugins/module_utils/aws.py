@@ -163,8 +163,9 @@ def ec2_tag(ec2, resource_id, to_set, to_remove, option="tags"):
              Tags=[{"Key": k} for k in to_remove])
 
 
-def wait_for(describe, done, failed, timeout, what, delay=1.0, max_delay=15.0):
+def wait_for(describe, done, failed, timeout, what, delay=1.0, max_delay=15.0, state=None):
     """Poll ``describe()`` until ``done(value)``; end early when ``failed(value)`` gives a reason.
+    A timeout says what ``state(value)`` last was, when given.
 
     Backs off from ``delay`` to ``max_delay`` so local runs finish in milliseconds and real AWS
     is not hammered while an endpoint or load balancer takes minutes.
@@ -176,7 +177,8 @@ def wait_for(describe, done, failed, timeout, what, delay=1.0, max_delay=15.0):
         if reason:
             raise CrossvpcError("Gave up waiting for %s: %s" % (what, reason))
         if time.monotonic() >= deadline:
-            raise CrossvpcError("Timed out after %ss waiting for %s." % (timeout, what))
+            raise CrossvpcError("Timed out after %ss waiting for %s%s." % (
+                timeout, what, ": it is still %s" % state(value) if state else ""))
         time.sleep(min(delay, max(0, deadline - time.monotonic())))
         delay = min(delay * 2, max_delay)
         value = describe()

@@ -45,6 +45,11 @@ def check_load_balancers(elb, option, arns, wanted="network"):
                                "Give the ARN of %s." % LOAD_BALANCER_TYPES[wanted])
 
 
+def target_group_name(load_balancer_name):
+    """The target group a load balancer of this name gets unless told otherwise (a group's name holds 32)."""
+    return load_balancer_name[:29] + "-tg"
+
+
 def find_target_group(elb, name):
     found = call(elb, "describe_target_groups", "look up target group %s" % name, missing={},
                  Names=[name]).get("TargetGroups", [])

@@ -20,7 +20,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.crossvpc.aws.plugins.module_utils import connectivity, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils import connectivity, load_balancing, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     CrossvpcError, InvalidInput, call, client, known_profile, known_regions, paginate, region_problem, tags_of)
 
@@ -133,11 +133,18 @@ def _text(limit):
     return lambda name, value: validation.text(name, value, limit)
 
 
+def meant_variables(name, known):
+    """The names (variables or keys) ``name`` may stand for: those holding all of its words (vpc_peering_ports for
+    vpc_peering_allowed_ports; two at most), else the closest spelling."""
+    words = set(name.split("_"))
+    return sorted((n for n in known if words <= set(n.split("_"))), key=len)[:2] or difflib.get_close_matches(name, known, 1, 0.6)
+
+
 def _keys(name, entry, known):
     """Keys a mapping may have: an unknown one (a typo) would be ignored, and the run silently do less."""
     for key in sorted(set(entry) - set(known)):
-        close = difflib.get_close_matches(key, known, 1)
-        raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a key here.%s" % (" Did you mean %s?" % close[0] if close else ""),
+        meant = meant_variables(key, known)
+        raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a key here.%s" % (" Did you mean %s?" % " or ".join(meant) if meant else ""),
                            "Use %s." % ", ".join(known))
 
 
@@ -225,6 +232,17 @@ def _route_table(name, table):
         validation.cidr("%s.routes[%d].destination_cidr" % (name, i), route.get("destination_cidr"))
 
 
+def _route_tables(name, tables):
+    """Each table valid, and each found by its own Name tag: two of one name would be one table."""
+    _each(_route_table)(name, tables)
+    first = {}
+    for i, table in enumerate(tables or []):
+        if table["name"] in first:
+            raise InvalidInput("%s[%d].name" % (name, i), table["name"], "names %s[%d] too, and the role finds each route table by "
+                               "its Name tag, so both would be one table." % (name, first[table["name"]]), "Give each its own name.")
+        first[table["name"]] = i
+
+
 def connect_name(name, value):
     """connect.yml names each NLB connect_name + "-" + 8 hex characters, and an NLB name holds 32."""
     if not NLB_NAME.match(value + "-00000000"):
@@ -267,7 +285,7 @@ FORMATS = {
     "transit_gateway_hub_asn": validation.private_asn,
     "transit_gateway_hub_spoke_accounts": _each(validation.account_id),
     "transit_gateway_hub_tags": validation.tags,
-    "transit_gateway_hub_route_tables": _each(_route_table),
+    "transit_gateway_hub_route_tables": _route_tables,
     "transit_gateway_hub_wait_timeout": validation.positive_seconds,
     "transit_gateway_spoke_vpcs": _spoke_vpcs,
     "transit_gateway_spoke_route_cidrs": _each(validation.cidr),
@@ -347,13 +365,6 @@ EXCLUSIVE = [
     ("privatelink_consumer_subnet_ids", "privatelink_consumer_subnet_names"),
     ("vpc_peering_vpc_id", "vpc_peering_vpc_name"),
 ]
-
-
-def meant_variables(name, known):
-    """The variables ``name`` may stand for: those holding all of its words (vpc_peering_ports for
-    vpc_peering_allowed_ports; two at most), else the closest spelling."""
-    words = set(name.split("_"))
-    return sorted((n for n in known if words <= set(n.split("_"))), key=len)[:2] or difflib.get_close_matches(name, known, 1, 0.6)
 
 
 def check_variables(host, parts, state, variables, specs, context=None):
@@ -452,6 +463,13 @@ def check_variables(host, parts, state, variables, specs, context=None):
         problems.append("privatelink_consumer_private_dns_enabled=True: the provider's service gets no private DNS name "
                         "(privatelink_provider_private_dns_name is not set), so AWS would refuse the endpoint. Leave it false and call "
                         "the endpoint's own DNS name, or give the provider a privatelink_provider_private_dns_name.")
+    acceptance = (context or {}).get("service_acceptance")
+    if isinstance(acceptance, dict) and "privatelink_consumer" in parts and values.get("privatelink_consumer_wait_for") == "available" \
+            and str(acceptance.get(host)).lower() not in ("false", "no", "0"):  # unset on the provider: its default, true
+        problems.append("privatelink_consumer_wait_for='available': the provider's service requires acceptance "
+                        "(privatelink_provider_acceptance_required), and the provider accepts after the consumers' play, so this "
+                        "wait could only time out. Leave it pendingAcceptance (the playbook waits for available after the accept), "
+                        "or set privatelink_provider_acceptance_required: false on the provider.")
     service = values.get("privatelink_consumer_service") or {}
     if "privatelink_consumer" in parts and service.get("service_name"):
         problems.check(validation.service_name, "privatelink_consumer_service.service_name", service["service_name"],
@@ -528,6 +546,19 @@ class Account:
                             "playbooks find the connection from the two VPCs." % (
                                 connection_id, "connects %s and %s" % tuple(ends) if ends else "no such peering connection %s"
                                 % self.where, vpc["VpcId"]))
+
+    def attachment_ids(self, problems, given):
+        """Attachment ids a route names exist now: AWS makes them, so a later step cannot."""
+        if not given:
+            return
+        live = [a["TransitGatewayAttachmentId"] for a in paginate(
+            self.ec2, "describe_transit_gateway_attachments", "TransitGatewayAttachments", "look up the routes' attachments",
+            Filters=[{"Name": "transit-gateway-attachment-id", "Values": sorted(set(attachment_id for _name, attachment_id in given))}])
+            if _state(a, "State") not in GONE]
+        for name, attachment_id in given:
+            if attachment_id not in live:
+                problems.append("%s=%r: no such transit gateway attachment %s (or it is deleted). Name a spoke's attachment by "
+                                "attachment_name instead, or check the id." % (name, attachment_id, self.where))
 
     def vpc(self, problems, id_name, vpc_id, name_name, vpc_name):
         """The one VPC named by id or Name tag, or None with a problem."""
@@ -705,6 +736,17 @@ def absent_across(found):
             problems.append("host %s's transit_gateway_check.address=%r: is in no spoke's VPC (%s), so the check would not reach it "
                             "through the transit gateway. Give an address of another spoke's VPC." % (
                                 host, found[host]["tgw_check"], ", ".join("%s %s" % (v["named"], "/".join(v["cidrs"])) for _o, v in spokes)))
+    # An attachment no hub route table associates has no routes, so a check from or to it cannot pass.
+    chosen = [choice for host in sorted(found) for choice in (found[host] or {}).get("hub_associate") or []]
+    associated = set(name for choice in chosen if isinstance(choice, list) for name in choice)
+    for host in sorted(h for h in found if (found[h] or {}).get("tgw_check") and chosen and "*" not in chosen):
+        ends = [("starts from", found[host].get("tgw_check_from"))] + [
+            ("calls", vpc["attachment"]) for _other, vpc in spokes if inside(found[host]["tgw_check"], vpc)]
+        for verb, name in [(verb, name) for verb, name in ends if name and name not in associated]:
+            problems.append("host %s's transit_gateway_check: %s the attachment %r, which no table of the hub's "
+                            "transit_gateway_hub_route_tables associates (associate: %s), so it has no route and the check could "
+                            "not pass. Associate it in a table, or check between associated spokes." % (
+                                host, verb, name, ", ".join(sorted(associated)) or "none"))
     return problems
 
 
@@ -810,6 +852,12 @@ def check_links(found):
         message = error.message.replace(error.parameter, written, 1)
         message = re.sub(r"\bvpcs\[(\d+)\]", lambda m: "host %s's connect_vpcs[%d]" % where[int(m.group(1))][:2], message)
         return [message.replace("in vpcs.", "in any host's connect_vpcs.").replace("also links[", "also connect_links[")]
+    hub_account = found[hosts[0]].get("connect_options", {}).get("hub_account")
+    accounts = dict((str(found[host].get("account")), host) for host in hosts)
+    if hub_account and str(hub_account) not in accounts and None not in [found[host].get("account") for host in hosts]:
+        return ["connect_hub_account=%r: no host with connect_vpcs has this aws_account_id (%s), and the hub is built by the host "
+                "of its account. Give one of them, or leave it out for the plan to choose." % (
+                    hub_account, ", ".join("host %s: %s" % (h, a) for a, h in sorted(accounts.items())))]
     # A link's server is reached at its service_targets: the NLB's targets, or the address the check calls.
     serving = set(name for host in hosts for name in found[host].get("connect_servers") or [])
     return ["connect_links[%d].server=%r: its connect_vpcs entry (host %s's connect_vpcs[%d]) has no service_targets, the addresses "
@@ -819,8 +867,19 @@ def check_links(found):
         "ports: [443]." % (i, link) for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if not link.get("ports")]
 
 
-def look_up(module, problems, parts, values):
-    """The read-only look-ups of every part; returns what they found, for the report."""
+def provider_port(module, problems, where, name, port):
+    """The port of a service already built: its target group keeps the port it was made with."""
+    group = load_balancing.find_target_group(client(module, "elbv2"), load_balancing.target_group_name(name)) if name and port else None
+    if group and group["Port"] != port:
+        problems.append("privatelink_provider_port=%r: the service %s already forwards to port %s (its target group %s %s), and AWS "
+                        "cannot change a target group's port. Keep %s, or move the service: run playbooks/privatelink_teardown.yml, "
+                        "then this playbook with the new port (its consumers get new endpoints)." % (
+                            port, name, group["Port"], group["TargetGroupName"], where, group["Port"]))
+
+
+def look_up(module, problems, parts, values, defaults):
+    """The read-only look-ups of every part (``defaults``: the roles' own, for what a host leaves out); returns
+    what they found, for the report."""
     account = check_credentials(module, problems, values)
     if account is None:
         return {}
@@ -842,6 +901,8 @@ def look_up(module, problems, parts, values):
             subnets = aws.subnets_named(problems, "privatelink_provider_subnet_ids", values.get("privatelink_provider_subnet_ids"),
                                         "privatelink_provider_subnet_names", values.get("privatelink_provider_subnet_names"))
             found["provider_subnets"] = [s["SubnetId"] for s in subnets]
+            provider_port(module, problems, aws.where, values.get("privatelink_provider_name") or defaults.get("privatelink_provider_name"),
+                          values.get("privatelink_provider_port") or defaults.get("privatelink_provider_port"))
             vpcs = [v for v in aws.vpcs() if v["VpcId"] == subnets[0]["VpcId"]] if subnets and values.get("privatelink_provider_targets") else []
             if vpcs:
                 outside(problems, "privatelink_provider_targets", values["privatelink_provider_targets"],
@@ -891,6 +952,10 @@ def look_up(module, problems, parts, values):
         found["hub_routes"] = [("transit_gateway_hub_route_tables[%d].routes[%d].destination_cidr" % (i, j), route["destination_cidr"],
                                 route["attachment_name"]) for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
                                for j, route in enumerate(table.get("routes") or []) if route.get("attachment_name")]
+        found["hub_associate"] = [table.get("associate") for table in values.get("transit_gateway_hub_route_tables") or []]
+        aws.attachment_ids(problems, [("transit_gateway_hub_route_tables[%d].routes[%d].attachment_id" % (i, j), route["attachment_id"])
+                                      for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
+                                      for j, route in enumerate(table.get("routes") or []) if route.get("attachment_id")])
     if "connect" in parts:  # the plan's links, checked across hosts against every host's connect_vpcs
         found["connect_vpcs"] = [dict((k, entry[k]) for k in ("name", "group") if entry.get(k)) for entry in values.get("connect_vpcs") or []]
         found["connect_servers"] = [entry["name"] for entry in values.get("connect_vpcs") or [] if entry.get("service_targets")]
@@ -934,7 +999,8 @@ def look_up(module, problems, parts, values):
                                     "transit_gateway_spoke_vpcs (%s), so the check would not cross the transit gateway. Name a "
                                     "subnet of one of them." % (check["subnet_name"], vpc["VpcId"], ", ".join(
                                         "%s: %s" % (v["named"], v["vpc_id"]) for v in found.get("spoke_vpcs") or []) or "none found"))
-                elif inside(check["address"], spokes[0]):
+                found["tgw_check_from"] = spokes[0]["attachment"] if spokes else None
+                if spokes and inside(check["address"], spokes[0]):
                     problems.append("transit_gateway_check.address=%r: is in %s, the VPC the check starts from, so it would not "
                                     "cross the transit gateway. Give an address of another spoke's VPC." % (
                                         check["address"], spokes[0]["named"]))
@@ -954,7 +1020,7 @@ def preflight(module, host, parts, state, variables, specs, context=None):
     found = {}
     if not problems:
         if state == "present":
-            found = look_up(module, problems, parts, values)
+            found = look_up(module, problems, parts, values, dict((n, s["default"]) for n, s in (specs or {}).items() if "default" in s))
         else:
             found = look_up_teardown(module, problems, parts, values)
             if "connect" in parts and "planned_names" in (context or {}):
@@ -983,9 +1049,8 @@ GONE_FIX = ("If that VPC was deleted, nothing of the connection is left in it: t
             "check the name (a typo here would tear down one end and leave the other).")
 
 
-def spoke_attachment_names(module, aws, where, vpc, values):
+def spoke_attachment_names(module, aws, where, vpc, entry):
     """A teardown finds a spoke's attachments by VPC: one named otherwise than its entry goes all the same, with a word."""
-    entry = values["transit_gateway_spoke_vpcs"][int(re.search(r"\[(\d+)\]", where).group(1))]
     live = paginate(aws.ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
                     "list the attachments of %s" % vpc["VpcId"], Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
     for attachment in [a for a in live if a.get("State") not in GONE and tags_of(a).get("Name") != entry.get("name")]:
@@ -1003,19 +1068,19 @@ def look_up_teardown(module, problems, parts, values):
     aws = Account(module, account, values.get("aws_region"))
     named = []
     if "vpc_peering" in parts:
-        named.append(("vpc_peering_vpc_id", values.get("vpc_peering_vpc_id"), "vpc_peering_vpc_name", values.get("vpc_peering_vpc_name")))
+        named.append(("vpc_peering_vpc_id", values.get("vpc_peering_vpc_id"), "vpc_peering_vpc_name", values.get("vpc_peering_vpc_name"), None))
     for i, entry in enumerate(values.get("transit_gateway_spoke_vpcs") or [] if "transit_gateway_spoke" in parts else []):
         name = "transit_gateway_spoke_vpcs[%d]" % i
-        named.append((name + ".vpc_id", entry.get("vpc_id"), name + ".vpc_name", entry.get("vpc_name")))
+        named.append((name + ".vpc_id", entry.get("vpc_id"), name + ".vpc_name", entry.get("vpc_name"), entry))
     before, found = len(problems), {}
     if "transit_gateway_spoke" in parts:
         found["spoke_vpc_ids"] = []  # the VPCs whose attachments this host removes, for the hub's check across hosts
     peering_vpc = None
-    for id_name, vpc_id, name_name, vpc_name in named:
+    for id_name, vpc_id, name_name, vpc_name, spoke in named:
         vpc = aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
-        if vpc is not None and id_name.startswith("transit_gateway_spoke_vpcs"):
+        if vpc is not None and spoke is not None:
             found["spoke_vpc_ids"].append(vpc["VpcId"])
-            spoke_attachment_names(module, aws, id_name.rsplit(".", 1)[0], vpc, values)
+            spoke_attachment_names(module, aws, id_name.rsplit(".", 1)[0], vpc, spoke)
         if vpc is not None and id_name == "vpc_peering_vpc_id":
             # For the check across hosts: the peering between the two ends is found by its VPCs, its
             # security group by vpc_peering_name, so a misspelt name would leave the group behind.

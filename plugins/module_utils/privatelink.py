@@ -412,7 +412,7 @@ def wait_for_endpoint(ec2, endpoint_id, wanted, timeout):
 
     return wait_for(lambda: describe_endpoint(ec2, endpoint_id),
                     lambda e: e is not None and e.get("State", "").lower() in ready, failed, timeout,
-                    "endpoint %s to be %s" % (endpoint_id, wanted))
+                    "endpoint %s to be %s (wait_for=%s)" % (endpoint_id, wanted, wanted), state=lambda e: e.get("State"))
 
 
 def wait_for_endpoint_gone(ec2, endpoint_id, timeout):

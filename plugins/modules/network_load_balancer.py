@@ -179,7 +179,7 @@ def desired_state(params):
             "target_type": params["target_type"],
             "targets": None if params["targets"] is None else sorted(set(params["targets"])),
             "purge_targets": params["purge_targets"],
-            "target_group_name": params["target_group_name"] or (params["name"][:29] + "-tg"),
+            "target_group_name": params["target_group_name"] or load_balancing.target_group_name(params["name"]),
             "tags": params["tags"]}
 
 

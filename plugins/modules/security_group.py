@@ -233,6 +233,11 @@ def reconcile(module):
     before = security_groups.group_state(group)
 
     if params["state"] == "absent":
+        if group is None:  # gone already, or never there: a mistyped VPC id would look the same, so say which
+            try:
+                security_groups.check_vpc(ec2, params["vpc_id"])
+            except InvalidInput as error:
+                module.warn("Nothing to remove: %s" % error)
         if group and not module.check_mode:
             security_groups.delete_group(ec2, group["GroupId"], params["wait_timeout"])
         return result_with_diff(module, before, None, changed=group is not None, group_id="", **result)

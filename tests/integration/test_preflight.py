@@ -94,6 +94,9 @@ CASES = {
                                ("aws_region='eu-west-1': the provider's service is in us-east-1",)),
             "c_wait_for": (variant("account_b", privatelink_consumer_wait_for="ready"),
                            ("privatelink_consumer_wait_for='ready': is not one of pendingAcceptance, available, none",)),
+            # The provider (account_a) requires acceptance, in a play after the consumers'.
+            "c_waits_before_accept": (variant("account_b", privatelink_consumer_wait_for="available"),
+                                      ("privatelink_consumer_wait_for='available': the provider's service requires acceptance",)),
         },
     },
     "peering.yml": {
@@ -127,6 +130,9 @@ CASES = {
                                   ("transit_gateway_hub_route_tables[0].associate='spokes': is neither '*' nor a list",)),
             "h_unknown_attachment": (hub_only(transit_gateway_hub_route_tables=[{"name": "spokes", "associate": ["vpc-a", "vpc-x"]}]),
                                      ("transit_gateway_hub_route_tables[0].associate: 'vpc-x' is not the name of any spoke's attachment",)),
+            "h_tables_one_name": (hub_only(transit_gateway_hub_route_tables=[{"name": "t1", "associate": ["vpc-a"]},
+                                                                             {"name": "t1", "associate": ["vpc-c"]}]),
+                                  ("transit_gateway_hub_route_tables[1].name='t1': names transit_gateway_hub_route_tables[0] too",)),
             "h_route_cidr": (hub_only(transit_gateway_hub_route_tables=[
                 {"name": "spokes", "associate": "*", "routes": [{"destination_cidr": "10.9.0.0/33", "blackhole": True}]}]),
                 ("transit_gateway_hub_route_tables[0].routes[0].destination_cidr='10.9.0.0/33': is not a CIDR block",)),
@@ -444,4 +450,23 @@ def test_a_connect_teardown_whose_plan_no_longer_names_what_was_made_is_refused(
                                    f"not name: the teardown would leave it.") in left["msg"], left
     planned = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", context={"planned_names": ["crossvpc-connect-0123abcd"]})
     assert not planned.get("failed"), planned
+    assert localaws.control.mutating_calls(mark) == []
+
+
+def test_what_aws_made_and_cannot_change_is_read_before_a_change_that_needs_it(localaws, bare_lab):
+    """A hub route to an attachment id that is not there (AWS makes the ids, so no later step can), and a service port that
+    differs from the port its target group was made with (AWS cannot change it): refused by the host's look-ups."""
+    [vpc] = localaws.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
+    localaws.client("elbv2").create_target_group(Name="svc-port-tg", Protocol="TCP", Port=8443, VpcId=vpc["VpcId"], TargetType="ip")
+    mark = localaws.control.mark()
+    provider = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", state="present",
+                              privatelink_provider_name="svc-port", privatelink_provider_port=9443,
+                              privatelink_provider_subnet_names=A_SUBNETS, privatelink_provider_targets=["10.0.1.10"])
+    assert provider.get("failed") and ("privatelink_provider_port=9443: the service svc-port already forwards to port 8443 (its target group "
+                                       "svc-port-tg in account 111111111111, us-east-1), and AWS cannot change a target group's port.") in provider["msg"]
+    routes = [{"destination_cidr": "192.168.0.0/16", "attachment_id": "tgw-attach-0123456789abcdef0"}]
+    hub = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", state="present",
+                         transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "*", "routes": routes}])
+    assert hub.get("failed") and ("transit_gateway_hub_route_tables[0].routes[0].attachment_id='tgw-attach-0123456789abcdef0': no such "
+                                  "transit gateway attachment in account 111111111111, us-east-1") in hub["msg"], hub
     assert localaws.control.mutating_calls(mark) == []

@@ -107,7 +107,13 @@ def test_absent_deletes_and_a_second_absent_is_a_no_op(localaws, module, net):
     assert module(MODULE, absent, check=True)["changed"] is True and mutating(localaws, mark) == []
     assert module(MODULE, absent)["changed"] is True and group_in_aws(net) is None
     mark = localaws.control.mark()
-    assert module(MODULE, absent)["changed"] is False and mutating(localaws, mark) == []
+    again = module(MODULE, absent)
+    assert again["changed"] is False and not again.get("warnings") and mutating(localaws, mark) == []
+    # A VPC id that names nothing removes nothing, and says so (a typo would look like a finished teardown).
+    typo = module(MODULE, dict(absent, vpc_id="vpc-0123456789abcdef0"))
+    assert typo["changed"] is False and typo["warnings"] == [
+        "Nothing to remove: vpc_id='vpc-0123456789abcdef0': no such VPC in this account and region (nor shared with it). "
+        "Check the id, the account (profile) and the region."]
 
 
 def test_a_group_still_in_use_is_retried_then_refused_with_the_reason(localaws, module, net):

@@ -554,3 +554,44 @@ def test_a_provider_that_lists_no_account_is_not_built_for_nobody_it_revokes_the
         assert inventory_problems(parts, groups, hostvars) == [] and pairing_problems(parts, groups, hostvars, "present") == []
     hostvars = {"a": {"privatelink_provider_name": "s"}, "b": {}}
     assert [p for p in pairing_problems(parts, groups, hostvars, "present") if "so it would be built for nobody" in p]
+
+
+def test_two_hub_route_tables_of_one_name_are_refused():
+    tables = [{"name": "t1", "associate": ["vpc-a"]}, {"name": "t1", "associate": ["vpc-c"]}]
+    problems = problems_of("transit_gateway_hub", dict(GOOD["transit_gateway_hub"], aws_region="us-east-1",
+                                                       transit_gateway_hub_route_tables=tables))
+    assert problems == ["transit_gateway_hub_route_tables[1].name='t1': names transit_gateway_hub_route_tables[0] too, and the role finds "
+                        "each route table by its Name tag, so both would be one table. Give each its own name."]
+
+
+def test_a_consumer_that_waits_for_available_before_its_provider_accepts_is_refused():
+    consumer = dict(CONSUMER, aws_region="us-east-1", privatelink_consumer_wait_for="available")
+    for acceptance in ("", True):  # unset on the provider (its default), or set
+        problems, _values = check_variables("b", ["privatelink_consumer"], "present", consumer, SPECS, {"service_acceptance": {"b": acceptance}})
+        assert [p.startswith("privatelink_consumer_wait_for='available': the provider's service requires acceptance") for p in problems] == [True]
+    assert check_variables("b", ["privatelink_consumer"], "present", consumer, SPECS, {"service_acceptance": {"b": False}})[0] == []
+
+
+def test_a_hub_account_no_host_has_is_refused_whether_or_not_the_plan_needs_a_hub():
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
+
+    host = {"account": "111111111111", "connect_vpcs": [{"name": "x"}, {"name": "y"}], "connect_servers": ["y"],
+            "connect_links": [{"client": "x", "server": "y", "ports": [443]}], "connect_options": {"hub_account": "999999999999"}}
+    assert check_links({"h": host}) == [
+        "connect_hub_account='999999999999': no host with connect_vpcs has this aws_account_id (host h: 111111111111), and the hub is "
+        "built by the host of its account. Give one of them, or leave it out for the plan to choose."]
+    host["connect_options"]["hub_account"] = "111111111111"
+    assert check_links({"h": host}) == []
+
+
+def test_a_transit_gateway_check_from_or_to_an_attachment_no_hub_table_associates_is_refused():
+    spokes = {"hub": {"hub_associate": [["a"]]},
+              "s": {"spoke_vpcs": [dict(found("vpc-a", "s[0] (a)", "10.0.0.0/16"), attachment="a"),
+                                   dict(found("vpc-c", "s[1] (c)", "10.2.0.0/16"), attachment="c")],
+                    "tgw_check": "10.0.1.10", "tgw_check_from": "c"}}
+    assert check_across(spokes, {}) == [
+        "host s's transit_gateway_check: starts from the attachment 'c', which no table of the hub's transit_gateway_hub_route_tables "
+        "associates (associate: a), so it has no route and the check could not pass. Associate it in a table, or check between "
+        "associated spokes."]
+    spokes["hub"]["hub_associate"] = [["a"], "*"]
+    assert check_across(spokes, {}) == []
