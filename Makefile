@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed-requirements.txt
 LINK := .collections/ansible_collections/crossvpc/aws
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast stages static timed-pytest setup lint sanity pytest unit molecule test-reliability clean
+.PHONY: ee demo test test-fast stages static timed-pytest setup lint sanity pytest unit molecule test-reliability clean
 
 demo: setup
 	scripts/demo.sh
@@ -76,6 +76,11 @@ unit: setup
 
 molecule: setup
 	VENV=$(abspath $(VENV)) scripts/molecule.sh
+
+# The execution environment's build context (build/ee), from the collection's tarball: offline.
+ee: setup
+	$(BIN)/ansible-galaxy collection build --force --output-path build
+	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee
 
 clean:
 	rm -rf .collections .localaws tests/output .pytest_cache

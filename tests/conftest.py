@@ -166,6 +166,28 @@ def ansible(localaws):
     return playbook_runner(localaws)
 
 
+def build_and_install(checkout, directory):
+    """The collection in ``checkout`` built into ``directory`` and installed from that tarball, offline, into
+    directory/collections, as a user installs a release: (the tarball, the collections path to use)."""
+    galaxy = str(Path(sys.executable).parent / "ansible-galaxy")
+    build = subprocess.run([galaxy, "collection", "build", "--force", "--output-path", str(directory)], cwd=checkout,
+                           capture_output=True, text=True, check=False)
+    assert build.returncode == 0, build.stderr
+    [tarball] = directory.glob("crossvpc-aws-*.tar.gz")
+    install = subprocess.run([galaxy, "collection", "install", "--offline", "-p", str(directory / "collections"), str(tarball)],
+                             cwd=directory, capture_output=True, text=True, check=False)
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert (directory / "collections" / "ansible_collections" / "crossvpc" / "aws" / "MANIFEST.json").exists()
+    return tarball, directory / "collections"
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory):
+    """This checkout as a user gets it: its tarball, installed offline (a test runs playbooks from it with
+    ANSIBLE_COLLECTIONS_PATH set to it)."""
+    return build_and_install(REPO, tmp_path_factory.mktemp("release"))
+
+
 LAB_SNAPSHOT = "lab"
 
 

@@ -5,6 +5,7 @@ state directory of any name, their own inventory) stays out of it, as do localaw
 that need it.
 """
 
+import importlib
 import json
 import os
 import re
@@ -14,7 +15,9 @@ import sys
 import tarfile
 from pathlib import Path
 
-from conftest import REPO
+import yaml
+
+from conftest import REPO, build_and_install
 
 BIN = Path(sys.executable).parent
 # an access key id, and the line of an AWS config or credentials file that holds a secret key
@@ -50,11 +53,7 @@ def test_build_install_offline_and_run_installed_copy(localaws, tmp_path):
         r"(?m)^aws_(?:access_key_id|secret_access_key)\s*=\s*(\S+)", (state[0] / "aws-config").read_text())}
     assert len(secrets) == 2  # the state directories do hold keys
 
-    build = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--force",
-                            "--output-path", str(tmp_path)], cwd=checkout, capture_output=True,
-                           text=True, check=False)
-    assert build.returncode == 0, build.stderr
-    [tarball] = tmp_path.glob("crossvpc-aws-*.tar.gz")
+    tarball, installed = build_and_install(checkout, tmp_path)
     with tarfile.open(tarball) as tar:
         members = tar.getmembers()
         contents = {m.name: tar.extractfile(m).read() for m in members if m.isfile()}
@@ -79,13 +78,6 @@ def test_build_install_offline_and_run_installed_copy(localaws, tmp_path):
         assert not [s for s in secrets if s in data], name
         assert not [p.pattern for p in AWS_KEY_PATTERNS if p.search(data)], name
 
-    installed = tmp_path / "collections"
-    install = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--offline",
-                              "-p", str(installed), str(tarball)], cwd=tmp_path,
-                             capture_output=True, text=True, check=False)
-    assert install.returncode == 0, install.stdout + install.stderr
-    assert (installed / "ansible_collections" / "crossvpc" / "aws" / "MANIFEST.json").exists()
-
     vpc = localaws.client("ec2").create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
     tgw = localaws.client("ec2").create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
     playbook = tmp_path / "use.yml"
@@ -105,3 +97,29 @@ def test_build_install_offline_and_run_installed_copy(localaws, tmp_path):
         Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
     assert {"DestinationCidrBlock": "10.61.0.0/16", "TransitGatewayId": tgw} in [
         {k: r[k] for k in ("DestinationCidrBlock", "TransitGatewayId") if k in r} for r in table["Routes"]]
+
+
+def test_the_execution_environment_context_builds_offline(installed, tmp_path):
+    """execution-environment.yml, with the tarball where it expects it: `ansible-builder create` writes the EE's build context
+    offline, with the versions the tests pin; the installed collection tells ansible-builder its own Python needs."""
+    tarball, collections = installed
+    definition = yaml.safe_load((REPO / "execution-environment.yml").read_text())
+    assert definition["additional_build_files"] == [{"src": f"build/{tarball.name}", "dest": "collections"}]  # galaxy.yml's version
+    (tmp_path / "build").mkdir()
+    shutil.copy(tarball, tmp_path / "build")
+    shutil.copy(REPO / "execution-environment.yml", tmp_path)
+    create = subprocess.run([str(BIN / "ansible-builder"), "create", "-f", "execution-environment.yml", "-c", "context"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    assert create.returncode == 0, create.stdout + create.stderr
+    built = tmp_path / "context" / "_build"
+    assert (built / "collections" / tarball.name).read_bytes() == tarball.read_bytes()
+    pins = dict(line.split("==") for line in (REPO / "requirements.txt").read_text().splitlines() if "==" in line and not line.startswith("#"))
+    amazon = importlib.import_module("ansible_collections.amazon.aws").__path__[0]
+    amazon_version = json.loads((Path(amazon) / "MANIFEST.json").read_text())["collection_info"]["version"]
+    assert yaml.safe_load((built / "requirements.yml").read_text())["collections"] == [
+        {"name": "amazon.aws", "version": amazon_version}, {"name": f"/build/collections/{tarball.name}", "type": "file"}]
+    assert (built / "requirements.txt").read_text().split() == [f"boto3=={pins['boto3']}", f"botocore=={pins['botocore']}"]
+    [containerfile] = [p for p in (tmp_path / "context").iterdir() if p.name in ("Containerfile", "Dockerfile")]
+    assert f'ARG ANSIBLE_INSTALL_REFS="ansible-core=={pins["ansible-core"]} ' in containerfile.read_text()
+    introspect = subprocess.run([str(BIN / "ansible-builder"), "introspect", str(collections)], capture_output=True, text=True, check=False)
+    assert introspect.returncode == 0 and "boto3>=1.34.0  # from collection crossvpc.aws" in introspect.stdout, introspect.stdout

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from localaws import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C
-from conftest import REPO
+from conftest import REPO, playbook_runner
 
 PLAYBOOKS = REPO / "playbooks"
 
@@ -42,6 +42,13 @@ def test_teardown_of_nothing_is_a_no_op(localaws, ansible, bare_lab):
     assert mutating(localaws, mark) == []
 
 
+def released(localaws, installed):
+    """Run playbooks by file name from the installed release (conftest's ``installed``), as its user does."""
+    run, collections = playbook_runner(localaws), installed[1]
+    playbooks = collections / "ansible_collections" / "crossvpc" / "aws" / "playbooks"
+    return lambda name, *args, **kwargs: run(playbooks / name, *args, env={"ANSIBLE_COLLECTIONS_PATH": str(collections)}, **kwargs)
+
+
 def revoked_inventory(tmp_path, consumer_accounts):
     """inventories/local with account B out of the consumer group and without its consumer variables,
     the provider serving ``consumer_accounts`` besides."""
@@ -61,15 +68,17 @@ def revoked_inventory(tmp_path, consumer_accounts):
     return directory
 
 
-def test_check_converge_rerun_revoke_and_teardown(localaws, ansible, lab, tmp_path):
+def test_check_converge_rerun_revoke_and_teardown(localaws, lab, installed, tmp_path):
+    """Run from the collection as a user installs it (its tarball, installed offline), on the repository's inventory."""
+    ansible = released(localaws, installed)
     mark = localaws.control.mark()
-    plan = ansible(PLAYBOOKS / "privatelink.yml", check=True, diff=True)
+    plan = ansible("privatelink.yml", check=True, diff=True)
     assert plan.returncode == 0, plan.stdout[-4000:]
     assert mutating(localaws, mark) == []
     assert ours(localaws) == {"services": [], "endpoints": [], "load_balancers": [], "security_groups": []}
     assert plan.result("Ensure the interface endpoint to the provider's service", "account_b")["changes"] == {"create": True}
 
-    first = ansible(PLAYBOOKS / "privatelink.yml")
+    first = ansible("privatelink.yml")
     assert first.returncode == 0, first.stdout[-4000:]
     assert plan.changes() == first.changes()  # --check named exactly the changes the build made
     report = first.result("Show what the consumer calls", "account_b")["msg"]
@@ -103,7 +112,7 @@ def test_check_converge_rerun_revoke_and_teardown(localaws, ansible, lab, tmp_pa
     assert refused.value.response["Error"]["Code"] == "InvalidServiceName"
 
     mark = localaws.control.mark()
-    second = ansible(PLAYBOOKS / "privatelink.yml")
+    second = ansible("privatelink.yml")
     assert second.returncode == 0 and second.changed() == 0, second.stdout[-3000:]
     assert mutating(localaws, mark) == []
     assert {c["account"] for c in localaws.control.calls(mark)} == {ACCOUNT_A, ACCOUNT_B}
@@ -111,18 +120,18 @@ def test_check_converge_rerun_revoke_and_teardown(localaws, ansible, lab, tmp_pa
     # Account B revoked, the last consumer this inventory manages: out of the consumer group, its
     # consumer variables gone, the provider listing only an account it does not manage. B's live
     # connection is rejected, not left connected.
-    revoked = ansible(PLAYBOOKS / "privatelink.yml", inventory=revoked_inventory(tmp_path, [ACCOUNT_C]))
+    revoked = ansible("privatelink.yml", inventory=revoked_inventory(tmp_path, [ACCOUNT_C]))
     assert revoked.returncode == 0, revoked.stdout[-3000:]
     assert [p["Principal"] for p in ec2_a.describe_vpc_endpoint_service_permissions(ServiceId=service)["AllowedPrincipals"]] == [
         f"arn:aws:iam::{ACCOUNT_C}:root"]
     assert [(c["VpcEndpointOwner"], c["VpcEndpointState"]) for c in ec2_a.describe_vpc_endpoint_connections()["VpcEndpointConnections"]
             if c["VpcEndpointId"] == report["endpoint_id"]] == [(ACCOUNT_B, "rejected")]
 
-    teardown = ansible(PLAYBOOKS / "privatelink_teardown.yml")
+    teardown = ansible("privatelink_teardown.yml")
     assert teardown.returncode == 0, teardown.stdout[-3000:]
     assert ours(localaws) == {"services": [], "endpoints": [], "load_balancers": [], "security_groups": []}
     mark = localaws.control.mark()
-    again = ansible(PLAYBOOKS / "privatelink_teardown.yml")
+    again = ansible("privatelink_teardown.yml")
     assert again.returncode == 0 and again.changed() == 0
     assert mutating(localaws, mark) == []
 
