@@ -11,7 +11,8 @@ and b1:9443), peering for the small group (a2 with b2 and with c2, links both wa
 group expected to grow: hub "mix-a3" in account A for a3 and c3 (group "growth", 5 VPCs expected) and
 hub "mix-b3" in account B for b3 and c4 (group "edge", 4 expected). Account C is a spoke of both hubs,
 each shared with it by its own account. Everything asserted is read back from the three accounts or
-counted at the server.
+counted at the server. The account hosts come from the inventory plugin crossvpc.aws.vpcs, which reads the VPCs
+and their crossvpc:connect tags from AWS.
 """
 
 import hashlib
@@ -38,20 +39,21 @@ GONE = ("deleted", "deleting", "rejected", "failed", "expired")
 
 
 def network(localaws, tag):
-    """A VPC named mix-<tag> with two subnets (two zones) and a client security group."""
+    """A VPC named mix-<tag> with two subnets (two zones) and a client security group, tagged for the inventory
+    plugin crossvpc.aws.vpcs to list it in connect_vpcs (its group, clients and service targets)."""
     ec2 = localaws.client("ec2", PROFILES[tag[0]])
     cidr = VPCS[tag]
-    vpc = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"mix-{tag}"}]}])
-    vpc_id = vpc["Vpc"]["VpcId"]
     octets = cidr.split("/")[0].split(".")
     third = int(octets[2])
+    targets = [f"{octets[0]}.{octets[1]}.{third + 1}.10", f"{octets[0]}.{octets[1]}.{third + 2}.10"]
+    tags = {"Name": f"mix-{tag}", "crossvpc:connect": GROUPS.get(tag, "true"), "crossvpc:clients": f"mix-{tag}-clients",
+            "crossvpc:service-targets": ",".join(targets)}
+    vpc = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}])
+    vpc_id = vpc["Vpc"]["VpcId"]
     for n, zone in ((1, "a"), (2, "b")):
         ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"{octets[0]}.{octets[1]}.{third + n}.0/24", AvailabilityZone=f"us-east-1{zone}",
                           TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"mix-{tag}-{n}"}]}])
     ec2.create_security_group(GroupName=f"mix-{tag}-clients", Description="clients", VpcId=vpc_id)
-    described = {"name": f"mix-{tag}", "subnet_names": [f"mix-{tag}-1", f"mix-{tag}-2"], "client_security_group_names": [f"mix-{tag}-clients"],
-                 "service_targets": [f"{octets[0]}.{octets[1]}.{third + 1}.10", f"{octets[0]}.{octets[1]}.{third + 2}.10"]}
-    return dict(described, group=GROUPS[tag]) if tag in GROUPS else described
 
 
 def hub(vpc):
@@ -61,17 +63,18 @@ def hub(vpc):
 
 @pytest.fixture
 def mixed(localaws, tmp_path):
-    """The VPCs on empty accounts, and an inventory of three account hosts that links them."""
+    """The VPCs on empty accounts, and an inventory that links them: the account hosts from the inventory plugin
+    crossvpc.aws.vpcs (each account's VPCs, read from AWS) and the links in a file beside it."""
     localaws.control.restore("empty")
-    described = {tag: network(localaws, tag) for tag in VPCS}
-    hosts = {f"account_{a}": {"aws_profile": PROFILES[a], "aws_region": "us-east-1", "aws_account_id": ACCOUNTS[a],
-                              "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                              "connect_vpcs": [v for tag, v in described.items() if tag[0] == a]} for a in PROFILES}
+    for tag in VPCS:
+        network(localaws, tag)
+    path = tmp_path / "inventory"
+    path.mkdir()
+    (path / "aws.vpcs.yml").write_text(json.dumps({
+        "plugin": "crossvpc.aws.vpcs", "accounts": [{"profile": p, "name": f"account_{a}"} for a, p in PROFILES.items()]}))
     links = [{"client": f"mix-{c}", "server": f"mix-{s}", "ports": [port]} for c, s, port in LINKS]
-    path = tmp_path / "mixed.json"
-    path.write_text(json.dumps({"all": {"vars": {
-        "connect_links": links, "connect_report_path": str(tmp_path / "plan.md"), "connect_expected_vpcs": EXPECTED,
-        "aws_account_profiles": {ACCOUNTS[a]: p for a, p in PROFILES.items()}}, "hosts": hosts}}))
+    (path / "links.json").write_text(json.dumps({"all": {"vars": {
+        "connect_links": links, "connect_report_path": str(tmp_path / "plan.md"), "connect_expected_vpcs": EXPECTED}}}))
     yield path
     localaws.control.restore("empty")
 

@@ -1,0 +1,240 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: vpcs
+short_description: The VPCs of several AWS accounts and regions, one host per account and region
+version_added: 0.1.0
+description:
+  - One inventory host per account and region, with that account's VPCs in that region in the host variable C(aws_vpcs)
+    (CIDRs, subnets by Availability Zone, route tables, transit gateway attachments, tags), and the variables this
+    collection's playbooks read (C(aws_profile), C(aws_region), C(aws_account_id), a local connection).
+  - Each account is reached through an AWS profile. A profile with C(role_arn) and C(source_profile) (or
+    C(credential_source)) assumes a role in that account, as a cross-account setup does.
+  - An account whose profile fails (a role that cannot be assumed, credentials that do not work) is left out with a
+    warning naming it and the error; the other accounts are listed. If no account can be read, parsing fails.
+  - VPCs tagged C(crossvpc:connect) are also listed in the host's C(connect_vpcs), so that playbooks/connect.yml runs from
+    this inventory (give C(connect_links) in another inventory source or with C(-e)). The tag's value is the VPC's
+    C(group) unless it is empty or C(true); the subnets tagged C(crossvpc:connect) are its C(subnet_names) (else one
+    named subnet per zone); the VPC's tags C(crossvpc:clients) and C(crossvpc:service-targets) give
+    C(client_security_group_names) and C(service_targets), comma-separated.
+  - The file's name must end in C(vpcs.yml) or C(vpcs.yaml).
+author:
+  - crossvpc.aws maintainers (@crossvpc)
+requirements:
+  - boto3
+  - botocore
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: This plugin's name.
+    type: str
+    required: true
+    choices: [crossvpc.aws.vpcs]
+  accounts:
+    description: The accounts to list.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      profile:
+        description: The AWS profile of the account.
+        type: str
+        required: true
+      name:
+        description: The host's name (with several O(regions), followed by C(_) and the region). Default C(account_)
+          and the account's id.
+        type: str
+  regions:
+    description: The regions to list the VPCs of.
+    type: list
+    elements: str
+    default: [us-east-1]
+  filters:
+    description: DescribeVpcs filters that choose the VPCs, for example C(tag:Environment) or C(cidr).
+    type: dict
+    default: {}
+"""
+
+EXAMPLES = r"""
+# inventories/org/aws.vpcs.yml
+plugin: crossvpc.aws.vpcs
+accounts:
+  - {profile: platform, name: platform}
+  - {profile: payments}        # a profile with role_arn: assumes the role in the payments account
+regions: [eu-west-1, eu-central-1]
+filters:
+  "tag:Environment": prod
+keyed_groups:
+  - key: aws_region
+    prefix: region
+compose:
+  vpc_count: aws_vpcs | length
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/crossvpc-vpcs
+
+# Then, with the links in a file of their own:
+#   ansible-playbook crossvpc.aws.connect -i inventories/org/aws.vpcs.yml -i inventories/org/links.yml
+"""
+
+import re
+
+try:
+    import boto3
+    import botocore.exceptions
+except ImportError:  # reported when the plugin parses
+    boto3 = None
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+try:
+    from ansible.template import trust_as_template  # ansible-core 2.19: only trusted strings are templated
+except ImportError:
+    def trust_as_template(value):
+        return value
+
+CONNECT_TAG = "crossvpc:connect"
+NOT_A_GROUP = ("", "true", "yes")
+
+
+def _tags(resource):
+    return dict((t["Key"], t["Value"]) for t in resource.get("Tags") or [])
+
+
+def _listed(value):
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _all(client, operation, key, **params):
+    found = []
+    for page in client.get_paginator(operation).paginate(**params):
+        found += page.get(key, [])
+    return found
+
+
+def read_region(ec2, filters):
+    """The VPCs of one account and region, each with its subnets, route tables and attachments."""
+    vpcs = _all(ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": k, "Values": v if isinstance(v, list) else [v]} for k, v in filters.items()])
+    if not vpcs:
+        return []
+    by_vpc = [{"Name": "vpc-id", "Values": [v["VpcId"] for v in vpcs]}]
+    subnets = _all(ec2, "describe_subnets", "Subnets", Filters=by_vpc)
+    tables = _all(ec2, "describe_route_tables", "RouteTables", Filters=by_vpc)
+    attachments = _all(ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments", Filters=by_vpc)
+    listed = []
+    for vpc in sorted(vpcs, key=lambda v: (_tags(v).get("Name", ""), v["VpcId"])):
+        own = sorted((s for s in subnets if s["VpcId"] == vpc["VpcId"]), key=lambda s: (_tags(s).get("Name", ""), s["SubnetId"]))
+        zones = {}
+        for subnet in own:
+            zones.setdefault(subnet["AvailabilityZone"], []).append(subnet["SubnetId"])
+        listed.append({
+            "vpc_id": vpc["VpcId"],
+            "name": _tags(vpc).get("Name", ""),
+            "owner_id": vpc.get("OwnerId"),
+            "cidrs": [a["CidrBlock"] for a in vpc.get("CidrBlockAssociationSet") or []
+                      if a.get("CidrBlockState", {}).get("State") in ("associated", "associating")],
+            "tags": _tags(vpc),
+            "subnets": [{"subnet_id": s["SubnetId"], "name": _tags(s).get("Name", ""), "availability_zone": s["AvailabilityZone"],
+                         "cidr": s["CidrBlock"], "tags": _tags(s)} for s in own],
+            "subnets_by_zone": zones,
+            "route_tables": [{"route_table_id": t["RouteTableId"], "name": _tags(t).get("Name", ""),
+                              "main": any(a.get("Main") for a in t.get("Associations") or []),
+                              "subnet_ids": sorted(a["SubnetId"] for a in t.get("Associations") or [] if a.get("SubnetId"))}
+                             for t in tables if t["VpcId"] == vpc["VpcId"]],
+            "transit_gateway_attachments": [{"attachment_id": a["TransitGatewayAttachmentId"], "transit_gateway_id": a["TransitGatewayId"],
+                                             "state": a["State"]} for a in attachments
+                                            if a["VpcId"] == vpc["VpcId"] and a["State"] not in ("deleted", "deleting", "failed", "rejected")],
+        })
+    return listed
+
+
+def connect_vpc(vpc):
+    """connect.yml's entry for a VPC tagged crossvpc:connect (None when it has no Name to find it by)."""
+    if CONNECT_TAG not in vpc["tags"] or not vpc["name"]:
+        return None
+    tagged = [s["name"] for s in vpc["subnets"] if CONNECT_TAG in s["tags"] and s["name"]]
+    first_per_zone = {}
+    for subnet in vpc["subnets"]:
+        if subnet["name"]:
+            first_per_zone.setdefault(subnet["availability_zone"], subnet["name"])
+    entry = {"name": vpc["name"], "subnet_names": tagged or [first_per_zone[z] for z in sorted(first_per_zone)]}
+    for key, tag in (("client_security_group_names", "crossvpc:clients"), ("service_targets", "crossvpc:service-targets")):
+        if _listed(vpc["tags"].get(tag)):
+            entry[key] = _listed(vpc["tags"][tag])
+    if vpc["tags"][CONNECT_TAG].strip().lower() not in NOT_A_GROUP:
+        entry["group"] = vpc["tags"][CONNECT_TAG].strip()
+    return entry
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = "crossvpc.aws.vpcs"
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(("vpcs.yml", "vpcs.yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        if boto3 is None:
+            raise AnsibleParserError("crossvpc.aws.vpcs needs boto3 and botocore: pip install boto3")
+        self._read_config_data(path)
+        key = self.get_cache_key(path)
+        data = None
+        if self.get_option("cache") and cache:
+            data = self._cache.get(key)
+        if data is None:
+            data = self._read_accounts()
+            if self.get_option("cache"):
+                self._cache[key] = data
+        self._populate(data)
+
+    def _read_accounts(self):
+        regions, filters = self.get_option("regions"), self.get_option("filters")
+        hosts, failed = [], []
+        for i, account in enumerate(self.get_option("accounts")):
+            profile = (account or {}).get("profile")
+            if not profile:
+                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d]=%r: has no profile. Give each account's AWS profile." % (i, account))
+            try:
+                session = boto3.session.Session(profile_name=profile)
+                account_id = session.client("sts", region_name=regions[0]).get_caller_identity()["Account"]
+                for region in regions:
+                    name = account.get("name") or "account_%s" % account_id
+                    hosts.append({"host": name if len(regions) == 1 else "%s_%s" % (name, re.sub(r"\W", "_", region)),
+                                  "profile": profile, "account": account_id, "region": region,
+                                  "vpcs": read_region(session.client("ec2", region_name=region), filters)})
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+                hosts = [h for h in hosts if h["profile"] != profile]
+                failed.append(profile)
+                self.display.warning("crossvpc.aws.vpcs: accounts[%d] (profile %s) is left out: %s. Check the profile, and that "
+                                     "its role can be assumed." % (i, profile, error))
+        if failed and not hosts:
+            raise AnsibleParserError("crossvpc.aws.vpcs: no account could be read (profiles %s): see the warnings above." % ", ".join(failed))
+        return hosts
+
+    def _populate(self, hosts):
+        strict = self.get_option("strict")
+        for entry in hosts:
+            host = self.inventory.add_host(entry["host"])
+            variables = {"aws_profile": entry["profile"], "aws_region": entry["region"], "aws_account_id": entry["account"],
+                         "aws_vpcs": entry["vpcs"], "ansible_connection": "local",
+                         "ansible_python_interpreter": trust_as_template("{{ ansible_playbook_python }}")}
+            connect = [c for c in (connect_vpc(v) for v in entry["vpcs"]) if c]
+            if connect:
+                variables["connect_vpcs"] = connect
+            for name, value in variables.items():
+                self.inventory.set_variable(host, name, value)
+            self._set_composite_vars(self.get_option("compose"), self.inventory.get_host(host).get_vars(), host, strict=strict)
+            facts = self.inventory.get_host(host).get_vars()
+            self._add_host_to_composed_groups(self.get_option("groups"), facts, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), facts, host, strict=strict)
+        # What reachability reads a path's far side with: every account's profile by account id.
+        self.inventory.set_variable("all", "aws_account_profiles", dict((h["account"], h["profile"]) for h in hosts))

@@ -1,0 +1,99 @@
+"""The inventory plugin crossvpc.aws.vpcs on the local AWS: two accounts (and one whose role cannot be assumed), two
+regions, what each host holds read back from AWS, constructed groups and variables, and the cache. connect.yml runs
+from it in tests/integration/test_connect_playbook.py."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO
+
+TAGGED = [{"Name": "tag-key", "Values": ["Name"]}]  # the lab's VPCs and this test's, not the default ones
+
+
+def inventory(localaws, path, config, *args):
+    """ansible-inventory --list of one source, with this AWS config: (its JSON, what it warned)."""
+    run = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(path), "--list", *args], cwd=REPO,
+                         env=dict(os.environ, **dict(localaws.env, AWS_CONFIG_FILE=str(config)), ANSIBLE_CONFIG=str(REPO / "ansible.cfg")),
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    # What the plugin read from AWS comes out marked unsafe (never templated): {"__ansible_unsafe": value}.
+    return json.loads(run.stdout, object_hook=lambda d: d["__ansible_unsafe"] if list(d) == ["__ansible_unsafe"] else d), run.stderr
+
+
+def described(localaws, profile, region):
+    """The named VPCs of an account and region as the plugin lists them, read here with boto3."""
+    ec2 = localaws.client("ec2", profile, region)
+    vpcs = ec2.describe_vpcs(Filters=TAGGED)["Vpcs"]
+    subnets = ec2.describe_subnets()["Subnets"]
+    return {v["VpcId"]: {"cidrs": [v["CidrBlock"]], "subnets": sorted(s["SubnetId"] for s in subnets if s["VpcId"] == v["VpcId"])}
+            for v in vpcs}
+
+
+def test_one_host_per_account_and_region_with_its_vpcs_and_an_account_that_fails_left_out(localaws, bare_lab, tmp_path):
+    ec2_a, west = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-b", "us-west-2")
+    vpc = west.create_vpc(CidrBlock="10.80.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [
+        {"Key": "Name", "Value": "west"}, {"Key": "crossvpc:connect", "Value": "edge"}, {"Key": "crossvpc:clients", "Value": "west-a, west-b"},
+        {"Key": "crossvpc:service-targets", "Value": "10.80.1.10"}]}])["Vpc"]["VpcId"]
+    for n, zone in ((1, "a"), (2, "b"), (3, "b")):
+        west.create_subnet(VpcId=vpc, CidrBlock=f"10.80.{n}.0/24", AvailabilityZone=f"us-west-2{zone}",
+                           TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"west-{n}"}]}])
+    [lab_a] = ec2_a.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
+    tgw = ec2_a.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    lab_a_subnets = [s["SubnetId"] for s in ec2_a.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [lab_a["VpcId"]]}])["Subnets"]]
+    attachment = ec2_a.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=lab_a["VpcId"], SubnetIds=lab_a_subnets[:1])[
+        "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    config = tmp_path / "aws-config"  # the local AWS's, and a profile whose role cannot be assumed
+    config.write_text((localaws.state_dir / "aws-config").read_text() + "\n[profile crossvpc-x]\n"
+                      "role_arn = arn:aws:iam::333333333333:role/nope\nsource_profile = crossvpc-a\n"
+                      "region = us-east-1\nendpoint_url = %s\n" % localaws.url)
+    source = tmp_path / "aws.vpcs.yml"
+    source.write_text(yaml.safe_dump({
+        "plugin": "crossvpc.aws.vpcs", "regions": ["us-east-1", "us-west-2"], "filters": {"tag-key": "Name"},
+        "accounts": [{"profile": "crossvpc-a", "name": "a"}, {"profile": "crossvpc-b"}, {"profile": "crossvpc-x"}],
+        "keyed_groups": [{"key": "aws_region", "prefix": "region"}],
+        "groups": {"attached": "aws_vpcs | map(attribute='transit_gateway_attachments') | flatten | length > 0"},
+        "compose": {"vpc_names": "aws_vpcs | map(attribute='name') | list"},
+        "cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(tmp_path / "cache")}))
+    mark = localaws.control.mark()
+    localaws.control.enforce_iam(True)  # the role "nope" cannot be assumed
+    try:
+        listed, warned = inventory(localaws, source, config)
+    finally:
+        localaws.control.enforce_iam(False)
+    assert localaws.control.mutating_calls(mark) == []
+    assert "crossvpc.aws.vpcs: accounts[2] (profile crossvpc-x) is left out:" in warned and "AccessDenied" in warned, warned
+    hosts = listed["_meta"]["hostvars"]
+    b = "account_222222222222"
+    assert sorted(hosts) == ["a_us_east_1", "a_us_west_2", f"{b}_us_east_1", f"{b}_us_west_2"]
+    assert sorted(listed["region_us_west_2"]["hosts"]) == ["a_us_west_2", f"{b}_us_west_2"] and listed["attached"]["hosts"] == ["a_us_east_1"]
+    for host, profile, account, region in (("a_us_east_1", "crossvpc-a", "111111111111", "us-east-1"),
+                                           (f"{b}_us_east_1", "crossvpc-b", "222222222222", "us-east-1"),
+                                           (f"{b}_us_west_2", "crossvpc-b", "222222222222", "us-west-2")):
+        variables = hosts[host]
+        assert (variables["aws_profile"], variables["aws_account_id"], variables["aws_region"]) == (profile, account, region)
+        assert {v["vpc_id"]: {"cidrs": v["cidrs"], "subnets": sorted(s["subnet_id"] for s in v["subnets"])}
+                for v in variables["aws_vpcs"]} == described(localaws, profile, region)
+        assert variables["vpc_names"] == [v["name"] for v in variables["aws_vpcs"]]
+    assert hosts["a_us_west_2"]["aws_vpcs"] == [] and hosts["a_us_east_1"]["aws_account_profiles"] == {
+        "111111111111": "crossvpc-a", "222222222222": "crossvpc-b"}
+    [lab] = [v for v in hosts["a_us_east_1"]["aws_vpcs"] if v["vpc_id"] == lab_a["VpcId"]]
+    assert lab["transit_gateway_attachments"] == [{"attachment_id": attachment, "transit_gateway_id": tgw, "state": "available"}]
+    assert sorted(lab["subnets_by_zone"]) == ["us-east-1a", "us-east-1b"] and {t["main"] for t in lab["route_tables"]} == {True, False}
+    # Tagged crossvpc:connect: connect.yml's entry (one named subnet per zone, the first by name).
+    assert hosts[f"{b}_us_west_2"]["connect_vpcs"] == [{
+        "name": "west", "subnet_names": ["west-1", "west-2"], "group": "edge", "client_security_group_names": ["west-a", "west-b"],
+        "service_targets": ["10.80.1.10"]}]
+    assert "connect_vpcs" not in hosts["a_us_east_1"]
+
+    # Cached: a VPC made since is listed only once the cache is flushed.
+    west.create_vpc(CidrBlock="10.81.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "later"}]}])
+    mark = localaws.control.mark()
+    cached, _warned = inventory(localaws, source, config)
+    assert localaws.control.calls(mark) == [] and cached["_meta"] == listed["_meta"]
+    fresh, _warned = inventory(localaws, source, config, "--flush-cache")
+    assert [v["name"] for v in fresh["_meta"]["hostvars"][f"{b}_us_west_2"]["aws_vpcs"]] == ["later", "west"]
