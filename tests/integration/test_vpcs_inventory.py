@@ -97,3 +97,11 @@ def test_one_host_per_account_and_region_with_its_vpcs_and_an_account_that_fails
     assert localaws.control.calls(mark) == [] and cached["_meta"] == listed["_meta"]
     fresh, _warned = inventory(localaws, source, config, "--flush-cache")
     assert [v["name"] for v in fresh["_meta"]["hostvars"][f"{b}_us_west_2"]["aws_vpcs"]] == ["later", "west"]
+
+
+def test_its_documentation_renders():
+    run = subprocess.run([str(Path(sys.executable).parent / "ansible-doc"), "-t", "inventory", "--json", "crossvpc.aws.vpcs"], cwd=REPO,
+                         env=dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg")), capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    doc = json.loads(run.stdout)["crossvpc.aws.vpcs"]
+    assert {"accounts", "regions", "filters", "keyed_groups", "compose", "cache"} <= set(doc["doc"]["options"]) and doc["examples"]
