@@ -10,6 +10,7 @@ import importlib
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -97,6 +98,21 @@ def localaws():
         yield server
 
 
+RESOURCE_KEY = re.compile(r"^((?:[a-z]+-)+[0-9a-f]{8,17}\b|\(known after apply\))")
+
+
+def change_kinds(changes):
+    """A module result's ``changes`` as the kinds of change, ids left out: the steps (a plan's keys), a route list's
+    actions, or for changes per resource (keyed by an id, or "(known after apply)" in check mode) each one's kinds."""
+    if isinstance(changes, list):
+        return tuple(sorted(str(c.get("action")) for c in changes if isinstance(c, dict)))
+    if not isinstance(changes, dict):
+        return ()
+    if changes and all(RESOURCE_KEY.match(key) for key in changes):
+        return tuple(sorted(change_kinds(value) for value in changes.values()))
+    return tuple(sorted(changes))
+
+
 class PlaybookResult:
     def __init__(self, completed, output):
         self.returncode = completed.returncode
@@ -126,9 +142,11 @@ class PlaybookResult:
         return sum(s.get("changed", 0) for s in self.stats.values())
 
     def changes(self):
-        """Sorted (task, host, changed loop items or 1) of every changed result: what a check run must predict of
-        the real run (loop items counted, as their labels may hold ids only the real run knows)."""
-        return sorted((name, host, sum(1 for item in result["results"] if item.get("changed")) if "results" in result else 1)
+        """Sorted (task, host, the kinds of change of each changed resource) of every changed result: what a check
+        run must predict of the real run. A resource's kinds are its result's ``changes`` keys (create, accept,
+        authorize_ingress, ...); loop items are listed each, in order (their labels may hold ids only the real run knows)."""
+        return sorted((name, host, tuple(change_kinds(item.get("changes")) for item in result["results"] if item.get("changed"))
+                       if "results" in result else (change_kinds(result.get("changes")),))
                       for name, host, result in self.tasks() if result.get("changed"))
 
 

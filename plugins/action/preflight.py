@@ -218,6 +218,10 @@ class ActionModule(ActionBase):
         if problems:
             result.update(failed=True, msg="%s: %s" % (task_vars.get("inventory_hostname"), " | ".join(problems)))
             return result
+        known = sorted(r for r in os.listdir(ROLES) if os.path.exists(os.path.join(ROLES, r, "meta", "argument_specs.yml"))) + ["connect"]
+        if set(parts) - set(known):
+            raise AnsibleError("preflight: parts=%r: %s is no role of this collection. Use %s." % (
+                parts, ", ".join(sorted(set(parts) - set(known))), ", ".join(known)))
         specs = {}
         for role in parts:
             if role == "connect":  # connect.yml's own variables, not a role's

@@ -45,6 +45,10 @@ def check_load_balancers(elb, option, arns, wanted="network"):
                                "Give the ARN of %s." % LOAD_BALANCER_TYPES[wanted])
 
 
+def subnets_of(load_balancer):
+    return sorted(z["SubnetId"] for z in load_balancer.get("AvailabilityZones") or [] if z.get("SubnetId"))
+
+
 def target_group_name(load_balancer_name):
     """The target group a load balancer of this name gets unless told otherwise (a group's name holds 32)."""
     return load_balancer_name[:29] + "-tg"
@@ -107,6 +111,10 @@ def plan(current, desired):
     steps = {}
     if current["load_balancer"] is None:
         steps["create_load_balancer"] = True
+    elif desired["subnet_ids"] and sorted(desired["subnet_ids"]) != subnets_of(current["load_balancer"]):
+        raise InvalidInput("subnet_ids", desired["subnet_ids"], "differ from the subnets of the existing load balancer %s (%s), "
+                           "which this module does not change." % (desired["name"], ", ".join(subnets_of(current["load_balancer"]))),
+                           "Give its subnets, or remove it first (state=absent) to make it in others.")
     if current["target_group"] is None:
         steps["create_target_group"] = True
     elif current["target_group"]["Port"] != desired["target_port"]:

@@ -17,6 +17,7 @@ import difflib
 import ipaddress
 import os
 import re
+import tempfile
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
@@ -183,6 +184,9 @@ def _spoke_vpc(name, entry):
                            "route tables and the teardown's checks name it.", "Give each spoke VPC a name, for example name: orders.")
     _id("vpc")("%s.vpc_id" % name, entry.get("vpc_id"))
     _each(_id("subnet"))("%s.subnet_ids" % name, entry.get("subnet_ids"))
+    for key in ("dns_support", "ipv6_support", "appliance_mode_support"):
+        if entry.get(key) is not None:
+            _typed("%s.%s" % (name, key), entry[key], "bool")
     if entry.get("tags") is not None:
         validation.tags("%s.tags" % name, entry["tags"])
 
@@ -230,6 +234,11 @@ def _route_table(name, table):
                                "Give {destination_cidr: 10.9.0.0/16, attachment_name: a-spoke}, or blackhole: true instead of the attachment.")
         _keys("%s.routes[%d]" % (name, i), route, ROUTE_KEYS)
         validation.cidr("%s.routes[%d].destination_cidr" % (name, i), route.get("destination_cidr"))
+        blackhole = _typed("%s.routes[%d].blackhole" % (name, i), route["blackhole"], "bool") if route.get("blackhole") is not None else False
+        if [bool(route.get("attachment_id")), bool(route.get("attachment_name")), blackhole].count(True) != 1:
+            raise InvalidInput("%s.routes[%d]" % (name, i), route, "needs exactly one target: attachment_name, attachment_id or "
+                               "blackhole: true.", "Route the range to a spoke's attachment (attachment_name: a-spoke), or drop "
+                               "it (blackhole: true).")
 
 
 def _route_tables(name, tables):
@@ -251,7 +260,26 @@ def connect_name(name, value):
                            "Shorten or rename it.")
 
 
+TEARDOWNS = {"privatelink_provider": "privatelink_teardown.yml", "privatelink_consumer": "privatelink_teardown.yml",
+             "vpc_peering": "peering_teardown.yml", "transit_gateway_hub": "transit_gateway_teardown.yml",
+             "transit_gateway_spoke": "transit_gateway_teardown.yml"}
+
 NAMES = ("privatelink_provider_name", "privatelink_consumer_name", "vpc_peering_name", "transit_gateway_hub_name", "connect_name")
+
+
+def writable(name, path):
+    """A file the run writes on the controller: its nearest existing directory takes new files."""
+    directory = os.path.dirname(os.path.abspath(os.path.expanduser(path)))
+    while not os.path.isdir(directory) and os.path.dirname(directory) != directory:
+        if os.path.exists(directory):
+            raise InvalidInput(name, path, "cannot be written: %s is not a directory." % directory, "Give a path in a directory of yours.")
+        directory = os.path.dirname(directory)
+    try:  # (os.access says yes to root where the file system says no, as in /proc)
+        tempfile.TemporaryFile(dir=directory).close()
+    except OSError as error:
+        raise InvalidInput(name, path, "cannot be written: %s does not take new files (%s)." % (directory, error.strerror),
+                           "Give a path in a directory of yours.")
+
 
 FORMATS = {
     "aws_account_id": lambda name, value: validation.account_id(
@@ -293,7 +321,9 @@ FORMATS = {
     "transit_gateway_check": _check,
     "connect_vpcs": _each(_connect_vpc),
     "connect_name": connect_name,
+    "connect_report_path": writable,
 }
+
 
 # Variables a playbook reads beside the roles' own (spec entries as in meta/argument_specs.yml).
 PLAYBOOK_SPECS = {
@@ -404,6 +434,10 @@ def check_variables(host, parts, state, variables, specs, context=None):
             if values.get(first) and values.get(second):
                 problems.append("%s and %s: both set (%r, %r). Give one of them." % (
                     first, second, values[first], values[second]))
+    for part in parts if state == "present" else []:  # a build that removes half of what it builds
+        if values.get(part + "_state") == "absent":
+            problems.append("%s_state='absent': this playbook builds, and with it the run would remove this part halfway through "
+                            "the build. Leave %s_state out, and run playbooks/%s to remove it." % (part, part, TEARDOWNS.get(part)))
     for name in NAMES:  # the Name tags that find what a role made: a role's default, or given, never empty
         if name in values and values[name] in (None, ""):
             problems.append("%s=%r: is empty, and it is the Name tag that finds what the role makes on every run. Give a "
@@ -806,13 +840,14 @@ def check_across(found, context):
                                     "(to the attachment %s), and AWS refuses a route inside a VPC's own range. Route a range outside "
                                     "the spokes' VPCs." % (hub, name, destination, host, vpc["named"], _overlap({"cidrs": [destination]}, vpc),
                                                            attachment))
-    providers = [(h, (found[h].get("account"), found[h]["provider_name"])) for h in sorted(found) if (found[h] or {}).get("provider_name")]
-    for i, (host, key) in enumerate(providers):
-        for other, other_key in providers[i + 1:]:
-            if key == other_key:
-                problems.append("host %s's and host %s's privatelink_provider_name=%r: both in account %s, and a provider finds its "
-                                "service, load balancer and target group by that name. Give each service a name of its own." % (
-                                    host, other, key[1], key[0]))
+    for variable, what in (("provider_name", "a provider finds its service, load balancer and target group"),
+                           ("consumer_name", "a consumer finds its endpoint and its security group")):
+        named = [(h, (found[h].get("account"), found[h][variable])) for h in sorted(found) if (found[h] or {}).get(variable)]
+        for i, (host, key) in enumerate(named):
+            for other, other_key in named[i + 1:]:
+                if key == other_key:
+                    problems.append("host %s's and host %s's privatelink_%s=%r: both in account %s, and %s by that name. Give each "
+                                    "a name of its own." % (host, other, variable, key[1], key[0], what))
     for i, (host, vpc) in enumerate(spokes):
         for other_host, other in spokes[i + 1:]:
             overlap = vpc["vpc_id"] != other["vpc_id"] and _overlap(vpc, other)
@@ -867,9 +902,20 @@ def check_links(found):
         "ports: [443]." % (i, link) for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if not link.get("ports")]
 
 
-def provider_port(module, problems, where, name, port):
-    """The port of a service already built: its target group keeps the port it was made with."""
-    group = load_balancing.find_target_group(client(module, "elbv2"), load_balancing.target_group_name(name)) if name and port else None
+def provider_built(module, problems, where, name, port, subnets):
+    """A service already built keeps its load balancer's subnets and the port its target group was made with."""
+    elb = client(module, "elbv2")
+    try:
+        made = load_balancing.find_load_balancer(elb, name) if name else None
+    except InvalidInput as error:  # a load balancer of another type has the name
+        problems.append("privatelink_provider_name=%r: %s" % (name, error.message.split(": ", 1)[-1]))
+        return
+    if made and subnets and sorted(s["SubnetId"] for s in subnets) != load_balancing.subnets_of(made):
+        problems.append("privatelink_provider_subnet_names (or _ids): name %s, and the service's load balancer %s is in %s %s, "
+                        "which the role does not change. List its subnets, or run playbooks/privatelink_teardown.yml first to "
+                        "make it in others." % (", ".join(sorted(s["SubnetId"] for s in subnets)), name,
+                                                ", ".join(load_balancing.subnets_of(made)), where))
+    group = load_balancing.find_target_group(elb, load_balancing.target_group_name(name)) if name and port else None
     if group and group["Port"] != port:
         problems.append("privatelink_provider_port=%r: the service %s already forwards to port %s (its target group %s %s), and AWS "
                         "cannot change a target group's port. Keep %s, or move the service: run playbooks/privatelink_teardown.yml, "
@@ -877,9 +923,8 @@ def provider_port(module, problems, where, name, port):
                             port, name, group["Port"], group["TargetGroupName"], where, group["Port"]))
 
 
-def look_up(module, problems, parts, values, defaults):
-    """The read-only look-ups of every part (``defaults``: the roles' own, for what a host leaves out); returns
-    what they found, for the report."""
+def look_up(module, problems, parts, values):
+    """The read-only look-ups of every part; returns what they found, for the report."""
     account = check_credentials(module, problems, values)
     if account is None:
         return {}
@@ -901,17 +946,27 @@ def look_up(module, problems, parts, values, defaults):
             subnets = aws.subnets_named(problems, "privatelink_provider_subnet_ids", values.get("privatelink_provider_subnet_ids"),
                                         "privatelink_provider_subnet_names", values.get("privatelink_provider_subnet_names"))
             found["provider_subnets"] = [s["SubnetId"] for s in subnets]
-            provider_port(module, problems, aws.where, values.get("privatelink_provider_name") or defaults.get("privatelink_provider_name"),
-                          values.get("privatelink_provider_port") or defaults.get("privatelink_provider_port"))
+            provider_built(module, problems, aws.where, values.get("privatelink_provider_name"), values.get("privatelink_provider_port"),
+                           subnets)
             vpcs = [v for v in aws.vpcs() if v["VpcId"] == subnets[0]["VpcId"]] if subnets and values.get("privatelink_provider_targets") else []
             if vpcs:
                 outside(problems, "privatelink_provider_targets", values["privatelink_provider_targets"],
                         vpc_found(vpcs[0], "%s, the VPC of the NLB's subnets" % vpcs[0]["VpcId"]),
                         "the NLB registers its targets in its own VPC, and AWS refuses an address outside it after the NLB was made")
+                zones = sorted(set(s["AvailabilityZone"] for s in subnets))
+                for i, target in enumerate(values["privatelink_provider_targets"]):
+                    home = [s for s in aws.subnets() if s["VpcId"] == vpcs[0]["VpcId"] and inside(target, {"cidrs": [s["CidrBlock"]]})]
+                    if inside(target, vpc_found(vpcs[0], "")) and not [s for s in home if s["AvailabilityZone"] in zones]:
+                        problems.append("privatelink_provider_targets[%d]=%r: is %s, and the load balancer serves a target in a zone "
+                                        "where it has a subnet (%s). Give the workload's address in one of those zones, or add a subnet "
+                                        "of its zone to privatelink_provider_subnet_names." % (
+                                            i, target, "in %s (%s)" % (home[0]["SubnetId"], home[0]["AvailabilityZone"]) if home
+                                            else "in no subnet of %s" % vpcs[0]["VpcId"], ", ".join(zones)))
     if "privatelink_consumer" in parts:
         vpc = aws.vpc(problems, "privatelink_consumer_vpc_id", values.get("privatelink_consumer_vpc_id"), None, None)
         subnets = aws.subnets_named(problems, "privatelink_consumer_subnet_ids", values.get("privatelink_consumer_subnet_ids"),
-                                    "privatelink_consumer_subnet_names", values.get("privatelink_consumer_subnet_names"), vpc)
+                                    "privatelink_consumer_subnet_names", values.get("privatelink_consumer_subnet_names"), vpc,
+                                    "privatelink_consumer_vpc_id=%r" % vpc["VpcId"] if vpc else None)
         if vpc is None and subnets:
             vpc = {"VpcId": subnets[0]["VpcId"]}  # the subnets' VPC (no DescribeVpcs, which the role never needs)
         if vpc is not None:
@@ -920,6 +975,16 @@ def look_up(module, problems, parts, values, defaults):
                              "privatelink_consumer_client_security_group_names",
                              values.get("privatelink_consumer_client_security_group_names"), vpc)
             found["consumer_vpc"] = vpc["VpcId"]
+            found["consumer_name"] = values.get("privatelink_consumer_name")
+            name = values.get("privatelink_consumer_name")
+            elsewhere = [e for e in paginate(aws.ec2, "describe_vpc_endpoints", "VpcEndpoints", "look up the endpoints named %s" % name,
+                                             Filters=[{"Name": "tag:Name", "Values": [name]}])
+                         if e["VpcId"] != vpc["VpcId"] and _state(e, "State").lower() not in GONE] if name else []
+            for endpoint in elsewhere:  # the role finds its endpoint by name in its VPC: it would make a second one
+                problems.append("privatelink_consumer_name=%r: endpoint %s of this name is in %s, and this host's endpoint goes in %s. "
+                                "An endpoint stays in its VPC: remove the old one first (playbooks/privatelink_teardown.yml with "
+                                "the inventory that made it), or give the new one a name of its own." % (
+                                    name, endpoint["VpcEndpointId"], endpoint["VpcId"], vpc["VpcId"]))
         service = (values.get("privatelink_consumer_service") or {}).get("service_name")
         if service:
             visible = call(aws.ec2, "describe_vpc_endpoint_services", "look up the endpoint service",
@@ -978,6 +1043,11 @@ def look_up(module, problems, parts, values, defaults):
                                   name + ".subnet_names", entry.get("subnet_names"), vpc, entry.get("vpc_name"))
                 found.setdefault("spoke_vpcs", []).append(dict(vpc_found(vpc, "%s (%s)" % (name, entry.get("vpc_name") or entry.get("vpc_id"))),
                                                                attachment=entry.get("name")))
+                ipv6 = [a for a in vpc.get("Ipv6CidrBlockAssociationSet") or [] if _state(a, "Ipv6CidrBlockState.State") == "associated"]
+                if _typed(name + ".ipv6_support", entry.get("ipv6_support") or False, "bool") and not ipv6:
+                    problems.append("%s.ipv6_support=True: %s has no IPv6 range, and AWS refuses IPv6 support on an attachment whose VPC "
+                                    "and subnets have none. Leave it false, or give the VPC and its subnets IPv6 ranges first." % (
+                                        name, vpc["VpcId"]))
         for j, cidr in enumerate(values.get("transit_gateway_spoke_route_cidrs") or []):
             network = ipaddress.ip_network(cidr)
             for vpc in found.get("spoke_vpcs") or []:
@@ -1020,7 +1090,7 @@ def preflight(module, host, parts, state, variables, specs, context=None):
     found = {}
     if not problems:
         if state == "present":
-            found = look_up(module, problems, parts, values, dict((n, s["default"]) for n, s in (specs or {}).items() if "default" in s))
+            found = look_up(module, problems, parts, values)
         else:
             found = look_up_teardown(module, problems, parts, values)
             if "connect" in parts and "planned_names" in (context or {}):

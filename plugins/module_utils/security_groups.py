@@ -103,9 +103,9 @@ def group_ids_by_name(ec2, vpc_id, names):
     return found
 
 
-def check_group_ids(ec2, group_ids):
-    """Every id is a security group this account and region can see (its own, or a peered VPC's of
-    the same account), so that the group is not made before AWS refuses its ingress rule."""
+def check_group_ids(ec2, vpc_id, group_ids):
+    """Every id is a security group this account and region can see, of ``vpc_id`` or of a VPC peered with it
+    (AWS refuses a rule naming any other), so that the group is not made before AWS refuses its ingress rule."""
     if not group_ids:
         return
     found = paginate(ec2, "describe_security_groups", "SecurityGroups", "look up the source security groups",
@@ -116,6 +116,17 @@ def check_group_ids(ec2, group_ids):
                            "no such security group in this account and region.",
                            "Check the id, the account (profile) and the region; a group of another account "
                            "cannot be named here.")
+    others = sorted(set(g["VpcId"] for g in found if g.get("VpcId") and g["VpcId"] != vpc_id))
+    peered = set()
+    for side in ("requester", "accepter") if others else ():
+        for pcx in paginate(ec2, "describe_vpc_peering_connections", "VpcPeeringConnections", "look up the peerings of %s" % vpc_id,
+                            Filters=[{"Name": "%s-vpc-info.vpc-id" % side, "Values": [vpc_id]},
+                                     {"Name": "status-code", "Values": ["active"]}]):
+            peered |= {pcx["RequesterVpcInfo"].get("VpcId"), pcx["AccepterVpcInfo"].get("VpcId")}
+    for group in [g for g in found if g.get("VpcId") in set(others) - peered]:
+        raise InvalidInput("source_security_group_ids", group["GroupId"], "is a group of %s, which is neither %s nor peered with it, "
+                           "and AWS refuses a rule naming it." % (group["VpcId"], vpc_id),
+                           "Name a group of this VPC or of an actively peered one, or its CIDRs in source_cidrs.")
 
 
 def group_state(group):

@@ -207,8 +207,12 @@ def owner(module, ram, desired):
     # In check mode a (known after apply) ARN plans like any other: a resource to add.
     steps = ram_share.plan_share(share, members, desired)
     added = desired["resources"] if "create" in steps else steps.get("add_resources")
+    principals = desired["principals"] if "create" in steps else steps.get("add_principals")
+    account = call(client(module, "sts"), "get_caller_identity", "find this account's id")["Account"] if added or principals else None
+    if account in (principals or []):
+        raise InvalidInput("principals", account, "is this account itself, which owns what it shares.",
+                           "List the other accounts (or organizational units) to share with.")
     if added:
-        account = call(client(module, "sts"), "get_caller_identity", "find this account's id")["Account"]
         ram_share.check_resources(client(module, "ec2"), account, added)
     if steps and not module.check_mode:
         arn = ram_share.apply_share(ram, share, steps, desired, token)

@@ -166,6 +166,11 @@ tags:
   returned: when O(state=present)
   type: dict
   sample: {"Name": "orders-endpoint"}
+changes:
+  description: The steps made (planned in check mode), each with its rules or tags; empty when none.
+  returned: when O(state=present)
+  type: dict
+  sample: {"create": true, "authorize_ingress": [{"protocol": "tcp", "ports": "443", "cidr": "10.1.0.0/16"}]}
 """
 
 import re
@@ -198,6 +203,9 @@ def validate(module):
         raise InvalidInput("name", params["name"], "is not a valid security group name.",
                            "Use 1 to 255 characters that do not start with sg-.")
     check_text("name", params["name"])
+    if params["name"] == "default":  # AWS makes it with the VPC; its rules are everyone's who uses the VPC
+        raise InvalidInput("name", params["name"], "is the VPC's default group, which AWS makes and this module does not manage "
+                           "(its rules would be replaced).", "Name a group of its own.")
     if not (module.check_mode and params["vpc_id"] == UNKNOWN):
         validation.resource_id("vpc_id", params["vpc_id"], "vpc")
     if params["state"] == "absent":
@@ -227,7 +235,7 @@ def reconcile(module):
     cidrs = validate(module)
     result = {"group_name": params["name"], "vpc_id": params["vpc_id"]}
     if params["vpc_id"] == UNKNOWN:  # check mode, the VPC itself only planned
-        return dict(result, changed=True, group_id=UNKNOWN)
+        return dict(result, changed=True, group_id=UNKNOWN, changes={"create": True})
     ec2 = client(module, "ec2")
     group = security_groups.find_group(ec2, params["vpc_id"], params["name"])
     before = security_groups.group_state(group)
@@ -246,7 +254,7 @@ def reconcile(module):
         security_groups.check_vpc(ec2, params["vpc_id"])
     by_name = security_groups.group_ids_by_name(ec2, params["vpc_id"], params["source_security_group_names"])
     known = security_groups.rules_of(group.get("IpPermissions")) if group else set()
-    security_groups.check_group_ids(ec2, sorted(set(params["source_security_group_ids"]) - set(
+    security_groups.check_group_ids(ec2, params["vpc_id"], sorted(set(params["source_security_group_ids"]) - set(
         rule[4] for rule in known if rule[3] == "group")))
     ingress = security_groups.desired_ingress(params["protocol"], params["ports"], cidrs,
                                               params["source_security_group_ids"] + sorted(by_name.values()))
@@ -263,8 +271,9 @@ def reconcile(module):
     else:
         after = security_groups.group_state(security_groups.apply_group(
             ec2, group, steps, params["vpc_id"], params["name"], params["description"], params["tags"]))
+    changes = dict((step, security_groups.describe_rules(value) if isinstance(value, set) else value) for step, value in steps.items())
     return result_with_diff(module, before, after, changed=bool(steps), group_id=after["group_id"],
-                            ingress=after["ingress"], egress=after["egress"], tags=after["tags"], **result)
+                            ingress=after["ingress"], egress=after["egress"], tags=after["tags"], changes=changes, **result)
 
 
 def main():

@@ -323,8 +323,10 @@ def hub(module, ec2):
     """accepted/rejected: the gateway owner decides on other accounts' attachments."""
     params = module.params
     gateway_id = params["transit_gateway_id"]
-    if gateway_id == UNKNOWN:  # check mode: the gateway itself is only planned
-        return {"changed": True, "attachments": [], "changes": {}}
+    verb = "accept" if params["state"] == "accepted" else "reject"
+    if gateway_id == UNKNOWN:  # check mode: the gateway itself is only planned, and so is each VPC's attachment to decide on
+        return {"changed": True, "attachments": [], "changes": dict(("%s (%s)" % (UNKNOWN, vpc_id), {verb: True})
+                                                                    for vpc_id in params["vpc_ids"] or [])}
     attachments = tgw.gateway_attachments(ec2, gateway_id)
     chosen = [a for a in attachments if a["ResourceId"] in (params["vpc_ids"] or [])
               or a.get("ResourceOwnerId") in (params["account_ids"] or [])
@@ -362,12 +364,11 @@ def hub(module, ec2):
     elif to_decide:
         chosen = [dict(a, State=wanted) if a["TransitGatewayAttachmentId"] in to_decide else a for a in chosen]
     after = [hub_result(a) for a in chosen]
-    verb = "accept" if params["state"] == "accepted" else "reject"
     changes = dict((i, {verb: True}) for i in to_decide)
     for vpc_id in planned:
         after.append({"transit_gateway_attachment_id": UNKNOWN, "transit_gateway_id": gateway_id, "vpc_id": vpc_id,
                       "vpc_owner_id": None, "state": wanted, "tags": {}})
-        changes["%s (%s)" % (UNKNOWN, vpc_id)] = {verb: True, "vpc_id": vpc_id}
+        changes["%s (%s)" % (UNKNOWN, vpc_id)] = {verb: True}
 
     def keyed(results):
         return dict(("%s (%s)" % (r["transit_gateway_attachment_id"], r["vpc_id"])

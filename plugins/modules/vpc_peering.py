@@ -76,9 +76,10 @@ options:
     default: present
   peering_connection_id:
     description:
-      - The connection to accept, when already known (C(pcx-...)); otherwise it is found from the VPC pair.
+      - The connection, when already known (C(pcx-...)), to accept, or on the requester's side the one it requested.
+        Otherwise it is found from the VPC pair.
       - In check mode it may be C((known after apply)), the id a check-mode request returns, so a
-        playbook previews the accept too.
+        playbook previews the accept too, and on the requester's side what follows the accept (the DNS option).
     type: str
   allow_dns_resolution_from_remote_vpc:
     description:
@@ -208,6 +209,11 @@ peering_connection:
       description: This account's tags on the connection.
       type: dict
       sample: {Name: eks-to-ecs}
+changes:
+  description: With O(state=present), the steps made (planned in check mode) on this account's end; empty when none.
+  returned: when O(state=present)
+  type: dict
+  sample: {"accept": true, "dns": true}
 removed:
   description: With O(state=absent), the connections deleted or rejected (or that would be, in check mode).
   returned: when O(state=absent)
@@ -330,25 +336,32 @@ def present(module, ec2):
         known = peer_cidrs(module, vpc)
         refuse_overlap(module, vpc, known)
     connections, connection = find(module, ec2, vpc)
-    if connection is None and params["side"] == "requester":
+    requested = None  # in check mode, the request an earlier task only planned
+    if connection is None and params["side"] == "requester" and params["peering_connection_id"] != UNKNOWN:
         refuse_blind_request(module, vpc, connections)
         future = peering.planned(peering.vpc_info(vpc["VpcId"], vpc["OwnerId"], region, peering.vpc_cidrs(vpc)),
                                  peering.vpc_info(params["peer_vpc_id"], peer_owner, peer_region, known),
                                  params["tags"])
     elif connection is None and module.check_mode and params["peering_connection_id"] == UNKNOWN:
-        # The request itself is only planned by an earlier check-mode task: plan its acceptance.
-        future = peering.planned(peering.vpc_info(params["peer_vpc_id"], peer_owner, peer_region, []),
-                                 peering.vpc_info(vpc["VpcId"], vpc["OwnerId"], region, peering.vpc_cidrs(vpc)), {})
+        # The request itself is only planned by an earlier check-mode task: plan its acceptance (accepter), or what
+        # follows it once the accepter accepted (requester). Within one account the request carries the same role's
+        # tags, which the accepter then sees.
+        here = peering.vpc_info(vpc["VpcId"], vpc["OwnerId"], region, peering.vpc_cidrs(vpc))
+        there = peering.vpc_info(params["peer_vpc_id"], peer_owner, peer_region, [])
+        if params["side"] == "requester":
+            future = requested = dict(peering.planned(here, there, params["tags"]), Status={"Code": "active", "Message": "planned (check mode)"})
+        else:
+            future = requested = peering.planned(there, here, params["tags"] if peer_owner == vpc["OwnerId"] else {})
     elif connection is None:
         raise no_request(module, connections)
     elif params["side"] == "accepter" and peering.side_of(connection, vpc["VpcId"]) == "Requester":
         raise InvalidInput("side", "accepter", "but %s is the requester VPC of %s." % (
             vpc["VpcId"], connection["VpcPeeringConnectionId"]), "Run the accepter side with the peer VPC's account.")
-    steps = peering.plan(connection, vpc["VpcId"], params["side"], params["allow_dns_resolution_from_remote_vpc"],
+    steps = peering.plan(connection or requested, vpc["VpcId"], params["side"], params["allow_dns_resolution_from_remote_vpc"],
                          params["tags"], params["purge_tags"])
     waiting = "create" in steps or (connection is not None and "accept" not in steps and peering.status(connection) != "active")
-    if "dns" in steps and waiting and not module.check_mode:
-        # AWS changes options only on an active connection: the requester sets its own on a later run.
+    if "dns" in steps and waiting:
+        # AWS changes options only on an active connection: the requester sets its own on a later run (check mode says so too).
         module.warn("allow_dns_resolution_from_remote_vpc is applied once the connection is active (it is %s): run "
                     "this task again after the accepter accepts." % peering.status(connection or future))
         del steps["dns"]
@@ -358,7 +371,7 @@ def present(module, ec2):
     else:
         after = apply(module, ec2, connection, steps, params)
     return result_with_diff(module, before, peering.result(after, vpc["VpcId"]), changed=bool(steps),
-                            peering_connection=peering.result(after, vpc["VpcId"]))
+                            peering_connection=peering.result(after, vpc["VpcId"]), changes=steps)
 
 
 def simulate(connection, vpc_id, steps, params):

@@ -456,14 +456,32 @@ def test_a_connect_teardown_whose_plan_no_longer_names_what_was_made_is_refused(
 def test_what_aws_made_and_cannot_change_is_read_before_a_change_that_needs_it(localaws, bare_lab):
     """A hub route to an attachment id that is not there (AWS makes the ids, so no later step can), and a service port that
     differs from the port its target group was made with (AWS cannot change it): refused by the host's look-ups."""
-    [vpc] = localaws.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
+    ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
+    [vpc] = ec2_a.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
+    [subnet] = ec2_a.describe_subnets(Filters=[{"Name": "tag:Name", "Values": [A_SUBNETS[0]]}])["Subnets"]
     localaws.client("elbv2").create_target_group(Name="svc-port-tg", Protocol="TCP", Port=8443, VpcId=vpc["VpcId"], TargetType="ip")
+    localaws.client("elbv2").create_load_balancer(Name="svc-port", Type="network", Scheme="internal", Subnets=[subnet["SubnetId"]])
+    [vpc_b] = ec2_b.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-b"]}])["Vpcs"]
+    ec2_b.create_vpc_endpoint(VpcEndpointType="Gateway", VpcId=vpc_b["VpcId"], ServiceName="com.amazonaws.us-east-1.s3",
+                              TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Name", "Value": "ep-moved"}]}])
     mark = localaws.control.mark()
     provider = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", state="present",
                               privatelink_provider_name="svc-port", privatelink_provider_port=9443,
-                              privatelink_provider_subnet_names=A_SUBNETS, privatelink_provider_targets=["10.0.1.10"])
-    assert provider.get("failed") and ("privatelink_provider_port=9443: the service svc-port already forwards to port 8443 (its target group "
-                                       "svc-port-tg in account 111111111111, us-east-1), and AWS cannot change a target group's port.") in provider["msg"]
+                              privatelink_provider_subnet_names=A_SUBNETS, privatelink_provider_targets=["10.0.1.10", "10.0.3.10"])
+    for expected in ("privatelink_provider_port=9443: the service svc-port already forwards to port 8443 (its target group svc-port-tg in "
+                     "account 111111111111, us-east-1), and AWS cannot change a target group's port.",
+                     f"and the service's load balancer svc-port is in {subnet['SubnetId']} in account 111111111111",
+                     f"privatelink_provider_targets[1]='10.0.3.10': is in no subnet of {vpc['VpcId']}"):
+        assert provider.get("failed") and expected in provider["msg"], provider["msg"]
+    # An endpoint of the consumer's name in another VPC (the subnets moved to VPC_C): the role would make a second one.
+    consumer = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", state="present", privatelink_consumer_name="ep-moved",
+                              privatelink_consumer_subnet_names=["crossvpc-lab-c-private-1", "crossvpc-lab-c-private-2"],
+                              privatelink_consumer_client_security_group_names=["default"])
+    assert consumer.get("failed") and "privatelink_consumer_name='ep-moved': endpoint vpce-" in consumer["msg"], consumer
+    assert f"of this name is in {vpc_b['VpcId']}, and this host's endpoint goes in vpc-" in consumer["msg"]
+    spoke = host_preflight(localaws, "account_b", ["transit_gateway_spoke"], "crossvpc-b", state="present", transit_gateway_spoke_vpcs=[
+        {"vpc_name": "crossvpc-lab-c", "subnet_names": ["crossvpc-lab-c-private-1"], "name": "c", "ipv6_support": True}])
+    assert spoke.get("failed") and "transit_gateway_spoke_vpcs[0].ipv6_support=True: vpc-" in spoke["msg"], spoke
     routes = [{"destination_cidr": "192.168.0.0/16", "attachment_id": "tgw-attach-0123456789abcdef0"}]
     hub = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", state="present",
                          transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "*", "routes": routes}])

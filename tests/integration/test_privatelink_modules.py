@@ -78,6 +78,10 @@ def test_nlb_check_mode_create_rerun_and_target_update(localaws, module, names):
 
     mark = localaws.control.mark()
     assert module("crossvpc.aws.network_load_balancer", args)["changed"] is False
+    # Other subnets for the load balancer made: refused, not ignored.
+    moved = module("crossvpc.aws.network_load_balancer", dict(args, subnet_ids=net["subnets"][:1]))
+    assert moved["failed"] and moved["msg"].startswith(f"subnet_ids={net['subnets'][:1]!r}: differ from the subnets of the existing "
+                                                       f"load balancer {names}")
     assert mutating(localaws, mark) == []
 
     updated = module("crossvpc.aws.network_load_balancer", dict(args, targets=["10.0.2.10", "10.0.1.20"]))

@@ -244,3 +244,17 @@ def test_vpc_info_refuses_an_id_of_the_wrong_kind_before_any_call(localaws, modu
     mark = localaws.control.mark()
     result = module("crossvpc.aws.vpc_info", {"vpc_ids": ["subnet-0123456789abcdef0"]})
     assert result.get("failed") and "vpc_ids" in result["msg"] and localaws.control.calls(mark) == []
+
+
+def test_the_default_group_and_a_source_group_of_an_unpeered_vpc_are_refused_before_any_change(localaws, module, net):
+    """The VPC's default group is AWS's (its rules would be replaced); a group of a VPC neither this one nor peered with it
+    is one AWS refuses a rule naming, after the group was made."""
+    elsewhere = net["ec2"].create_vpc(CidrBlock="10.21.0.0/16")["Vpc"]["VpcId"]
+    foreign = net["ec2"].create_security_group(VpcId=elsewhere, GroupName="far", Description="far")["GroupId"]
+    mark = localaws.control.mark()
+    default = module(MODULE, dict(net["args"], name="default"))
+    assert default["failed"] and default["msg"].startswith("name='default': is the VPC's default group")
+    unpeered = module(MODULE, dict(net["args"], source_security_group_names=[], source_security_group_ids=[foreign]))
+    assert unpeered["failed"] and unpeered["msg"].startswith(f"source_security_group_ids='{foreign}': is a group of {elsewhere}, which "
+                                                             f"is neither {net['vpc']} nor peered with it")
+    assert mutating(localaws, mark) == [] and group_in_aws(net) is None

@@ -466,7 +466,7 @@ def test_across_hosts_transit_gateway_checks_routes_and_service_names():
                  "p3": {"account": "2", "provider_name": "svc"}}
     assert check_across(providers, {}) == [
         "host p1's and host p2's privatelink_provider_name='svc': both in account 1, and a provider finds its service, load balancer and "
-        "target group by that name. Give each service a name of its own."]
+        "target group by that name. Give each a name of its own."]
 
 
 def test_every_host_pairs_with_a_host_of_the_other_group():
@@ -595,3 +595,39 @@ def test_a_transit_gateway_check_from_or_to_an_attachment_no_hub_table_associate
         "associated spokes."]
     spokes["hub"]["hub_associate"] = [["a"], "*"]
     assert check_across(spokes, {}) == []
+
+
+def test_two_consumers_of_one_endpoint_name_in_one_account_are_refused():
+    consumers = {"b1": {"account": "2", "consumer_name": "demo"}, "b2": {"account": "2", "consumer_name": "demo"},
+                 "c": {"account": "3", "consumer_name": "demo"}}
+    assert check_across(consumers, {}) == [
+        "host b1's and host b2's privatelink_consumer_name='demo': both in account 2, and a consumer finds its endpoint and its "
+        "security group by that name. Give each a name of its own."]
+
+
+@pytest.mark.parametrize("route, expected", [
+    ({"destination_cidr": "10.9.0.0/16"}, "routes[0]={'destination_cidr': '10.9.0.0/16'}: needs exactly one target"),
+    ({"destination_cidr": "10.9.0.0/16", "attachment_name": "vpc-a", "blackhole": True}, "needs exactly one target"),
+    ({"destination_cidr": "10.9.0.0/16", "blackhole": "sure"}, "routes[0].blackhole='sure': is not true or false."),
+])
+def test_a_hub_route_needs_one_target_and_a_boolean_blackhole(route, expected):
+    problems = problems_of("transit_gateway_hub", dict(GOOD["transit_gateway_hub"], aws_region="us-east-1", transit_gateway_hub_route_tables=[
+        {"name": "spokes", "associate": "*", "routes": [route]}]))
+    assert [p.startswith("transit_gateway_hub_route_tables[0].") and expected in p for p in problems] == [True], problems
+
+
+def test_a_spoke_option_that_is_not_a_boolean_is_refused_and_a_build_that_removes_is_refused():
+    spoke = [{"vpc_name": "v", "subnet_names": ["s"], "name": "v", "dns_support": "maybe"}]
+    problems = problems_of("transit_gateway_spoke", dict(GOOD["transit_gateway_spoke"], aws_region="us-east-1", transit_gateway_spoke_vpcs=spoke))
+    assert problems == ["transit_gateway_spoke_vpcs[0].dns_support='maybe': is not true or false. Give transit_gateway_spoke_vpcs[0]."
+                        "dns_support: true or transit_gateway_spoke_vpcs[0].dns_support: false."]
+    problems = problems_of("vpc_peering", dict(GOOD["vpc_peering"], aws_region="us-east-1", vpc_peering_state="absent"))
+    assert problems == ["vpc_peering_state='absent': this playbook builds, and with it the run would remove this part halfway through "
+                        "the build. Leave vpc_peering_state out, and run playbooks/peering_teardown.yml to remove it."]
+    assert problems_of("vpc_peering", dict(GOOD["vpc_peering"], aws_region="us-east-1", vpc_peering_state="absent"), state="absent") == []
+
+
+def test_a_report_path_that_cannot_be_written_is_refused(tmp_path):
+    assert [p.startswith("connect_report_path='/proc/nope/plan.md': cannot be written: /proc does not take new files")
+            for p in problems_of("connect", {"aws_region": "us-east-1", "connect_report_path": "/proc/nope/plan.md"})] == [True]
+    assert problems_of("connect", {"aws_region": "us-east-1", "connect_report_path": str(tmp_path / "new" / "plan.md")}) == []
