@@ -770,6 +770,16 @@ def absent_across(found):
             problems.append("host %s's transit_gateway_check.address=%r: is in no spoke's VPC (%s), so the check would not reach it "
                             "through the transit gateway. Give an address of another spoke's VPC." % (
                                 host, found[host]["tgw_check"], ", ".join("%s %s" % (v["named"], "/".join(v["cidrs"])) for _o, v in spokes)))
+    # A teardown whose hub name finds no gateway while a spoke's VPC is attached to one of that account's: the spokes would
+    # keep their attachments, and the hub its gateway.
+    for hub in sorted(h for h in found if (found[h] or {}).get("hub_missing")):
+        gateways = found[hub]["hub_missing"]["gateways"]
+        for host, entry in [(h, e) for h in sorted(found) for e in (found[h] or {}).get("spoke_attached") or []]:
+            for gateway in [g for g in entry["gateways"] if g in gateways]:
+                problems.append("host %s's %s: no transit gateway has this Name tag, and host %s's %s is attached to %s (%s) of that "
+                                "account, so the teardown would leave both. Fix the name (%r?), or detach it first." % (
+                                    hub, found[hub]["hub_missing"]["named"], host, entry["named"], gateway, gateways[gateway],
+                                    gateways[gateway]))
     # An attachment no hub route table associates has no routes, so a check from or to it cannot pass.
     chosen = [choice for host in sorted(found) for choice in (found[host] or {}).get("hub_associate") or []]
     associated = set(name for choice in chosen if isinstance(choice, list) for name in choice)
@@ -1123,10 +1133,12 @@ def spoke_attachment_names(module, aws, where, vpc, entry):
     """A teardown finds a spoke's attachments by VPC: one named otherwise than its entry goes all the same, with a word."""
     live = paginate(aws.ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
                     "list the attachments of %s" % vpc["VpcId"], Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
-    for attachment in [a for a in live if a.get("State") not in GONE and tags_of(a).get("Name") != entry.get("name")]:
+    live = [a for a in live if _state(a, "State") not in GONE]
+    for attachment in [a for a in live if tags_of(a).get("Name") != entry.get("name")]:
         module.warn("%s.name=%r: the attachment of %s (%s) is named %r; the teardown removes it all the same, as it finds a "
                     "spoke's attachments by VPC." % (where, entry.get("name"), vpc["VpcId"], attachment["TransitGatewayAttachmentId"],
                                                      tags_of(attachment).get("Name")))
+    return sorted(set(a["TransitGatewayId"] for a in live))
 
 
 def look_up_teardown(module, problems, parts, values):
@@ -1150,7 +1162,9 @@ def look_up_teardown(module, problems, parts, values):
         vpc = aws.vpc(problems, id_name, vpc_id, name_name, vpc_name)
         if vpc is not None and spoke is not None:
             found["spoke_vpc_ids"].append(vpc["VpcId"])
-            spoke_attachment_names(module, aws, id_name.rsplit(".", 1)[0], vpc, spoke)
+            gateways = spoke_attachment_names(module, aws, id_name.rsplit(".", 1)[0], vpc, spoke)
+            found.setdefault("spoke_attached", []).append({"named": "%s (%s)" % (id_name.rsplit(".", 1)[0], vpc_name or vpc_id),
+                                                           "gateways": gateways})
         if vpc is not None and id_name == "vpc_peering_vpc_id":
             # For the check across hosts: the peering between the two ends is found by its VPCs, its
             # security group by vpc_peering_name, so a misspelt name would leave the group behind.
@@ -1253,6 +1267,8 @@ def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
                                   "list the attachments of %s" % mine[0][id_key],
                                   Filters=[{"Name": "transit-gateway-id", "Values": [mine[0][id_key]]}])
                 if _state(a, "State") not in GONE]
+        if part == "transit_gateway_hub" and not mine:  # the spokes still attached to one of those there are the check across hosts'
+            found["hub_missing"] = {"named": as_written(variable, name), "gateways": dict((i[id_key], tags_of(i).get("Name")) for i in live)}
         if not mine:
             others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
             there = ". Those there: %s. If you meant one of them, fix the name and run again." % ", ".join(sorted(others))

@@ -172,8 +172,9 @@ def desired_state(params):
             except ValueError:
                 raise InvalidInput("targets", target, "is not an IP address, and target_type is ip.",
                                    "Give the pods' addresses, or set target_type=instance for instance ids.")
-        else:
-            validation.resource_id("targets", target, "i")
+        elif not re.match(r"^i-[0-9a-f]{8,17}$", str(target)):
+            raise InvalidInput("targets", target, "is not an instance id, and target_type is instance.",
+                               "Give the instances' ids (i-0123456789abcdef0), or set target_type=ip for addresses.")
     return {"name": params["name"], "subnet_ids": params["subnet_ids"], "scheme": params["scheme"],
             "listener_port": params["listener_port"], "target_port": target_port,
             "target_type": params["target_type"],

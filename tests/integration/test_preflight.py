@@ -401,6 +401,11 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
         {"vpc_name": "crossvpc-lab-a", "subnet_names": A_SUBNETS[:1], "name": "vpc-aa"}])
     assert [w for w in spoke["warnings"] if w.startswith(f"transit_gateway_spoke_vpcs[0].name='vpc-aa': the attachment of "
                                                          f"{peering['found']['peering_vpc']['vpc_id']} ({attachment}) is named None")], spoke
+    # ... and a hub name that finds nothing while that VPC is attached to the account's gateway would leave both.
+    typo = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", transit_gateway_hub_name="hub-reall")
+    across = checked_across({"hub": typo["found"], "spoke": spoke["found"]})
+    assert across.get("failed") and (f"host hub's transit_gateway_hub_name='hub-reall': no transit gateway has this Name tag, and host "
+                                     f"spoke's transit_gateway_spoke_vpcs[0] (crossvpc-lab-a) is attached to {tgw} (hub-real)") in across["msg"], across
     assert localaws.control.mutating_calls(mark) == []
 
 
@@ -479,6 +484,13 @@ def test_what_aws_made_and_cannot_change_is_read_before_a_change_that_needs_it(l
                               privatelink_consumer_client_security_group_names=["default"])
     assert consumer.get("failed") and "privatelink_consumer_name='ep-moved': endpoint vpce-" in consumer["msg"], consumer
     assert f"of this name is in {vpc_b['VpcId']}, and this host's endpoint goes in vpc-" in consumer["msg"]
+    # A VPC id that is not the subnets' VPC is named with them.
+    [vpc_c] = ec2_b.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-c"]}])["Vpcs"]
+    elsewhere = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", state="present", privatelink_consumer_name="ep",
+                               privatelink_consumer_vpc_id=vpc_c["VpcId"], privatelink_consumer_subnet_names=["crossvpc-lab-b-private-1"],
+                               privatelink_consumer_client_security_group_names=["default"])
+    assert elsewhere.get("failed") and ("privatelink_consumer_subnet_names[0]='crossvpc-lab-b-private-1': no subnet has this Name tag in "
+                                        f"account 222222222222, us-east-1 in privatelink_consumer_vpc_id='{vpc_c['VpcId']}'") in elsewhere["msg"]
     spoke = host_preflight(localaws, "account_b", ["transit_gateway_spoke"], "crossvpc-b", state="present", transit_gateway_spoke_vpcs=[
         {"vpc_name": "crossvpc-lab-c", "subnet_names": ["crossvpc-lab-c-private-1"], "name": "c", "ipv6_support": True}])
     assert spoke.get("failed") and "transit_gateway_spoke_vpcs[0].ipv6_support=True: vpc-" in spoke["msg"], spoke

@@ -99,6 +99,7 @@ def test_nlb_check_mode_create_rerun_and_target_update(localaws, module, names):
 @pytest.mark.parametrize("override, message", [
     ({"subnet_ids": ["same-az"]}, "a load balancer takes one subnet per availability zone"),
     ({"targets": ["pod-1"]}, "targets='pod-1': is not an IP address"),
+    ({"target_type": "instance", "targets": ["10.0.1.10"]}, "targets='10.0.1.10': is not an instance id, and target_type is instance."),
     ({"listener_port": 70000}, "listener_port=70000: is not a TCP port"),
     ({"name": "bad_name!"}, "name='bad_name!': is not a load balancer name"),
     ({"targets": ["10.0.1.10", "10.9.0.10"]}, "targets='10.9.0.10': is outside the load balancer's VPC vpc-"),

@@ -631,3 +631,13 @@ def test_a_report_path_that_cannot_be_written_is_refused(tmp_path):
     assert [p.startswith("connect_report_path='/proc/nope/plan.md': cannot be written: /proc does not take new files")
             for p in problems_of("connect", {"aws_region": "us-east-1", "connect_report_path": "/proc/nope/plan.md"})] == [True]
     assert problems_of("connect", {"aws_region": "us-east-1", "connect_report_path": str(tmp_path / "new" / "plan.md")}) == []
+
+
+def test_a_hub_teardown_whose_name_finds_nothing_while_a_spoke_is_attached_there_is_refused():
+    found = {"a": {"hub_missing": {"named": "transit_gateway_hub_name='hub-x'", "gateways": {"tgw-1": "hub"}}},
+             "b": {"spoke_attached": [{"named": "transit_gateway_spoke_vpcs[0] (c)", "gateways": ["tgw-1"]}]}}
+    assert check_across(found, {}) == [
+        "host a's transit_gateway_hub_name='hub-x': no transit gateway has this Name tag, and host b's transit_gateway_spoke_vpcs[0] (c) "
+        "is attached to tgw-1 (hub) of that account, so the teardown would leave both. Fix the name ('hub'?), or detach it first."]
+    found["b"]["spoke_attached"][0]["gateways"] = ["tgw-2"]  # another account's gateway: not this hub's
+    assert check_across(found, {}) == []
