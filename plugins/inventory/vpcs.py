@@ -198,11 +198,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _read_accounts(self):
         regions, filters = self.get_option("regions"), self.get_option("filters")
-        hosts, failed = [], []
+        hosts, failed, names = [], [], {}
         for i, account in enumerate(self.get_option("accounts")):
-            profile = (account or {}).get("profile")
+            profile = account.get("profile") if isinstance(account, dict) else None
             if not profile:
-                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d]=%r: has no profile. Give each account's AWS profile." % (i, account))
+                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d]=%r: has no profile. Give each account as a mapping with its "
+                                         "AWS profile, for example {profile: payments, name: payments}." % (i, account))
+            if account.get("name") in names:
+                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].name=%r: is accounts[%d]'s too, and each account is a host of "
+                                         "its own. Give each its own name." % (i, account["name"], names[account["name"]]))
+            names.setdefault(account.get("name") or profile, i)
             try:
                 session = boto3.session.Session(profile_name=profile)
                 account_id = session.client("sts", region_name=regions[0]).get_caller_identity()["Account"]

@@ -105,3 +105,16 @@ def test_its_documentation_renders():
     assert run.returncode == 0, run.stderr[-2000:]
     doc = json.loads(run.stdout)["crossvpc.aws.vpcs"]
     assert {"accounts", "regions", "filters", "keyed_groups", "compose", "cache"} <= set(doc["doc"]["options"]) and doc["examples"]
+
+
+def test_accounts_given_wrong_are_refused_naming_them(localaws, tmp_path):
+    """Two accounts of one host name would merge into one host; an account that is not a mapping has no profile."""
+    for accounts, expected in (([{"profile": "crossvpc-a", "name": "one"}, {"profile": "crossvpc-b", "name": "one"}],
+                                "accounts[1].name='one': is accounts[0]'s too"),
+                               ("crossvpc-a", "accounts[0]='crossvpc-a': has no profile. Give each account as a mapping")):
+        source = tmp_path / "aws.vpcs.yml"
+        source.write_text(yaml.safe_dump({"plugin": "crossvpc.aws.vpcs", "accounts": accounts}))
+        run = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(source), "--list"], cwd=REPO,
+                             env=dict(os.environ, **localaws.env, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+                                      ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="1"), capture_output=True, text=True, check=False)
+        assert run.returncode != 0 and expected in run.stderr, run.stderr[-2000:]
