@@ -14,6 +14,9 @@ PrivateLink. Moto keeps each account's endpoint services and endpoints apart and
   ModifyVpcEndpoint applies PrivateDnsEnabled and ModifyVpcEndpointServiceConfiguration applies
   RemovePrivateDnsName.
 
+VPCs. A DescribeVpcs filter AWS does not have is ``InvalidParameterValue`` ("The filter 'x' is
+invalid", HTTP 400), as on AWS, where moto answered HTTP 500; moto keeps filtering on the real ones.
+
 VPC peering. Moto registers one connection object with the requester's backend and, across
 accounts or regions, the accepter's; it compares no CIDRs and checks few rights. Here:
 
@@ -757,6 +760,35 @@ def _routes(backend, table):
     return list(routes.values())
 
 
+# --- VPCs: filters ------------------------------------------------------------------------------
+
+# DescribeVpcs' filters (tag:KEY aside), as the EC2 API reference lists them, with cidr-block and
+# tag-value, which AWS also takes (amazon.aws.ec2_vpc_net filters on cidr-block).
+VPC_FILTERS = frozenset((
+    "cidr", "cidr-block", "cidr-block-association.cidr-block", "cidr-block-association.association-id",
+    "cidr-block-association.state", "dhcp-options-id", "ipv6-cidr-block-association.ipv6-cidr-block",
+    "ipv6-cidr-block-association.ipv6-pool", "ipv6-cidr-block-association.association-id",
+    "ipv6-cidr-block-association.state", "is-default", "owner-id", "state", "tag-key", "tag-value",
+    "vpc-id"))
+
+
+def _patch_vpc_filters(response):
+    """A DescribeVpcs filter AWS does not have is AWS's InvalidParameterValue, not moto's HTTP 500
+    (FilterNotImplementedError); the real ones are left to moto."""
+    from moto.ec2.exceptions import InvalidFilter
+
+    original_describe = response.describe_vpcs
+
+    def describe_vpcs(self):
+        for name in self._filters_from_querystring():
+            if name not in VPC_FILTERS and not name.startswith("tag:"):
+                # AWS: InvalidParameterValue "The filter 'x' is invalid"
+                raise InvalidFilter(name, error_type="InvalidParameterValue")
+        return original_describe(self)
+
+    response.describe_vpcs = describe_vpcs
+
+
 # --- Transit Gateway: filters --------------------------------------------------------------------
 
 def _field(*path):
@@ -1253,3 +1285,4 @@ def install():
     _patch_peering_models()
     _patch_peering_responses(EC2Response)
     _patch_transit_gateway(EC2Response)
+    _patch_vpc_filters(EC2Response)

@@ -17,6 +17,8 @@ description:
     C(credential_source)) assumes a role in that account, as a cross-account setup does.
   - An account whose profile fails (a role that cannot be assumed, credentials that do not work) is left out with a
     warning naming it and the error; the other accounts are listed. If no account can be read, parsing fails.
+  - A region or a filter given wrong is an error of the whole source, not of an account, and parsing fails naming the
+    option and the value (see O(regions) and O(filters)).
   - VPCs tagged C(crossvpc:connect) are also listed in the host's C(connect_vpcs), so that playbooks/connect.yml runs from
     this inventory (give C(connect_links) in another inventory source or with C(-e)). The tag's value is the VPC's
     C(group) unless it is empty or C(true); the subnets tagged C(crossvpc:connect) are its C(subnet_names) (else one
@@ -52,12 +54,22 @@ options:
           and the account's id.
         type: str
   regions:
-    description: The regions to list the VPCs of.
+    description:
+      - The regions to list the VPCs of, each once.
+      - Each is checked, before any call to AWS, against the regions botocore knows (those of all its partitions,
+        opt-in regions included). One that is not among them and is not named like an AWS region (for example
+        C(xx-nowhere-1)) fails parsing, naming C(regions[i]) and the regions botocore knows.
+      - One named like a region but unknown to botocore (a region newer than the installed botocore, or a typo such as
+        C(us-east-9)) is read with a warning; if AWS then refuses it or has no endpoint for it, parsing fails naming it.
     type: list
     elements: str
     default: [us-east-1]
   filters:
-    description: DescribeVpcs filters that choose the VPCs, for example C(tag:Environment) or C(cidr).
+    description:
+      - DescribeVpcs filters that choose the VPCs, filter name to a value or a list of values, for example
+        C(tag:Environment) or C(cidr). Booleans are sent as C(true) and C(false), numbers as text.
+      - They apply to every account, so a filter AWS refuses (a name DescribeVpcs does not have, AWS's
+        C(InvalidParameterValue)) fails parsing with AWS's message, rather than leaving accounts out.
     type: dict
     default: {}
 """
@@ -84,11 +96,14 @@ cache_connection: ~/.cache/crossvpc-vpcs
 #   ansible-playbook crossvpc.aws.connect -i inventories/org/aws.vpcs.yml -i inventories/org/links.yml
 """
 
+import difflib
 import re
 
 try:
     import boto3
+    import botocore
     import botocore.exceptions
+    import botocore.session
 except ImportError:  # reported when the plugin parses
     boto3 = None
 
@@ -103,6 +118,92 @@ except ImportError:
 
 CONNECT_TAG = "crossvpc:connect"
 NOT_A_GROUP = ("", "true", "yes")
+# What EC2 answers a DescribeVpcs whose filters it does not take with ("The filter 'x' is invalid").
+FILTER_ERRORS = ("InvalidParameterValue", "InvalidFilter", "InvalidParameter", "InvalidParameterCombination")
+SOME_FILTERS = "tag:KEY, tag-key, cidr, cidr-block-association.cidr-block, vpc-id, owner-id, state, is-default"
+
+
+class FilterRefused(Exception):
+    """AWS refused the DescribeVpcs filters: a fault of the source's filters, not of the account."""
+
+    def __init__(self, error):
+        super(FilterRefused, self).__init__(str(error))
+        self.error = error
+
+
+def region_data():
+    """(the regions botocore knows EC2 in, over all its partitions, opt-in ones included; each partition's region pattern)."""
+    session = boto3.session.Session()
+    known = set()
+    for partition in session.get_available_partitions():
+        known.update(session.get_available_regions("ec2", partition_name=partition))
+    patterns = []
+    for partition in botocore.session.get_session().get_data("endpoints").get("partitions", []):
+        known.update(partition.get("regions", {}))
+        if partition.get("regionRegex"):
+            patterns.append(partition["regionRegex"])
+    return known, patterns
+
+
+def checked_regions(regions, warn):
+    """The regions, refused (AnsibleParserError naming regions[i]) unless each is once and an AWS region or named like one;
+    the indexes of those botocore does not know (warned about)."""
+    if not regions:
+        raise AnsibleParserError("crossvpc.aws.vpcs: regions=[]: lists no region. Give at least one, for example [us-east-1].")
+    known, patterns = region_data()
+    unknown, seen = [], {}
+    for i, region in enumerate(regions):
+        if region in seen:
+            raise AnsibleParserError("crossvpc.aws.vpcs: regions[%d]=%r: is regions[%d] too, and each region is a host per account. "
+                                     "List each region once." % (i, region, seen[region]))
+        seen[region] = i
+        if region in known:
+            continue
+        if not any(re.match(pattern, region) for pattern in patterns):
+            close = difflib.get_close_matches(region, sorted(known), 3)
+            raise AnsibleParserError("crossvpc.aws.vpcs: regions[%d]=%r: not an AWS region (%sknown regions: %s)."
+                                     % (i, region, "did you mean %s? " % " or ".join(close) if close else "", ", ".join(sorted(known))))
+        unknown.append(i)
+        warn("crossvpc.aws.vpcs: regions[%d]=%r: not a region botocore %s knows, though named like one; it is read as given "
+             "(a region newer than botocore, or a typo)." % (i, region, botocore.__version__))
+    return unknown
+
+
+def _filter_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+def checked_filters(filters):
+    """The filters as DescribeVpcs takes them, {name: [text, ...]}; refused (AnsibleParserError) if not names to values."""
+    if not isinstance(filters, dict):
+        raise AnsibleParserError("crossvpc.aws.vpcs: filters=%r: give a mapping of DescribeVpcs filter names to values, "
+                                 "for example {\"tag:Environment\": prod}." % (filters,))
+    checked = {}
+    for name, value in filters.items():
+        if not isinstance(name, str) or not name.strip():
+            raise AnsibleParserError("crossvpc.aws.vpcs: filters: %r: a filter's name is a DescribeVpcs filter, such as %s."
+                                     % (name, SOME_FILTERS))
+        values = [_filter_value(v) for v in (value if isinstance(value, list) else [value])]
+        if not values or None in values:
+            raise AnsibleParserError("crossvpc.aws.vpcs: filters: %r=%r: give a value or a list of values (text, numbers or "
+                                     "booleans)." % (name, value))
+        checked[name] = values
+    return checked
+
+
+def refused_filters(error, filters):
+    """The filter names AWS's refusal names (all of them if it names none)."""
+    message = error.response.get("Error", {}).get("Message") or ""
+    return [n for n in filters if "'%s'" % n in message] or re.findall(r"filter '([^']*)'", message) or list(filters)
+
+
+def region_refused(error):
+    """Whether an error says that AWS has no such region (no endpoint for it, or a credential scope it refuses)."""
+    return isinstance(error, botocore.exceptions.EndpointConnectionError) or "valid region" in str(error).lower()
 
 
 def _tags(resource):
@@ -122,7 +223,12 @@ def _all(client, operation, key, **params):
 
 def read_region(ec2, filters):
     """The VPCs of one account and region, each with its subnets, route tables and attachments."""
-    vpcs = _all(ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": k, "Values": v if isinstance(v, list) else [v]} for k, v in filters.items()])
+    try:
+        vpcs = _all(ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": k, "Values": v} for k, v in filters.items()])
+    except botocore.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in FILTER_ERRORS:
+            raise FilterRefused(error)
+        raise
     if not vpcs:
         return []
     by_vpc = [{"Name": "vpc-id", "Values": [v["VpcId"] for v in vpcs]}]
@@ -186,18 +292,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if boto3 is None:
             raise AnsibleParserError("crossvpc.aws.vpcs needs boto3 and botocore: pip install boto3")
         self._read_config_data(path)
+        # Given wrong, these fail the whole source, before any call (and before the cache answers).
+        regions = self.get_option("regions")
+        unknown_regions = checked_regions(regions, self.display.warning)
+        filters = checked_filters(self.get_option("filters"))
         key = self.get_cache_key(path)
         data = None
         if self.get_option("cache") and cache:
             data = self._cache.get(key)
         if data is None:
-            data = self._read_accounts()
+            data = self._read_accounts(regions, filters, unknown_regions)
             if self.get_option("cache"):
                 self._cache[key] = data
         self._populate(data)
 
-    def _read_accounts(self):
-        regions, filters = self.get_option("regions"), self.get_option("filters")
+    def _read_accounts(self, regions, filters, unknown_regions):
         hosts, failed, names = [], [], {}
         for i, account in enumerate(self.get_option("accounts")):
             profile = account.get("profile") if isinstance(account, dict) else None
@@ -208,15 +317,25 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].name=%r: is accounts[%d]'s too, and each account is a host of "
                                          "its own. Give each its own name." % (i, account["name"], names[account["name"]]))
             names.setdefault(account.get("name") or profile, i)
+            region = regions[0]
             try:
                 session = boto3.session.Session(profile_name=profile)
-                account_id = session.client("sts", region_name=regions[0]).get_caller_identity()["Account"]
+                account_id = session.client("sts", region_name=region).get_caller_identity()["Account"]
                 for region in regions:
                     name = account.get("name") or "account_%s" % account_id
                     hosts.append({"host": name if len(regions) == 1 else "%s_%s" % (name, re.sub(r"\W", "_", region)),
                                   "profile": profile, "account": account_id, "region": region,
                                   "vpcs": read_region(session.client("ec2", region_name=region), filters)})
+            except FilterRefused as refused:
+                error = refused.error.response.get("Error", {})
+                raise AnsibleParserError("crossvpc.aws.vpcs: filters: AWS refused %s: %s (%s, to DescribeVpcs of accounts[%d] (profile %s) "
+                                         "in %s). The filters apply to every account: give filters DescribeVpcs has, such as %s."
+                                         % (", ".join(repr(n) for n in refused_filters(refused.error, filters)),
+                                            error.get("Message") or refused.error, error.get("Code"), i, profile, region, SOME_FILTERS))
             except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+                if regions.index(region) in unknown_regions and region_refused(error):
+                    raise AnsibleParserError("crossvpc.aws.vpcs: regions[%d]=%r: not a region AWS has (botocore %s does not know it "
+                                             "either): %s" % (regions.index(region), region, botocore.__version__, error))
                 hosts = [h for h in hosts if h["profile"] != profile]
                 failed.append(profile)
                 self.display.warning("crossvpc.aws.vpcs: accounts[%d] (profile %s) is left out: %s. Check the profile, and that "

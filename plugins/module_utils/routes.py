@@ -186,6 +186,22 @@ def plan_routes(tables, destinations, target, state="present", replace=True, ski
     return changes
 
 
+def stray_routes(tables, selected, destinations, target):
+    """Deletes for every route to ``target`` that is not one of ``destinations`` in a ``selected`` table:
+    with exclusive=true the target carries exactly what the task names (a peering's routes follow its
+    route tables and its peer's CIDRs when either narrows)."""
+    changes = []
+    for table in tables:
+        for route in table.get("Routes", []):
+            destination = destination_of(route)
+            if destination.startswith("pl-"):
+                continue  # prefix-list routes are not managed here
+            if target_of(route) == tuple(target) and not (table["RouteTableId"] in selected and destination in destinations):
+                changes.append({"route_table_id": table["RouteTableId"], "destination": destination, "action": "delete",
+                                "before": target[1], "after": None})
+    return changes
+
+
 def routes_after(tables, changes):
     """{route_table_id: {destination: target}} once ``changes`` are applied (for diff and return)."""
     after = dict((t["RouteTableId"], describe_routes(t)) for t in tables)

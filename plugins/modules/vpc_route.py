@@ -65,6 +65,15 @@ options:
         One task can then route a set of VPCs' CIDRs (every spoke's) in all of those VPCs' tables.
     type: bool
     default: false
+  exclusive:
+    description:
+      - Make the target carry exactly what this task names. Routes to the target in other route tables of
+        the same VPCs, or to destinations not in O(destination_cidrs), are removed. For a target that
+        belongs to this route set alone, such as a peering connection whose route tables or peer CIDRs
+        were narrowed. Needs O(state=present).
+      - Leave V(false) for a shared target (an internet or transit gateway that other routes use).
+    type: bool
+    default: false
   replace:
     description:
       - Replace a route to one of O(destination_cidrs) that points at another target. With
@@ -133,6 +142,13 @@ EXAMPLES = r"""
     destination_cidrs: [10.30.0.0/16, 10.40.0.0/16]
     transit_gateway_id: tgw-0a1b2c3d4e5f60718
 
+- name: Route the peer's CIDR in one table only, removing the peering's routes from the VPC's other tables
+  crossvpc.aws.vpc_route:
+    route_table_ids: [rtb-0a1b2c3d4e5f60718]
+    destination_cidrs: [10.20.0.0/16]
+    vpc_peering_connection_id: pcx-0a1b2c3d4e5f60718
+    exclusive: true
+
 - name: Remove the routes to the peering, and only those
   crossvpc.aws.vpc_route:
     state: absent
@@ -192,7 +208,7 @@ route_tables:
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import routes, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
+    UNKNOWN, InvalidInput, client, new_module, paginate, result_with_diff, run_module)
 
 
 def validate(params, check_mode):
@@ -216,6 +232,9 @@ def validate(params, check_mode):
                 raise InvalidInput(option, params[option], "is not an ARN.",
                                    "Use the core network's ARN, arn:aws:networkmanager::...")
             target = (option, params[option])
+    if params["exclusive"] and params["state"] != "present":
+        raise InvalidInput("exclusive", True, "needs state=present (it removes the target's other routes).",
+                           "Use state=absent without exclusive to remove routes.")
     if target is None and params["state"] == "present":
         raise InvalidInput("target", None, "state=present needs a target.",
                            "Set one of %s." % ", ".join(o for o, _k, _p in routes.TARGETS))
@@ -239,6 +258,16 @@ def reconcile(module):
         problem = routes.target_problem(ec2, target[0], target[1], set(t["VpcId"] for t in tables))
         if problem:
             raise InvalidInput(target[0], target[1], problem)
+    if params["exclusive"] and target[1] != UNKNOWN:
+        vpc_ids = sorted(set(t["VpcId"] for t in tables))
+        everything = tables if params["vpc_id"] and not (params["subnet_ids"] or params["route_table_tags"]) else paginate(
+            ec2, "describe_route_tables", "RouteTables", "describe the route tables of %s" % ", ".join(vpc_ids),
+            Filters=[{"Name": "vpc-id", "Values": vpc_ids}])
+        selected = set(t["RouteTableId"] for t in tables)
+        strays = routes.stray_routes(everything, selected, destinations, target)
+        changes += strays
+        touched = set(c["route_table_id"] for c in strays) - selected
+        tables += [t for t in everything if t["RouteTableId"] in touched]
     if changes and not module.check_mode:
         routes.apply_routes(ec2, changes, target)
 
@@ -259,6 +288,7 @@ def main():
         route_table_tags=dict(type="dict"),
         destination_cidrs=dict(type="list", elements="str", required=True),
         replace=dict(type="bool", default=True),
+        exclusive=dict(type="bool", default=False),
         skip_local_destinations=dict(type="bool", default=False),
         **dict((option, dict(type="str")) for option in target_options)
     )

@@ -103,6 +103,19 @@ def test_two_peerings_in_one_run_one_account_and_across_regions(localaws, ansibl
     assert rerun.returncode == 0 and rerun.changed() == 0, rerun.stats
     assert mutating(localaws, mark) == []
 
+    # Narrowed inputs take back what they no longer ask for: the ports closed (the group goes), the routes of the
+    # route tables taken out of the list removed.
+    name, (requester, accepter) = "peering-same-account", pairs["peering-same-account"]
+    inventory_data = json.loads(hosts.read_text())
+    inventory_data["all"]["children"]["requester"]["hosts"][f"{name}_requester"].update(
+        vpc_peering_allowed_ports=[], vpc_peering_route_table_ids=requester["tables"][:1])
+    hosts.write_text(json.dumps(inventory_data))
+    narrowed = ansible(PEERING, inventory=hosts)
+    assert narrowed.returncode == 0, narrowed.stdout + narrowed.stderr
+    assert peer_groups(requester, name) == []
+    assert list(peer_routes(requester, accepter["cidr"])) == requester["tables"][:1]
+    assert set(accepter["tables"]) <= set(peer_routes(accepter, requester["cidr"]))  # the other end as it was
+
     teardown = ansible(TEARDOWN, inventory=hosts)
     assert teardown.returncode == 0, teardown.stdout + teardown.stderr
     for name, (requester, accepter) in pairs.items():

@@ -137,6 +137,28 @@ def test_absent_removes_only_routes_to_the_target_and_is_idempotent(localaws, mo
     assert mutating(localaws, mark) == []
 
 
+def test_exclusive_removes_the_targets_routes_outside_the_named_tables_and_cidrs(localaws, module, net):
+    ec2, (first, second) = net["ec2"], net["tables"]
+    ec2.create_route(RouteTableId=second, DestinationCidrBlock="10.1.0.0/16", VpcPeeringConnectionId=net["pcx"])
+    ec2.create_route(RouteTableId=first, DestinationCidrBlock="10.9.0.0/16", VpcPeeringConnectionId=net["pcx"])
+    ec2.create_route(RouteTableId=second, DestinationCidrBlock="10.8.0.0/16", TransitGatewayId=net["tgw"])
+    args = {"route_table_ids": [first], "destination_cidrs": ["10.1.0.0/16"],
+            "vpc_peering_connection_id": net["pcx"], "exclusive": True}
+    mark = localaws.control.mark()
+    planned = module(MODULE, args, check=True)
+    assert mutating(localaws, mark) == []
+    result = module(MODULE, args)
+    assert sorted((c["route_table_id"], c["destination"], c["action"]) for c in result["changes"]) == sorted([
+        (first, "10.1.0.0/16", "create"), (first, "10.9.0.0/16", "delete"), (second, "10.1.0.0/16", "delete")])
+    assert planned["changes"] == result["changes"]
+    assert routes_in(ec2, first)["10.1.0.0/16"] == net["pcx"] and "10.9.0.0/16" not in routes_in(ec2, first)
+    assert "10.1.0.0/16" not in routes_in(ec2, second)
+    assert routes_in(ec2, second)["10.8.0.0/16"] == net["tgw"]  # another target's route stays
+    mark = localaws.control.mark()
+    assert module(MODULE, args)["changed"] is False
+    assert mutating(localaws, mark) == []
+
+
 def test_tables_chosen_by_tag_and_all_tables_of_a_vpc(localaws, module, net):
     result = module(MODULE, {"vpc_id": net["vpc"], "route_table_tags": {"tier": "t2"},
                              "destination_cidrs": ["10.3.0.0/16"], "transit_gateway_id": net["tgw"]})

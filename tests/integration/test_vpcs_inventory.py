@@ -107,14 +107,80 @@ def test_its_documentation_renders():
     assert {"accounts", "regions", "filters", "keyed_groups", "compose", "cache"} <= set(doc["doc"]["options"]) and doc["examples"]
 
 
+def refused(localaws, tmp_path, config):
+    """ansible-inventory --list of a source with this configuration (account crossvpc-a as host a unless given), which must
+    fail: what it wrote to stderr."""
+    source = tmp_path / "aws.vpcs.yml"
+    source.write_text(yaml.safe_dump(dict({"plugin": "crossvpc.aws.vpcs", "accounts": [{"profile": "crossvpc-a", "name": "a"}]}, **config)))
+    run = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(source), "--list"], cwd=REPO,
+                         env=dict(os.environ, **localaws.env, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+                                  ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="1"), capture_output=True, text=True, check=False)
+    assert run.returncode != 0, run.stdout[-2000:]
+    return run.stderr
+
+
 def test_accounts_given_wrong_are_refused_naming_them(localaws, tmp_path):
     """Two accounts of one host name would merge into one host; an account that is not a mapping has no profile."""
     for accounts, expected in (([{"profile": "crossvpc-a", "name": "one"}, {"profile": "crossvpc-b", "name": "one"}],
                                 "accounts[1].name='one': is accounts[0]'s too"),
                                ("crossvpc-a", "accounts[0]='crossvpc-a': has no profile. Give each account as a mapping")):
-        source = tmp_path / "aws.vpcs.yml"
-        source.write_text(yaml.safe_dump({"plugin": "crossvpc.aws.vpcs", "accounts": accounts}))
-        run = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(source), "--list"], cwd=REPO,
-                             env=dict(os.environ, **localaws.env, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
-                                      ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="1"), capture_output=True, text=True, check=False)
-        assert run.returncode != 0 and expected in run.stderr, run.stderr[-2000:]
+        stderr = refused(localaws, tmp_path, {"accounts": accounts})
+        assert expected in stderr, stderr[-2000:]
+
+
+def test_a_region_given_wrong_fails_the_source_naming_it_not_an_account(localaws, tmp_path):
+    """A region is the whole source's: one that is no AWS region fails it before any call, rather than every account being
+    left out as if its profile had failed; one named like a region that botocore does not know is read, and fails it once
+    AWS refuses it. Regions botocore knows, opt-in and recent ones too, are listed."""
+    accounts = [{"profile": "crossvpc-a", "name": "a"}, {"profile": "crossvpc-b", "name": "b"}]
+    for regions, expected in ((["us-east-1", "xx-nowhere-1"], "regions[1]='xx-nowhere-1': not an AWS region (known regions: "),
+                              (["eu-west1"], "regions[0]='eu-west1': not an AWS region (did you mean eu-west-1"),
+                              ([], "regions=[]: lists no region"),
+                              (["us-east-1", "us-east-1"], "regions[1]='us-east-1': is regions[0] too")):
+        mark = localaws.control.mark()
+        stderr = refused(localaws, tmp_path, {"accounts": accounts, "regions": regions})
+        assert expected in stderr and "is left out" not in stderr and "no account could be read" not in stderr, stderr[-3000:]
+        assert localaws.control.calls(mark) == []
+        if "known regions" in expected:  # all partitions' regions, opt-in ones too
+            assert "ap-southeast-5, " in stderr and "us-west-2" in stderr and "us-gov-west-1" in stderr, stderr[-3000:]
+
+    mark = localaws.control.mark()
+    stderr = refused(localaws, tmp_path, {"accounts": accounts, "regions": ["us-east-1", "us-east-9"]})
+    assert "regions[1]='us-east-9': not a region botocore" in stderr and "though named like one" in stderr, stderr[-3000:]
+    assert "regions[1]='us-east-9': not a region AWS has" in stderr and "scoped to a valid region, not 'us-east-9'" in stderr, stderr[-3000:]
+    assert "is left out" not in stderr and localaws.control.mutating_calls(mark) == []
+
+    source = tmp_path / "aws.vpcs.yml"
+    source.write_text(yaml.safe_dump({"plugin": "crossvpc.aws.vpcs", "accounts": accounts[:1], "regions": ["eu-central-2", "ap-southeast-5"],
+                                      "filters": {"is-default": True}}))  # a boolean, sent as "true"
+    listed, warned = inventory(localaws, source, localaws.state_dir / "aws-config")
+    assert "regions[" not in warned and "is left out" not in warned, warned
+    hosts = listed["_meta"]["hostvars"]
+    assert sorted(hosts) == ["a_ap_southeast_5", "a_eu_central_2"]
+    for host, region in (("a_ap_southeast_5", "ap-southeast-5"), ("a_eu_central_2", "eu-central-2")):
+        default = localaws.client("ec2", "crossvpc-a", region).describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+        assert [v["vpc_id"] for v in hosts[host]["aws_vpcs"]] == [v["VpcId"] for v in default] and len(default) == 1
+
+
+def test_a_filter_aws_refuses_fails_the_source_with_its_message_not_an_account(localaws, tmp_path):
+    """The filters apply to every account: one DescribeVpcs does not have fails the source with AWS's answer (the local AWS
+    answers as AWS does, InvalidParameterValue, where moto answered HTTP 500), and a filter without a value fails it before
+    any call."""
+    ec2 = localaws.client("ec2")
+    try:
+        ec2.describe_vpcs(Filters=[{"Name": "no-such-filter", "Values": ["x"]}])
+        raise AssertionError("DescribeVpcs took the filter no-such-filter")
+    except ec2.exceptions.ClientError as error:
+        assert (error.response["Error"], error.response["ResponseMetadata"]["HTTPStatusCode"]) == (
+            {"Code": "InvalidParameterValue", "Message": "The filter 'no-such-filter' is invalid"}, 400)
+    accounts = [{"profile": "crossvpc-a", "name": "a"}, {"profile": "crossvpc-b", "name": "b"}]
+    mark = localaws.control.mark()
+    stderr = refused(localaws, tmp_path, {"accounts": accounts, "filters": {"tag-key": "Name", "no-such-filter": "x"}})
+    assert "filters: AWS refused 'no-such-filter': The filter 'no-such-filter' is invalid (InvalidParameterValue" in stderr, stderr[-3000:]
+    assert "is left out" not in stderr and "no account could be read" not in stderr and "profile crossvpc-b" not in stderr, stderr[-3000:]
+    assert localaws.control.mutating_calls(mark) == []
+
+    mark = localaws.control.mark()
+    stderr = refused(localaws, tmp_path, {"accounts": accounts, "filters": {"tag:Name": None}})
+    assert "filters: 'tag:Name'=None: give a value or a list of values" in stderr and "is left out" not in stderr, stderr[-3000:]
+    assert localaws.control.calls(mark) == []
