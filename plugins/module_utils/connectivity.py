@@ -122,7 +122,26 @@ def _vpc(index, entry, default_region):
     return vpc
 
 
-def _on_premises(entries, vpc_names):
+def _one_of(names):
+    return "Use one of: %s." % (", ".join(names[:10]) + (", ..." if len(names) > 10 else ""))
+
+
+def _vpc_holding(parameter, value, vpcs):
+    """An on-premises range is routed to the VPN or Direct Connect: no VPC given with its CIDRs may hold any of it."""
+    network = _net(value)
+    for index, vpc in enumerate(vpcs):
+        for key in ("cidrs", "ipv6_cidrs"):
+            for cidr in vpc[key] or []:
+                if _overlap(network, _net(cidr)):
+                    raise InvalidInput(parameter, value, "overlaps %s's %s (vpcs[%d].%s): a route table sends a range to one "
+                                       "place, so the VPC and the on-premises network could not both be reached at those "
+                                       "addresses." % (vpc["name"], cidr, index, key),
+                                       "List only the ranges on premises, without any VPC's blocks (split a summary such as "
+                                       "10.0.0.0/8 into the ranges actually there), or renumber one of them.")
+
+
+def _on_premises(entries, vpcs):
+    vpc_names = set(v["name"] for v in vpcs)
     found, names = [], set()
     for index, entry in enumerate(entries or []):
         where = "on_premises[%d]" % index
@@ -137,6 +156,8 @@ def _on_premises(entries, vpc_names):
         if not cidrs:
             raise InvalidInput(where + ".cidrs", entry.get("cidrs"), "is empty.",
                                "List the ranges reached over VPN or Direct Connect.")
+        for position, value in enumerate(entry["cidrs"]):
+            _vpc_holding("%s.cidrs[%d]" % (where, position), value, vpcs)
         found.append({"name": name, "cidrs": cidrs})
     return found
 
@@ -162,9 +183,7 @@ def _links(links, options, vpcs):
         _unknown_keys(where, entry, LINK_KEYS)
         for end in ("client", "server"):
             if entry.get(end) not in known:
-                shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
-                raise InvalidInput("%s.%s" % (where, end), entry.get(end), "is not a VPC name in vpcs.",
-                                   "Use one of: %s." % shown)
+                raise InvalidInput("%s.%s" % (where, end), entry.get(end), "is not a VPC name in vpcs.", _one_of(names))
         if entry["client"] == entry["server"]:
             raise InvalidInput(where, entry["client"], "is both client and server.", "A link joins two different VPCs.")
         service = entry.get("service")
@@ -216,8 +235,28 @@ def check_input(vpcs, links=None, **options):
         _positive("expected_vpcs", expected)
     if opts["hub_account"] is not None:
         validation.account_id("hub_account", opts["hub_account"], "Use the 12-digit account to own the Transit Gateway.")
-    on_premises = _on_premises(opts["on_premises"], names)
+    on_premises = _on_premises(opts["on_premises"], found)
     return found, _links(links, opts, found), on_premises, opts
+
+
+def check_reachability(checks, vpcs):
+    """The reachability option against the VPCs (from check_input), before any AWS call: each check's
+    link, its item as a loop over the plan's links registers it, joins two VPCs of vpcs."""
+    if checks is None:
+        return
+    names = [v["name"] for v in vpcs]
+    if not isinstance(checks, list):
+        raise InvalidInput("reachability", checks, "is not a list.", "Pass the registered results of crossvpc.aws.reachability.")
+    for index, check in enumerate(checks):
+        where = "reachability[%d]" % index
+        link = check.get("item") if isinstance(check, dict) else None
+        if not isinstance(link, dict):
+            raise InvalidInput(where + ".item", link, "is not a link (a mapping with client and server).",
+                               "Give each check its link (client, server, ports, method) as item, as a loop over the "
+                               "plan's links registers it.")
+        for end in ("client", "server"):
+            if link.get(end) not in names:
+                raise InvalidInput("%s.item.%s" % (where, end), link.get(end), "is not a VPC name in vpcs.", _one_of(names))
 
 
 # --- address arithmetic ----------------------------------------------------------------------
@@ -579,7 +618,8 @@ def _problems(results, decided, order, index, on_premises, opts):
 
 
 def _hub_problems(members, index, on_premises, opts):
-    """One hub's group: in one region, within the attachment quota, no on-premises range overlapping a VPC."""
+    """One hub's group: in one region, within the attachment quota (check_input refuses an on-premises
+    range that overlaps a VPC)."""
     problems, regions = [], []
     for name in members:
         if index[name]["region"] not in regions:
@@ -594,14 +634,6 @@ def _hub_problems(members, index, on_premises, opts):
         problems.append({"kind": "quota", "message": (
             "The Transit Gateway would need %d attachments, more than transit_gateway_attachment_quota=%d: split "
             "the VPCs across Transit Gateways or ask AWS for a higher quota." % (worst, opts["transit_gateway_attachment_quota"]))})
-    for position, network in enumerate(on_premises):
-        nets = [_net(c) for c in network["cidrs"]]
-        for name in members:
-            for a, b in _overlapping(nets, [_net(c) for c in index[name]["cidrs"] + index[name]["ipv6_cidrs"]]):
-                problems.append({"kind": "overlap", "message": (
-                    "on_premises[%d] %s: %s overlaps %s %s: the Transit Gateway's route table cannot send one range "
-                    "to both; renumber one of them, or reach %s from on-premises another way." % (
-                        position, network["name"], a[3], name, b[3], name))})
     return problems
 
 

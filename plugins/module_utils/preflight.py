@@ -726,11 +726,22 @@ def outside(problems, name, addresses, vpc, why):
                 name, i, address, vpc["named"], ", ".join(vpc["cidrs"]), why))
 
 
+def wrong_account_profiles(found):
+    """aws_account_profiles entries whose profile a host's own credentials show to be of another account."""
+    proven = dict((found[h]["profile"], (h, found[h].get("account"))) for h in sorted(found, reverse=True)
+                  if (found[h] or {}).get("profile") and found[h].get("account"))
+    entries = sorted(set((str(a), p) for h in found for a, p in ((found[h] or {}).get("account_profiles") or {}).items()))
+    return ["aws_account_profiles[%r]=%r: that profile's credentials are of account %s (host %s's aws_profile), not %s, so the checks "
+            "would read the wrong account. Key each profile by its own account's id." % (account, profile, proven[profile][1],
+                                                                                         proven[profile][0], account)
+            for account, profile in entries if profile in proven and proven[profile][1] != account]
+
+
 def absent_across(found):
     """The rules across hosts that conclude from what no host found: an endpoint or service no host
     names, a hub attachment no spoke removes, a check address in no spoke's VPC, links to VPCs no
     host lists."""
-    problems = check_links(found)
+    problems = check_links(found) + wrong_account_profiles(found)
     services = [(host, (found[host] or {}).get("service_name")) for host in sorted(found) if (found[host] or {}).get("service_name")]
     # Endpoints another consumer host of this run names are its own (a teardown that stopped halfway, run again).
     claimed = set((found[host] or {}).get("endpoint_name") for host in found)
@@ -754,16 +765,20 @@ def absent_across(found):
                                     "service. Give the service's Name tag." % (
                                         provider, found[provider]["service_named"], host, endpoint["id"], endpoint["name"],
                                         endpoint["service_name"], service or "none"))
-    torn = set((found[host].get("account"), vpc) for host in found for vpc in (found[host] or {}).get("spoke_vpc_ids") or [])
+    listed = set((found[host].get("account"), vpc) for host in found for vpc in (found[host] or {}).get("spoke_vpc_ids") or [])
+    listed |= set((found[host].get("account"), vpc["vpc_id"]) for host in found for vpc in (found[host] or {}).get("spoke_vpcs") or [])
     for hub in sorted(host for host in found if (found[host] or {}).get("hub_attachments")):
-        for attachment in [a for a in found[hub]["hub_attachments"] if (a["account"], a["vpc"]) not in torn]:
-            of_account = sorted(host for host in found if "spoke_vpc_ids" in (found[host] or {}) and found[host].get("account") == attachment["account"])
-            problems.append("host %s's %s: its attachment %s (%s %s of account %s) is in no spoke host's transit_gateway_spoke_vpcs, "
-                            "so the teardown would remove the other attachments, the route tables and the share, then stop at the "
-                            "hub. %s" % (hub, found[hub]["hub_named"], attachment["id"], attachment["type"], attachment["vpc"],
-                                         attachment["account"], "List that VPC in the transit_gateway_spoke_vpcs of %s." % " or ".join(
-                                             of_account) if of_account else "Add a spoke host of account %s, listing that VPC." % (
-                                             attachment["account"])))
+        for attachment in [a for a in found[hub]["hub_attachments"] if (a["account"], a["vpc"]) not in listed]:
+            of_account = sorted(host for host in found if set(("spoke_vpc_ids", "spoke_vpcs")) & set(found[host] or {})
+                                and found[host].get("account") == attachment["account"])
+            fix = ("List that VPC in the transit_gateway_spoke_vpcs of %s" % " or ".join(of_account) if of_account
+                   else "Add a spoke host of account %s, listing that VPC" % attachment["account"])
+            problems.append("host %s's %s: its attachment %s (%s %s of account %s) is in no spoke host's transit_gateway_spoke_vpcs, %s" % (
+                hub, found[hub]["hub_named"], attachment["id"], attachment["type"], attachment["vpc"], attachment["account"],
+                "and transit_gateway.yml does not detach a VPC it is no longer given: it would stay connected. %s, or disconnect it "
+                "first: in account %s, crossvpc.aws.vpc_route state=absent for its routes to the gateway, then "
+                "crossvpc.aws.transit_gateway_attachment state=absent." % (fix, attachment["account"]) if found[hub].get("building") else
+                "so the teardown would remove the other attachments, the route tables and the share, then stop at the hub. %s." % fix))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for host in sorted(h for h in found if (found[h] or {}).get("tgw_check") and spokes):
         if not [vpc for _other, vpc in spokes if inside(found[host]["tgw_check"], vpc)]:
@@ -772,14 +787,17 @@ def absent_across(found):
                                 host, found[host]["tgw_check"], ", ".join("%s %s" % (v["named"], "/".join(v["cidrs"])) for _o, v in spokes)))
     # A teardown whose hub name finds no gateway while a spoke's VPC is attached to one of that account's: the spokes would
     # keep their attachments, and the hub its gateway.
+    hubs = set((found[h] or {}).get("hub_id") for h in found)
     for hub in sorted(h for h in found if (found[h] or {}).get("hub_missing")):
-        gateways = found[hub]["hub_missing"]["gateways"]
+        gateways = dict((g, n) for g, n in found[hub]["hub_missing"]["gateways"].items() if g not in hubs)  # not another hub host's
         for host, entry in [(h, e) for h in sorted(found) for e in (found[h] or {}).get("spoke_attached") or []]:
             for gateway in [g for g in entry["gateways"] if g in gateways]:
                 problems.append("host %s's %s: no transit gateway has this Name tag, and host %s's %s is attached to %s (%s) of that "
-                                "account, so the teardown would leave both. Fix the name (%r?), or detach it first." % (
-                                    hub, found[hub]["hub_missing"]["named"], host, entry["named"], gateway, gateways[gateway],
-                                    gateways[gateway]))
+                                "account, so %s" % (hub, found[hub]["hub_missing"]["named"], host, entry["named"], gateway, gateways[gateway],
+                                                    "the build would make a second gateway and leave that one. Keep the name %r, or tear "
+                                                    "that hub down first (playbooks/transit_gateway_teardown.yml with that name)." % gateways[gateway]
+                                                    if found[hub].get("building") else
+                                                    "the teardown would leave both. Fix the name (%r?), or detach it first." % gateways[gateway]))
     # An attachment no hub route table associates has no routes, so a check from or to it cannot pass.
     chosen = [choice for host in sorted(found) for choice in (found[host] or {}).get("hub_associate") or []]
     associated = set(name for choice in chosen if isinstance(choice, list) for name in choice)
@@ -827,6 +845,17 @@ def check_across(found, context):
                                 "name." % (r_host, as_written("vpc_peering_name", requester["peering_name"], requester.get("connect_name")),
                                            r_vpc["vpc_id"], a_vpc["vpc_id"], between[0]["id"], between[0]["name"] or "nothing (no Name tag)"))
             continue
+        pair = sorted([r_vpc["vpc_id"], a_vpc["vpc_id"]])
+        renamed = dict((p["id"], p) for host in (r_host, a_host) for p in found[host].get("peerings_now") or []
+                       if p["vpcs"] == pair and p["name"] and p["name"] != requester.get("peering_name"))
+        for peering in [p for _id, p in sorted(renamed.items())]:
+            group = "%s-from-peer" % peering["name"]
+            for host in [h for h in (r_host, a_host) if group in found[h].get("peering_groups") or []]:
+                problems.append("host %s's %s: the peering between %s and %s is %s, named %r, and its security group %s is in host %s's "
+                                "VPC: with this name the build would make a new group and leave that one open. Keep the name %r, or "
+                                "remove the peering with it first (playbooks/peering_teardown.yml), then build with the new one." % (
+                                    r_host, as_written("vpc_peering_name", requester.get("peering_name"), requester.get("connect_name")),
+                                    r_vpc["vpc_id"], a_vpc["vpc_id"], peering["id"], peering["name"], group, host, peering["name"]))
         if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
             problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
         elif _overlap(r_vpc, a_vpc):
@@ -938,7 +967,9 @@ def look_up(module, problems, parts, values):
     account = check_credentials(module, problems, values)
     if account is None:
         return {}
-    found = {"account": account}
+    # The reachability checks read each account with its aws_account_profiles entry: checked across hosts against the
+    # accounts the hosts' own profiles proved to be.
+    found = {"account": account, "profile": values.get("aws_profile"), "account_profiles": values.get("aws_account_profiles") or {}}
     aws = Account(module, account, values.get("aws_region"))
     if "privatelink_provider" in parts:
         found["provider_name"] = values.get("privatelink_provider_name")
@@ -1010,6 +1041,10 @@ def look_up(module, problems, parts, values):
             given = "vpc_peering_vpc_id" if values.get("vpc_peering_vpc_id") else "vpc_peering_vpc_name"
             found["peering_vpc"] = vpc_found(vpc, "%s=%r" % (given, values[given]))
             found["peering_name"] = values.get("vpc_peering_name")
+            found["connect_name"] = values.get("connect_name")
+            # A connection between the two ends named otherwise: its security group is found by that name (check across hosts).
+            found["peerings_now"] = peerings_of(aws, vpc)
+            found["peering_groups"] = [g["GroupName"] for g in aws.read("security groups", vpc["VpcId"]) if g["GroupName"].endswith("-from-peer")]
             aws.peering_connection(problems, values.get("vpc_peering_connection_id"), vpc)
             wanted = values.get("vpc_peering_route_table_tags") or {}
             tables = aws.read("route tables", vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
@@ -1023,7 +1058,15 @@ def look_up(module, problems, parts, values):
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
                 found["peering_check"] = values["vpc_peering_check"]["address"]
-    if "transit_gateway_hub" in parts:  # static routes by attachment name: the other spokes route their ranges
+    if "transit_gateway_hub" in parts:
+        # Its gateway's attachments must all be the spokes' (a VPC no longer listed would stay attached), and a spoke
+        # attached to another gateway of this account means the hub's name changed (a second gateway would be made).
+        name = values.get("transit_gateway_hub_name")
+        live = [g for g in paginate(aws.ec2, "describe_transit_gateways", "TransitGateways", "list the transit gateways")
+                if _state(g, "State") not in GONE]
+        found.update(hub_state(aws, as_written("transit_gateway_hub_name", name, values.get("connect_name")), live,
+                               [g for g in live if tags_of(g).get("Name") == name]), building=True)
+        # Static routes by attachment name: the other spokes route their ranges.
         found["hub_routes"] = [("transit_gateway_hub_route_tables[%d].routes[%d].destination_cidr" % (i, j), route["destination_cidr"],
                                 route["attachment_name"]) for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
                                for j, route in enumerate(table.get("routes") or []) if route.get("attachment_name")]
@@ -1058,6 +1101,12 @@ def look_up(module, problems, parts, values):
                     problems.append("%s.ipv6_support=True: %s has no IPv6 range, and AWS refuses IPv6 support on an attachment whose VPC "
                                     "and subnets have none. Leave it false, or give the VPC and its subnets IPv6 ranges first." % (
                                         name, vpc["VpcId"]))
+        ids = [v["vpc_id"] for v in found.get("spoke_vpcs") or []]
+        attached = [a for a in paginate(aws.ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
+                                        "list the attachments of the spoke VPCs", Filters=[{"Name": "vpc-id", "Values": ids}])
+                    if _state(a, "State") not in GONE] if ids else []
+        found["spoke_attached"] = [{"named": v["named"], "gateways": sorted(set(a["TransitGatewayId"] for a in attached if a["VpcId"] == v["vpc_id"]))}
+                                   for v in found.get("spoke_vpcs") or []]
         for j, cidr in enumerate(values.get("transit_gateway_spoke_route_cidrs") or []):
             network = ipaddress.ip_network(cidr)
             for vpc in found.get("spoke_vpcs") or []:
@@ -1098,31 +1147,37 @@ def preflight(module, host, parts, state, variables, specs, context=None):
     the look-ups found."""
     problems, values = check_variables(host, parts, state, variables, specs, context)
     found = {}
-    if not problems:
+    if not problems and "connect" in parts and "planned_names" in (context or {}):  # connect_plan.yml checked the rest
+        problems.extend(unplanned(module, values, context["planned_names"], state))
+    elif not problems:
         if state == "present":
             found = look_up(module, problems, parts, values)
         else:
             found = look_up_teardown(module, problems, parts, values)
-            if "connect" in parts and "planned_names" in (context or {}):
-                problems.extend(unplanned(module, values, context["planned_names"]))
     return problems, found
 
 
-def unplanned(module, values, planned):
-    """connect_teardown.yml tears down what the plan names: what connect.yml made (Name connect_name plus a link's
-    hash) that the current plan does not name would stay, so the inputs changed since the build."""
+def unplanned(module, values, planned, state):
+    """connect.yml builds, and connect_teardown.yml tears down, what the plan names: what connect.yml made (Name
+    connect_name plus a link's hash) that the current plan does not name would stay, so the inputs changed since the build."""
     prefix = re.compile(r"^%s-[0-9a-f]{8}$" % re.escape(values.get("connect_name") or "crossvpc-connect"))
     ec2, left = client(module, "ec2"), []
-    for _part, _variable, kind, operation, key, id_key, state in TORN_DOWN:
+    for _part, _variable, kind, operation, key, id_key, status in TORN_DOWN:
         for item in paginate(ec2, operation, key, "list the %ss" % kind):
             name = tags_of(item).get("Name") or ""
-            if prefix.match(name) and name not in planned and _state(item, state) not in GONE:
+            if prefix.match(name) and name not in planned and _state(item, status) not in GONE:
                 left.append("%s %s (%s)" % (kind, item[id_key], name))
     if not left:
         return []
+    them = "them" if len(left) > 1 else "it"
+    if state == "present":
+        return ["connect.yml made %s, which the plan made now does not name (a link taken out, or its server, ports or method "
+                "changed), and connect.yml does not remove what it built for an older plan: %s would stay, and keep its link open. "
+                "Put the link back as it was, or run playbooks/connect_teardown.yml with the inputs of the build first, then build "
+                "the new plan." % (", ".join(sorted(set(left))), them)]
     return ["connect.yml made %s, which the plan made now does not name: the teardown would leave %s. The plan's inputs "
             "(connect_links, connect_vpcs, connect_expected_vpcs, connect_name) changed since the build: run the teardown with "
-            "the inputs of the build, then build the new plan." % (", ".join(sorted(set(left))), "them" if len(left) > 1 else "it")]
+            "the inputs of the build, then build the new plan." % (", ".join(sorted(set(left))), them)]
 
 
 GONE_FIX = ("If that VPC was deleted, nothing of the connection is left in it: take it out of the inventory. Otherwise "
@@ -1173,12 +1228,7 @@ def look_up_teardown(module, problems, parts, values):
             found["peering_name"] = values.get("vpc_peering_name")
             found["connect_name"] = values.get("connect_name")
             peering_vpc = vpc
-            found["peerings"] = [{"id": p["VpcPeeringConnectionId"], "name": tags_of(p).get("Name"),
-                                  "vpcs": sorted([p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]])}
-                                 for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections",
-                                                   "list the peering connections of %s" % vpc["VpcId"],
-                                                   Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [vpc["VpcId"]]}])
-                                 if _state(p, "Status.Code") not in GONE]
+            found["peerings"] = peerings_of(aws, vpc)
     consumer_vpc = values.get("privatelink_consumer_vpc_id")
     if "privatelink_consumer" in parts and values.get("privatelink_consumer_subnet_names"):
         # They find the endpoint's VPC: a name that matches nothing would leave the endpoint, and the service behind it.
@@ -1214,6 +1264,29 @@ TORN_DOWN = (
      "VpcPeeringConnections", "VpcPeeringConnectionId", "Status.Code"),
 )
 GONE = ("deleted", "deleting", "failed", "rejected", "expired")
+
+
+def hub_state(aws, named, live, mine):
+    """For the check across hosts: the hub's gateway and its VPCs' attachments (each must be a spoke's), or, when
+    its name finds none, the account's gateways (a spoke attached to one of them means the name changed)."""
+    if not mine:
+        return {"hub_missing": {"named": named, "gateways": dict((g["TransitGatewayId"], tags_of(g).get("Name")) for g in live)}}
+    return {"hub_named": "%s (%s)" % (named, mine[0]["TransitGatewayId"]), "hub_id": mine[0]["TransitGatewayId"], "hub_attachments": [
+        {"id": a["TransitGatewayAttachmentId"], "type": a.get("ResourceType"), "vpc": a.get("ResourceId"), "account": a.get("ResourceOwnerId")}
+        for a in paginate(aws.ec2, "describe_transit_gateway_attachments", "TransitGatewayAttachments",
+                          "list the attachments of %s" % mine[0]["TransitGatewayId"],
+                          Filters=[{"Name": "transit-gateway-id", "Values": [mine[0]["TransitGatewayId"]]}])
+        if _state(a, "State") not in GONE]}
+
+
+def peerings_of(aws, vpc):
+    """The live peering connections this VPC requested: with the other end's, every connection between the two."""
+    return [{"id": p["VpcPeeringConnectionId"], "name": tags_of(p).get("Name"),
+             "vpcs": sorted([p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]])}
+            for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections",
+                              "list the peering connections of %s" % vpc["VpcId"],
+                              Filters=[{"Name": "requester-vpc-info.vpc-id", "Values": [vpc["VpcId"]]}])
+            if _state(p, "Status.Code") not in GONE]
 
 
 def _state(item, path):
@@ -1259,16 +1332,8 @@ def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
         if part == "vpc_peering":
             found["named_peerings"] = [{"id": i[id_key], "vpcs": sorted([i["RequesterVpcInfo"]["VpcId"], i["AccepterVpcInfo"]["VpcId"]])}
                                        for i in mine]
-        if part == "transit_gateway_hub" and mine:
-            found["hub_named"] = "%s=%r (%s)" % (variable, name, mine[0][id_key])
-            found["hub_attachments"] = [
-                {"id": a["TransitGatewayAttachmentId"], "type": a.get("ResourceType"), "vpc": a.get("ResourceId"), "account": a.get("ResourceOwnerId")}
-                for a in paginate(aws.ec2, "describe_transit_gateway_attachments", "TransitGatewayAttachments",
-                                  "list the attachments of %s" % mine[0][id_key],
-                                  Filters=[{"Name": "transit-gateway-id", "Values": [mine[0][id_key]]}])
-                if _state(a, "State") not in GONE]
-        if part == "transit_gateway_hub" and not mine:  # the spokes still attached to one of those there are the check across hosts'
-            found["hub_missing"] = {"named": as_written(variable, name), "gateways": dict((i[id_key], tags_of(i).get("Name")) for i in live)}
+        if part == "transit_gateway_hub":
+            found.update(hub_state(aws, as_written(variable, name), live, mine))
         if not mine:
             others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
             there = ". Those there: %s. If you meant one of them, fix the name and run again." % ", ".join(sorted(others))

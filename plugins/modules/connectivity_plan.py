@@ -38,8 +38,11 @@ description:
     overlaps an attached one uses V(privatelink), the same range or a nested one, which would be shadowed as above.
   - Problems are reported, not failed on. These are overlapping links without ports, VPCs in several regions under
     one Transit Gateway (it is regional; TGW peering is not built by this collection), cross-region PrivateLink,
-    on-premises ranges that overlap attached VPCs, and quotas (attachments per Transit Gateway, routes per route
-    table).
+    and quotas (attachments per Transit Gateway, routes per route table).
+  - Bad input fails before any AWS call, naming the option as written (for example C(on_premises[0].cidrs[1])), its
+    value and the fix. This includes an O(on_premises) range that overlaps any VPC of O(vpcs), and a O(reachability)
+    check whose link names a VPC not in O(vpcs). A VPC given without O(vpcs[].cidrs) is checked against
+    O(on_premises) once it is discovered.
   - A VPC given with O(vpcs[].cidrs) is not looked up. With every VPC's CIDRs given, the module makes no AWS call at
     all and needs no credentials. A VPC without them is read with C(DescribeVpcs) only, by O(vpcs[].vpc_id) or by
     its Name tag.
@@ -133,8 +136,10 @@ options:
     type: raw
   on_premises:
     description:
-      - Networks reached over VPN or Direct Connect. They join the routed VPCs through a Transit Gateway, and must
-        not overlap them.
+      - Networks reached over VPN or Direct Connect. They join the routed VPCs through a Transit Gateway.
+      - No range may overlap a CIDR block of any VPC in O(vpcs), routed or not; such a range is refused. List only the
+        ranges on premises, for example without the VPCs' blocks rather than a summary such as C(10.0.0.0/8) that holds
+        them.
     type: list
     elements: dict
     suboptions:
@@ -175,6 +180,8 @@ options:
         crossvpc.aws.reachability result (C(reachable), C(msg), C(table)) with its link (C(client), C(server),
         C(ports), C(method)) as C(item), as a loop over the plan's links registers them. playbooks/connect.yml
         passes them once every link was checked.
+      - Each C(item) must have a C(client) and a C(server) that are names in O(vpcs); otherwise the module fails,
+        naming C(reachability[i].item.client) or C(reachability[i].item.server).
     type: list
     elements: dict
   report_path:
@@ -334,7 +341,7 @@ problems:
   elements: dict
   contains:
     kind:
-      description: C(overlap), C(quota), C(region) or C(ports).
+      description: C(quota), C(region) or C(ports).
       type: str
     message:
       description: The problem and what to do.
@@ -434,6 +441,7 @@ def reconcile(module):
     if params["report_path"] and params["report_path"] == params["diagram_path"]:
         raise InvalidInput("diagram_path", params["diagram_path"], "is report_path too.", "Give two different files.")
     vpcs = connectivity.check_input(params["vpcs"], params["links"], **options)[0]
+    connectivity.check_reachability(params["reachability"], vpcs)
     if any(v["region"] is None for v in vpcs):
         # Only read (from parameters, environment or profile) when needed: no call is made either way.
         options["region"] = module.region

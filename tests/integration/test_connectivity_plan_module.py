@@ -148,6 +148,13 @@ def test_bad_input_fails_before_any_call(localaws, module, tmp_path):
         ({"vpcs": "VPC_A", "all_to_all": True}, "vpcs='VPC_A': is not a list of mappings"),
         ({"vpcs": LAB, "links": "VPC_B->VPC_A"}, "links='VPC_B->VPC_A': is not a list of mappings"),
         ({"vpcs": LAB, "all_to_all": True, "on_premises": ["office"]}, "on_premises[0]='office': is not a mapping"),
+        # An on-premises range that a VPC holds, routed or not (VPC_B -> VPC_A is PrivateLink: no Transit Gateway).
+        ({"vpcs": LAB, "links": LAB_LINKS[:1], "on_premises": [{"name": "dc1", "cidrs": ["192.168.0.0/16", "10.0.0.0/8"]}]},
+         "on_premises[0].cidrs[1]='10.0.0.0/8': overlaps VPC_A's 10.0.0.0/16 (vpcs[0].cidrs)"),
+        ({"vpcs": LAB, "links": LAB_LINKS, "reachability": [
+            {"reachable": True, "msg": "ok", "table": [], "item": dict(LAB_LINKS[1], method="peering")},
+            {"reachable": True, "msg": "ok", "table": [], "item": dict(LAB_LINKS[1], client="VPC_D", method="peering")}]},
+         "reachability[1].item.client='VPC_D': is not a VPC name in vpcs. Use one of: VPC_A, VPC_B, VPC_C."),
     ]
     mark = localaws.control.mark()
     for args, message in cases:

@@ -445,7 +445,7 @@ def test_a_host_in_a_misspelt_group_stops_the_run_before_any_call(localaws, ansi
             "Put it in spoke, or pass spoke_group=spokes.") in run.result(GROUPS_TASK)["msg"]
 
 
-def test_a_connect_teardown_whose_plan_no_longer_names_what_was_made_is_refused(localaws, bare_lab):
+def test_a_connect_build_or_teardown_whose_plan_no_longer_names_what_was_made_is_refused(localaws, bare_lab):
     """The plan is made again from the inputs: a link or growth changed since the build would leave its parts."""
     tags = [{"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": "crossvpc-connect-0123abcd"}]}]
     tgw = localaws.client("ec2").create_transit_gateway(TagSpecifications=tags)["TransitGateway"]["TransitGatewayId"]
@@ -453,6 +453,11 @@ def test_a_connect_teardown_whose_plan_no_longer_names_what_was_made_is_refused(
     left = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", context={"planned_names": ["crossvpc-connect-89abcdef"]})
     assert left.get("failed") and (f"connect.yml made transit gateway {tgw} (crossvpc-connect-0123abcd), which the plan made now does "
                                    f"not name: the teardown would leave it.") in left["msg"], left
+    # A build too: connect.yml does not remove what it made for an older plan, so it would stay, its link open.
+    build = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", state="present", context={"planned_names": ["crossvpc-connect-89abcdef"]})
+    assert build.get("failed") and (f"connect.yml made transit gateway {tgw} (crossvpc-connect-0123abcd), which the plan made now does not "
+                                    "name (a link taken out, or its server, ports or method changed), and connect.yml does not remove what "
+                                    "it built for an older plan: it would stay") in build["msg"], build
     planned = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", context={"planned_names": ["crossvpc-connect-0123abcd"]})
     assert not planned.get("failed"), planned
     assert localaws.control.mutating_calls(mark) == []
@@ -499,4 +504,53 @@ def test_what_aws_made_and_cannot_change_is_read_before_a_change_that_needs_it(l
                          transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "*", "routes": routes}])
     assert hub.get("failed") and ("transit_gateway_hub_route_tables[0].routes[0].attachment_id='tgw-attach-0123456789abcdef0': no such "
                                   "transit gateway attachment in account 111111111111, us-east-1") in hub["msg"], hub
+    assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_build_whose_inputs_changed_what_is_built_is_refused(localaws, bare_lab):
+    """A renamed hub (a second gateway), a spoke VPC no longer listed (it would stay attached), a renamed peering whose
+    security group is live (it would stay open) and swapped aws_account_profiles: found by the hosts' look-ups, refused
+    across hosts before any change."""
+    ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
+    vpcs = {name: ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"crossvpc-lab-{name}"]}])["Vpcs"][0]["VpcId"]
+            for name, ec2 in (("a", ec2_a), ("b", ec2_b), ("c", ec2_b))}
+    subnet_a = ec2_a.describe_subnets(Filters=[{"Name": "tag:Name", "Values": A_SUBNETS[:1]}])["Subnets"][0]["SubnetId"]
+    tgw = ec2_a.create_transit_gateway(TagSpecifications=[{"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": "hub-old"}]}]
+                                       )["TransitGateway"]["TransitGatewayId"]
+    attachment = ec2_a.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpcs["a"], SubnetIds=[subnet_a])[
+        "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    pcx = ec2_b.create_vpc_peering_connection(VpcId=vpcs["b"], PeerVpcId=vpcs["c"], TagSpecifications=[
+        {"ResourceType": "vpc-peering-connection", "Tags": [{"Key": "Name", "Value": "link-old"}]}])["VpcPeeringConnection"]
+    ec2_b.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx["VpcPeeringConnectionId"])
+    ec2_b.create_security_group(GroupName="link-old-from-peer", Description="old", VpcId=vpcs["c"])
+    swapped = {"111111111111": "crossvpc-b", "222222222222": "crossvpc-a"}
+    spoke = [{"vpc_name": "crossvpc-lab-b", "subnet_names": ["crossvpc-lab-b-private-1"], "name": "b"}]
+    mark = localaws.control.mark()
+
+    found = {}
+    for host, profile, parts, variables in (
+            ("hub", "crossvpc-a", ["transit_gateway_hub", "transit_gateway_spoke"],
+             {"transit_gateway_hub_name": "hub-new", "transit_gateway_spoke_vpcs": [dict(spoke[0], vpc_name="crossvpc-lab-a", subnet_names=A_SUBNETS[:1], name="a")]}),
+            ("renamed", "crossvpc-a", ["transit_gateway_hub"], {"transit_gateway_hub_name": "hub-old"}),
+            ("spoke", "crossvpc-b", ["transit_gateway_spoke"], {"transit_gateway_spoke_vpcs": spoke}),
+            ("requester", "crossvpc-b", ["vpc_peering"], {"vpc_peering_name": "link-new", "vpc_peering_vpc_name": "crossvpc-lab-b"}),
+            ("accepter", "crossvpc-b", ["vpc_peering"], {"vpc_peering_name": "link-new", "vpc_peering_vpc_name": "crossvpc-lab-c"})):
+        result = host_preflight(localaws, host, parts, profile, state="present", aws_account_profiles=swapped, **variables)
+        assert not result.get("failed"), result["msg"]
+        found[host] = result["found"]
+    pairs = {"peering_pairs": [["requester", "accepter"]]}
+    # The hub renamed from hub-old, whose gateway has VPC A attached; a peering renamed from link-old; swapped profiles.
+    across = checked_across({h: found[h] for h in ("hub", "requester", "accepter")}, pairs)["msg"]
+    for expected in (
+            "host hub's transit_gateway_hub_name='hub-new': no transit gateway has this Name tag, and host hub's transit_gateway_spoke_vpcs[0] "
+            f"(crossvpc-lab-a) is attached to {tgw} (hub-old) of that account, so the build would make a second gateway",
+            "host requester's vpc_peering_name='link-new': the peering between",
+            f"is {pcx['VpcPeeringConnectionId']}, named 'link-old', and its security group link-old-from-peer is in host accepter's VPC",
+            "aws_account_profiles['111111111111']='crossvpc-b': that profile's credentials are of account 222222222222"):
+        assert expected in across, across
+    # hub-old kept, its spokes now VPC B only: its attachment of VPC A would stay.
+    across = checked_across({h: found[h] for h in ("renamed", "spoke")})["msg"]
+    assert (f"host renamed's transit_gateway_hub_name='hub-old' ({tgw}): its attachment {attachment} (vpc {vpcs['a']} of "
+                             "account 111111111111) is in no spoke host's transit_gateway_spoke_vpcs, and transit_gateway.yml does not "
+                             "detach") in across, across
     assert localaws.control.mutating_calls(mark) == []

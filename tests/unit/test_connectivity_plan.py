@@ -84,8 +84,9 @@ TOPOLOGIES = [
                  id="expected-below-current-counts-current"),
     pytest.param(many(2), ALL, {"on_premises": [{"name": "dc1", "cidrs": ["192.168.0.0/16"]}]},
                  (TGW, "peering is not transitive"), [], id="on-premises"),
-    pytest.param(many(2), ALL, {"on_premises": [{"name": "dc1", "cidrs": ["10.0.0.0/8"]}]},
-                 (TGW, "On-premises networks join (dc1)"), ["overlap", "overlap"], id="on-premises-overlap"),
+    pytest.param([vpc("a", ACCT_A, "10.0.0.0/16", ipv6=["2600:1f18:1::/56"]), vpc("b", ACCT_B, "10.1.0.0/16")], ALL,
+                 {"on_premises": [{"name": "dc1", "cidrs": ["192.168.0.0/16", "fd00::/8"]}]},
+                 (TGW, "On-premises networks join (dc1)"), [], id="on-premises-dual-stack"),
     pytest.param(LAB, [link("VPC_B", "VPC_A", 8443), link("VPC_C", "VPC_A", 8443)], {},
                  [(PL, "VPC_B 10.0.0.0/16 overlaps VPC_A 10.0.0.0/16"), (PEER, "at most peering_max_vpcs=3")], [],
                  id="lab-demo"),
@@ -209,8 +210,6 @@ def test_problem_messages_say_what_to_do():
     regions = connectivity.plan(FOUR_TWO_REGIONS, all_to_all=True)["problems"]
     assert "A Transit Gateway is regional" in regions[0]["message"] and "TGW peering" in regions[0]["message"]
     assert "us-east-1: east1, east2; eu-west-1: west1, west2" in regions[0]["message"]
-    on_prem = connectivity.plan(many(2), all_to_all=True, on_premises=[{"name": "dc1", "cidrs": ["10.0.0.0/8"]}])
-    assert "on_premises[0] dc1: 10.0.0.0/8 overlaps v0 10.0.0.0/24" in on_prem["problems"][0]["message"]
     routes = connectivity.plan(many(100), all_to_all=True)["problems"][0]["message"]
     assert "need up to 99 routes" in routes and "route_table_route_quota=50" in routes and "summary route" in routes
 
@@ -373,6 +372,17 @@ BAD_INPUT = [
                  [link("b", "a")], {}, "vpcs[0].region='mars': is not an AWS region.", id="bad-region"),
     pytest.param(LAB, [link("VPC_B", "VPC_A")], {"ports": [1]}, "options=['ports']: are not planner options.",
                  id="unknown-option"),
+    # An on-premises range is routed to the VPN or Direct Connect: refused when any VPC holds part of it, routed or not.
+    pytest.param(LAB, [link("VPC_C", "VPC_A", 443)], {"on_premises": [{"name": "dc1", "cidrs": ["192.168.0.0/16", "10.0.0.0/8"]}]},
+                 "on_premises[0].cidrs[1]='10.0.0.0/8': overlaps VPC_A's 10.0.0.0/16 (vpcs[0].cidrs): a route table sends "
+                 "a range to one place", id="on-prem-holds-a-vpc"),
+    pytest.param(LAB, [link("VPC_B", "VPC_A", 443)], {"on_premises": [{"name": "dc1", "cidrs": ["10.1.5.0/24"]}]},
+                 "on_premises[0].cidrs[0]='10.1.5.0/24': overlaps VPC_C's 10.1.0.0/16 (vpcs[2].cidrs)",
+                 id="on-prem-inside-an-unrouted-vpc"),
+    pytest.param([vpc("a", ACCT_A, "10.0.0.0/16", ipv6=["2600:1f18:1::/56"]), vpc("b", ACCT_B, "10.1.0.0/16")],
+                 [link("b", "a", 443)], {"on_premises": [{"name": "dc1", "cidrs": ["2600:1f18:1:1::/64"]}]},
+                 "on_premises[0].cidrs[0]='2600:1f18:1:1::/64': overlaps a's 2600:1f18:1::/56 (vpcs[0].ipv6_cidrs)",
+                 id="on-prem-ipv6-overlap"),
 ]
 
 
@@ -389,6 +399,55 @@ def test_check_input_allows_vpcs_to_discover():
     assert [v["cidrs"] for v in vpcs] == [None, None] and vpcs[1]["profile"] == "other"
     assert links == [{"client": "b", "server": "a", "ports": [], "service": None}]
     assert on_premises == [] and options["peering_max_vpcs"] == 3
+
+
+def test_on_premises_overlap_is_refused_with_the_fix_and_checked_once_cidrs_are_known():
+    dc1 = [{"name": "dc1", "cidrs": ["10.0.0.0/8"]}]
+    with pytest.raises(InvalidInput) as raised:
+        connectivity.check_input(many(3), all_to_all=True, on_premises=dc1)
+    assert raised.value.parameter == "on_premises[0].cidrs[0]"
+    assert raised.value.message == (
+        "on_premises[0].cidrs[0]='10.0.0.0/8': overlaps v0's 10.0.0.0/24 (vpcs[0].cidrs): a route table sends a range to "
+        "one place, so the VPC and the on-premises network could not both be reached at those addresses. List only the "
+        "ranges on premises, without any VPC's blocks (split a summary such as 10.0.0.0/8 into the ranges actually "
+        "there), or renumber one of them.")
+    # A VPC to discover has no CIDRs yet: plan() checks it once discovery filled them in.
+    assert connectivity.check_input([{"name": "a"}, {"name": "b"}], all_to_all=True, on_premises=dc1)[2] == dc1
+    with pytest.raises(InvalidInput, match=r"on_premises\[0\]\.cidrs\[0\]='10.0.0.0/8': overlaps a's 10.0.0.0/24"):
+        connectivity.plan([vpc("a", ACCT_A, "10.0.0.0/24"), vpc("b", ACCT_A, "172.16.0.0/16")], all_to_all=True,
+                          on_premises=dc1)
+    assert connectivity.plan(many(3), all_to_all=True, on_premises=[{"name": "dc1", "cidrs": ["172.16.0.0/12"]}])["problems"] == []
+
+
+def checked(client, server):
+    """One crossvpc.aws.reachability result as connect.yml registers it in a loop over the plan's links."""
+    return {"reachable": True, "msg": "ok", "table": [], "changed": False,
+            "item": {"client": client, "server": server, "ports": [8443], "method": "peering"}}
+
+
+@pytest.mark.parametrize("checks, message", [
+    pytest.param([checked("VPC_C", "VPC_A"), checked("VPC_X", "VPC_A")],
+                 "reachability[1].item.client='VPC_X': is not a VPC name in vpcs. Use one of: VPC_A, VPC_B, VPC_C.",
+                 id="unknown-client"),
+    pytest.param([checked("VPC_C", "vpc_a")],
+                 "reachability[0].item.server='vpc_a': is not a VPC name in vpcs. Use one of: VPC_A, VPC_B, VPC_C.",
+                 id="unknown-server"),
+    pytest.param([{"reachable": True, "client": "VPC_C", "server": "VPC_A"}],
+                 "reachability[0].item=None: is not a link (a mapping with client and server). Give each check its link",
+                 id="no-item"),
+    pytest.param("VPC_C->VPC_A", "reachability='VPC_C->VPC_A': is not a list.", id="not-a-list"),
+])
+def test_reachability_checks_name_vpcs_of_the_plan(checks, message):
+    vpcs = connectivity.check_input(LAB, [link("VPC_C", "VPC_A", 8443)])[0]
+    with pytest.raises(InvalidInput) as raised:
+        connectivity.check_reachability(checks, vpcs)
+    assert raised.value.message.startswith(message), raised.value.message
+
+
+def test_reachability_checks_of_listed_vpcs_pass():
+    vpcs = connectivity.check_input(LAB, [link("VPC_C", "VPC_A", 8443)])[0]
+    assert connectivity.check_reachability([checked("VPC_C", "VPC_A"), checked("VPC_B", "VPC_C")], vpcs) is None
+    assert connectivity.check_reachability(None, vpcs) is None and connectivity.check_reachability([], vpcs) is None
 
 
 class FakeEC2:

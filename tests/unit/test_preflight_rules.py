@@ -641,3 +641,51 @@ def test_a_hub_teardown_whose_name_finds_nothing_while_a_spoke_is_attached_there
         "is attached to tgw-1 (hub) of that account, so the teardown would leave both. Fix the name ('hub'?), or detach it first."]
     found["b"]["spoke_attached"][0]["gateways"] = ["tgw-2"]  # another account's gateway: not this hub's
     assert check_across(found, {}) == []
+
+
+def test_swapped_account_profiles_are_refused_by_what_the_hosts_credentials_proved():
+    found = {"a": {"account": "111111111111", "profile": "pa", "account_profiles": {"111111111111": "pb", "222222222222": "pa"}},
+             "b": {"account": "222222222222", "profile": "pb", "account_profiles": {"111111111111": "pb", "222222222222": "pa"}}}
+    assert check_across(found, {}) == [
+        "aws_account_profiles['111111111111']='pb': that profile's credentials are of account 222222222222 (host b's aws_profile), "
+        "not 111111111111, so the checks would read the wrong account. Key each profile by its own account's id.",
+        "aws_account_profiles['222222222222']='pa': that profile's credentials are of account 111111111111 (host a's aws_profile), "
+        "not 222222222222, so the checks would read the wrong account. Key each profile by its own account's id."]
+    for host in found.values():
+        host["account_profiles"] = {"111111111111": "pa", "222222222222": "pb", "333333333333": "pc"}  # pc: no host proves it
+    assert check_across(found, {}) == []
+    found["b"]["account_profiles"] = {"111111111111": "pb"}  # a host whose own check failed: nothing concluded
+    assert check_across(found, {"failed_hosts": ["b"]}) == []
+
+
+def test_a_build_with_a_renamed_hub_or_a_spoke_no_longer_listed_is_refused():
+    hub = {"account": "111111111111", "building": True, "hub_named": "transit_gateway_hub_name='h' (tgw-1)", "hub_id": "tgw-1",
+           "hub_attachments": [{"id": "tgw-attach-c", "type": "vpc", "vpc": "vpc-c", "account": "222222222222"}]}
+    found = {"hub": hub, "b": {"account": "222222222222", "spoke_vpcs": [{"vpc_id": "vpc-b", "named": "b", "cidrs": ["10.1.0.0/16"]}]}}
+    assert check_across(found, {}) == [
+        "host hub's transit_gateway_hub_name='h' (tgw-1): its attachment tgw-attach-c (vpc vpc-c of account 222222222222) is in no spoke "
+        "host's transit_gateway_spoke_vpcs, and transit_gateway.yml does not detach a VPC it is no longer given: it would stay connected. "
+        "List that VPC in the transit_gateway_spoke_vpcs of b, or disconnect it first: in account 222222222222, crossvpc.aws.vpc_route "
+        "state=absent for its routes to the gateway, then crossvpc.aws.transit_gateway_attachment state=absent."]
+    found["b"]["spoke_vpcs"].append({"vpc_id": "vpc-c", "named": "c", "cidrs": ["10.2.0.0/16"]})
+    assert check_across(found, {}) == []
+    found = {"hub": {"building": True, "hub_missing": {"named": "transit_gateway_hub_name='h2'", "gateways": {"tgw-1": "h", "tgw-9": "x"}}},
+             "other": {"hub_id": "tgw-9"},
+             "b": {"spoke_attached": [{"named": "transit_gateway_spoke_vpcs[0] (c)", "gateways": ["tgw-1", "tgw-9"]}]}}
+    assert check_across(found, {}) == [
+        "host hub's transit_gateway_hub_name='h2': no transit gateway has this Name tag, and host b's transit_gateway_spoke_vpcs[0] (c) "
+        "is attached to tgw-1 (h) of that account, so the build would make a second gateway and leave that one. Keep the name 'h', or "
+        "tear that hub down first (playbooks/transit_gateway_teardown.yml with that name)."]
+
+
+def test_a_peering_renamed_while_its_security_group_is_live_is_refused():
+    ends = {"a": {"peering_vpc": found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16"), "peering_name": "new",
+                  "peerings_now": [{"id": "pcx-1", "name": "old", "vpcs": ["vpc-a", "vpc-b"]}], "peering_groups": []},
+            "b": {"peering_vpc": found("vpc-b", "vpc_peering_vpc_name='b'", "10.1.0.0/16"), "peering_name": "new",
+                  "peerings_now": [], "peering_groups": ["old-from-peer"]}}
+    assert check_across(ends, {"peering_pairs": [["a", "b"]]}) == [
+        "host a's vpc_peering_name='new': the peering between vpc-a and vpc-b is pcx-1, named 'old', and its security group "
+        "old-from-peer is in host b's VPC: with this name the build would make a new group and leave that one open. Keep the name "
+        "'old', or remove the peering with it first (playbooks/peering_teardown.yml), then build with the new one."]
+    ends["b"]["peering_groups"] = []  # no group of the old name: renaming only retags the connection
+    assert check_across(ends, {"peering_pairs": [["a", "b"]]}) == []
