@@ -12,7 +12,8 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, call, paginate, wait_for
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, call, paginate, tags_of, wait_for
+from ansible_collections.crossvpc.aws.plugins.module_utils.privatelink import GONE_SERVICE_STATES
 
 
 def find_load_balancer(elb, name):
@@ -175,6 +176,29 @@ def wait_active(elb, name, timeout):
 
     return wait_for(lambda: find_load_balancer(elb, name), lambda lb: lb and lb["State"]["Code"] == "active",
                     failed, timeout, "load balancer %s to be active" % name)
+
+
+def services_fronted(ec2, load_balancer_arn):
+    """The endpoint services (not being deleted or gone) whose NetworkLoadBalancerArns list the load balancer."""
+    services = paginate(ec2, "describe_vpc_endpoint_service_configurations", "ServiceConfigurations",
+                        "find the endpoint services of load balancer %s" % load_balancer_arn)
+    return [s for s in services if load_balancer_arn in (s.get("NetworkLoadBalancerArns") or [])
+            and s.get("ServiceState") not in GONE_SERVICE_STATES]
+
+
+def fronting_refusal(ec2, load_balancer):
+    """Why the load balancer is not deleted while endpoint services front it (their consumers' endpoints would lose it), or None."""
+    services = services_fronted(ec2, load_balancer["LoadBalancerArn"])
+    if not services:
+        return None
+    described = ", ".join("%s (%s%s)" % (s["ServiceId"], s.get("ServiceState"),
+                                         ", Name %s" % tags_of(s)["Name"] if tags_of(s).get("Name") else "")
+                          for s in sorted(services, key=lambda service: service["ServiceId"]))
+    return ("Network Load Balancer %s (%s) still fronts the VPC endpoint service%s %s: deleting it would cut off the "
+            "consumers' endpoints. Remove the endpoint service first (playbooks/privatelink_teardown.yml, or "
+            "crossvpc.aws.vpc_endpoint_service with state=absent), or take this load balancer out of its "
+            "network_load_balancer_arns, then delete the load balancer." % (
+                load_balancer["LoadBalancerName"], load_balancer["LoadBalancerArn"], "s" if len(services) > 1 else "", described))
 
 
 def delete(elb, current):

@@ -48,11 +48,19 @@ def positive_seconds(parameter, value):
     return value
 
 
+def is_resource_id(value, prefixes):
+    """Whether ``value`` is an AWS id with one of ``prefixes`` (a string or a tuple), for modules that say so in
+    their own words."""
+    if isinstance(prefixes, str):
+        prefixes = (prefixes,)
+    return isinstance(value, str) and any(re.match(ID_PATTERN % p, value) for p in prefixes)
+
+
 def resource_id(parameter, value, prefixes):
     """An AWS id with one of ``prefixes`` (rtb, vpc, ...), for example rtb-0123456789abcdef0."""
     if isinstance(prefixes, str):
         prefixes = (prefixes,)
-    if not isinstance(value, str) or not any(re.match(ID_PATTERN % p, value) for p in prefixes):
+    if not is_resource_id(value, prefixes):
         raise InvalidInput(parameter, value, "is not a valid %s id." % " or ".join(prefixes),
                            "Expected something like %s-0123456789abcdef0." % prefixes[0])
     return value

@@ -24,7 +24,13 @@ options:
     type: str
     required: true
   state:
-    description: V(absent) deletes the load balancer (with its listener) and the target group.
+    description:
+      - V(absent) deletes the load balancer (with its listener) and the target group.
+      - A load balancer that a live VPC endpoint service still fronts (in its C(NetworkLoadBalancerArns)) is
+        not deleted; the module fails before any change, naming the services (in check mode it warns, as the
+        service's removal may be planned by an earlier task of the same run). Remove
+        the endpoint service first, with C(playbooks/privatelink_teardown.yml) or M(crossvpc.aws.vpc_endpoint_service)
+        and C(state=absent). This reads the endpoint services (C(ec2:DescribeVpcEndpointServiceConfigurations)).
     type: str
     choices: [present, absent]
     default: present
@@ -143,7 +149,7 @@ import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import load_balancing, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
+    UNKNOWN, CrossvpcError, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
 ELB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")  # a load balancer's or target group's
@@ -172,7 +178,7 @@ def desired_state(params):
             except ValueError:
                 raise InvalidInput("targets", target, "is not an IP address, and target_type is ip.",
                                    "Give the pods' addresses, or set target_type=instance for instance ids.")
-        elif not re.match(r"^i-[0-9a-f]{8,17}$", str(target)):
+        elif not validation.is_resource_id(str(target), "i"):
             raise InvalidInput("targets", target, "is not an instance id, and target_type is instance.",
                                "Give the instances' ids (i-0123456789abcdef0), or set target_type=ip for addresses.")
     return {"name": params["name"], "subnet_ids": params["subnet_ids"], "scheme": params["scheme"],
@@ -197,6 +203,11 @@ def reconcile(module):
     before = load_balancing.result(lb, tg, current["listener"], current["targets"])
 
     if params["state"] == "absent":
+        refusal = load_balancing.fronting_refusal(ec2, lb) if lb else None  # AWS would take it from under a live service
+        if refusal and not module.check_mode:
+            raise CrossvpcError(refusal)
+        if refusal:  # the service's removal may be planned earlier in the same check run, as in privatelink_teardown.yml
+            module.warn(refusal + " (Check mode: a real run fails here unless the service is gone by then.)")
         changed = bool(lb or tg)
         if changed and not module.check_mode:
             load_balancing.delete(elb, current)

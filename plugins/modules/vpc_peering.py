@@ -19,7 +19,7 @@ description:
     existing one, and never block a new request.
   - Before a request, the VPCs' IPv4 CIDRs (secondary ones included) are checked for overlap, and an
     overlap fails with the ranges and a pointer to PrivateLink, before any mutating call. The peer's
-    CIDRs come from O(peer_vpc_cidrs), or from the peer VPC itself when it is in this account; a request
+    CIDRs come from the peer VPC itself when it is in this account, else from O(peer_vpc_cidrs); a request
     to another account's VPC without O(peer_vpc_cidrs) is refused, since AWS would find an overlap only
     after the request.
   - A request that failed earlier (AWS keeps it visible to the requester for two hours) is not
@@ -58,6 +58,9 @@ options:
       - Required to request peering with a VPC of another account (O(peer_owner_id) not this account's).
         Without them an overlap would be found by AWS only after the request, which then stays
         C(failed). The role C(crossvpc.aws.vpc_peering) passes them.
+      - When the peer VPC is in this account, the module reads its CIDRs itself, and a list that differs
+        from them (a CIDR that is not the peer's, or one of the peer's left out) fails before any change,
+        naming the peer's CIDRs.
     type: list
     elements: str
   side:
@@ -80,6 +83,11 @@ options:
         Otherwise it is found from the VPC pair.
       - In check mode it may be C((known after apply)), the id a check-mode request returns, so a
         playbook previews the accept too, and on the requester's side what follows the accept (the DNS option).
+      - With O(state=absent), only this connection is removed (nothing, with a warning, when AWS no longer
+        knows it and no connection between the two VPCs is live).
+      - With either state it must be a connection between O(vpc_id) and O(peer_vpc_id) (either way round),
+        and their live one when one is live; otherwise the module fails before any change, naming the VPCs
+        the connection joins.
     type: str
   allow_dns_resolution_from_remote_vpc:
     description:
@@ -222,6 +230,7 @@ removed:
   sample: [pcx-0123456789abcdef0]
 """
 
+import ipaddress
 import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import peering, validation
@@ -253,13 +262,39 @@ def validate(module):
 
 
 def peer_cidrs(module, vpc):
-    """The peer VPC's IPv4 CIDRs as far as this account can know them without the connections."""
+    """The peer VPC's IPv4 CIDRs as far as this account can know them without the connections: read from
+    the peer VPC when it is in this account (where a peer_vpc_cidrs that differs is refused), else as given."""
     params = module.params
-    cidrs = set(params["peer_vpc_cidrs"] or [])
-    if (params["peer_owner_id"] or vpc["OwnerId"]) == vpc["OwnerId"]:
-        peer_ec2 = client(module, "ec2", region=params["peer_region"] or module.region)
-        cidrs.update(peering.vpc_cidrs(peering.find_vpc(peer_ec2, params["peer_vpc_id"], "peer_vpc_id")))
-    return sorted(cidrs)
+    given = params["peer_vpc_cidrs"]
+    if (params["peer_owner_id"] or vpc["OwnerId"]) != vpc["OwnerId"]:
+        return sorted(set(given or []))
+    peer_region = params["peer_region"] or module.region
+    peer_ec2 = client(module, "ec2", region=peer_region)
+    real = sorted(set(peering.vpc_cidrs(peering.find_vpc(peer_ec2, params["peer_vpc_id"], "peer_vpc_id"))))
+    if given is not None:
+        refuse_wrong_cidrs(params["peer_vpc_id"], peer_region, given, real)
+    return real
+
+
+def refuse_wrong_cidrs(peer_vpc_id, peer_region, given, real):
+    """peer_vpc_cidrs must be the CIDRs of a peer VPC this account reads (an overlap check on wrong ones
+    would blame the VPCs, or miss a real overlap)."""
+    given_networks = set(ipaddress.ip_network(c) for c in given)
+    real_networks = set(ipaddress.ip_network(c) for c in real)
+    if given_networks == real_networks:
+        return
+    wrong = sorted(str(n) for n in given_networks - real_networks)
+    missing = sorted(str(n) for n in real_networks - given_networks)
+    details = []
+    if wrong:
+        details.append("%s %s not one of them" % (", ".join(wrong), "is" if len(wrong) == 1 else "are"))
+    if missing:
+        details.append("%s %s missing" % (", ".join(missing), "is" if len(missing) == 1 else "are"))
+    raise InvalidInput(
+        "peer_vpc_cidrs", given, "are not the IPv4 CIDRs of peer_vpc_id %s, which this account reads in %s: %s (%s)." % (
+            peer_vpc_id, peer_region, ", ".join(real), "; ".join(details)),
+        "Give peer_vpc_cidrs=%r, or leave peer_vpc_cidrs out (for a VPC of this account they are read from it); "
+        "check that peer_vpc_id is the VPC you mean." % real)
 
 
 def refuse_overlap(module, vpc, peer_cidrs):
@@ -300,18 +335,43 @@ def check_peer(module, connection, vpc):
                                 peer.get("OwnerId"), peer.get("Region"), expected[0], expected[1]))
 
 
-def find(module, ec2, vpc):
+def given_connection(module, ec2, connections, missing_ok=False):
+    """The connection peering_connection_id names, checked against ``connections`` (every one between
+    vpc_id and peer_vpc_id): it must be one of them, and the live one when one of them is live. None when
+    the option is not given (or is only planned, in check mode), and with ``missing_ok`` when AWS knows no
+    such connection and none between the two VPCs is live (with state=absent: nothing left to remove)."""
     params = module.params
     pcx = params["peering_connection_id"]
-    if pcx and pcx != UNKNOWN:
-        found = peering.describe(ec2, pcx)
-        pair = sorted([params["vpc_id"], params["peer_vpc_id"]])
-        if found is None or sorted([found["RequesterVpcInfo"].get("VpcId"), found["AccepterVpcInfo"].get("VpcId")]) != pair:
-            raise InvalidInput("peering_connection_id", pcx, "is not a peering connection between %s and %s "
-                               "that this account can see." % tuple(pair), "Omit it to find the connection by its VPCs.")
-        connections = [found]
-    else:
-        connections = peering.find_connections(ec2, params["vpc_id"], params["peer_vpc_id"])
+    if not pcx or pcx == UNKNOWN:
+        return None
+    vpc_id, peer_vpc_id = params["vpc_id"], params["peer_vpc_id"]
+    live = [c["VpcPeeringConnectionId"] for c in connections if peering.status(c) in peering.LIVE_STATES]
+    fix = "Give the connection of %s and %s%s, or leave peering_connection_id out to find it from the two VPCs." % (
+        vpc_id, peer_vpc_id, " (%s)" % ", ".join(live) if live else "")
+    found = next((c for c in connections if c["VpcPeeringConnectionId"] == pcx), None)
+    if found is None:
+        other = peering.describe(ec2, pcx)
+        if other is None:
+            if missing_ok and not live:
+                module.warn("peering_connection_id=%r: no such peering connection in %s (already gone?); nothing "
+                            "between %s and %s is live, so there is nothing to remove." % (
+                                pcx, module.region, vpc_id, peer_vpc_id))
+                return None
+            raise InvalidInput("peering_connection_id", pcx, "is no peering connection that this account sees in %s." %
+                               module.region, fix)
+        raise InvalidInput("peering_connection_id", pcx, "is the %s connection of %s and %s, not of vpc_id %s and "
+                           "peer_vpc_id %s." % (peering.status(other), other["RequesterVpcInfo"].get("VpcId"),
+                                                other["AccepterVpcInfo"].get("VpcId"), vpc_id, peer_vpc_id), fix)
+    if live and pcx not in live:
+        raise InvalidInput("peering_connection_id", pcx, "is the %s connection of %s and %s; their live one is %s." % (
+            peering.status(found), vpc_id, peer_vpc_id, ", ".join(live)), fix)
+    return found
+
+
+def find(module, ec2, vpc):
+    params = module.params
+    connections = peering.find_connections(ec2, params["vpc_id"], params["peer_vpc_id"])
+    given_connection(module, ec2, connections)
     connection = peering.live_connection(connections)
     if connection is not None:
         check_peer(module, connection, vpc)
@@ -409,8 +469,11 @@ def apply(module, ec2, connection, steps, params):
 
 def absent(module, ec2):
     params = module.params
-    live = [c for c in peering.find_connections(ec2, params["vpc_id"], params["peer_vpc_id"])
-            if peering.status(c) in peering.LIVE_STATES]
+    connections = peering.find_connections(ec2, params["vpc_id"], params["peer_vpc_id"])
+    given = given_connection(module, ec2, connections, missing_ok=True)  # before any change, in check mode too
+    live = [c for c in connections if peering.status(c) in peering.LIVE_STATES]
+    if params["peering_connection_id"] and params["peering_connection_id"] != UNKNOWN:
+        live = [c for c in live if c is given]  # only the one named
     before = peering.result(live[0], params["vpc_id"]) if live else {}
     removed = [c["VpcPeeringConnectionId"] for c in live]
     if not module.check_mode:

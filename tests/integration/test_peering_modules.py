@@ -218,6 +218,96 @@ def test_failed_peering_is_not_a_blocker_once_the_cidrs_are_known_not_to_overlap
     assert sorted(c["Status"]["Code"] for c in connections(localaws, A, vpc_1)) == ["failed", "pending-acceptance"]
 
 
+@pytest.mark.parametrize("check", [False, True], ids=["real", "check-mode"])
+@pytest.mark.parametrize("given, details", [
+    (["10.1.0.0/16"], "10.1.0.0/16 is not one of them; 10.2.0.0/16, 10.2.128.0/17 are missing"),
+    (["10.9.0.0/16", "10.2.0.0/16"], "10.9.0.0/16 is not one of them; 10.2.128.0/17 is missing"),
+    (["10.2.0.0/16"], "10.2.128.0/17 is missing"),
+    (["10.2.128.0/17", "10.2.0.0/16"], None),
+], ids=["overlaps-this-vpc", "one-not-the-peers", "secondary-left-out", "the-peers-own"])
+def test_peer_vpc_cidrs_that_are_not_a_same_account_peers_are_refused_naming_them(localaws, module, given, details, check):
+    """Within one account the module reads the peer's CIDRs: a peer_vpc_cidrs that says otherwise is a wrong inventory,
+    named as such (not blamed on the VPCs as an overlap, nor silently ignored)."""
+    vpc_a = new_vpc(localaws, A, "10.1.0.0/16")
+    vpc_b = new_vpc(localaws, A, "10.2.0.0/16", secondary="10.2.128.0/17")
+    mark = localaws.control.mark()
+    result = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_vpc_cidrs": given}, check=check)
+    if details is None:
+        assert result["changed"] and not result.get("failed"), result.get("msg")
+        if check:
+            assert result["peering_connection"]["accepter"]["cidr_blocks"] == ["10.2.0.0/16", "10.2.128.0/17"]
+        assert len(live(localaws, A, vpc_a)) == (0 if check else 1)
+        return
+    assert result.get("failed"), result
+    assert result["msg"] == (
+        f"peer_vpc_cidrs={given!r}: are not the IPv4 CIDRs of peer_vpc_id {vpc_b}, which this account reads in "
+        f"us-east-1: 10.2.0.0/16, 10.2.128.0/17 ({details}). Give peer_vpc_cidrs=['10.2.0.0/16', '10.2.128.0/17'], "
+        "or leave peer_vpc_cidrs out (for a VPC of this account they are read from it); check that peer_vpc_id is "
+        "the VPC you mean."), result["msg"]
+    assert mutating(localaws, mark) == [] and connections(localaws, A, vpc_a) == []
+
+
+def two_pairs(localaws, module):
+    """VPCs A-B with a pending request (made by the module) and C-D with an active connection (made by another tool),
+    all in account A: (a, b, the A-B connection, c, d, the C-D connection)."""
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, A, "10.2.0.0/16")
+    vpc_c, vpc_d = new_vpc(localaws, A, "10.3.0.0/16"), new_vpc(localaws, A, "10.4.0.0/16")
+    ab = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b})["peering_connection"]["vpc_peering_connection_id"]
+    ec2 = localaws.client("ec2", A)
+    cd = ec2.create_vpc_peering_connection(VpcId=vpc_c, PeerVpcId=vpc_d)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=cd)
+    return vpc_a, vpc_b, ab, vpc_c, vpc_d, cd
+
+
+@pytest.mark.parametrize("state, check", [("absent", False), ("absent", True), ("present", False)],
+                         ids=["absent", "absent-check-mode", "present"])
+def test_a_connection_id_of_other_vpcs_is_refused_before_any_mutating_call(localaws, module, state, check):
+    """peering_connection_id names C-D's live connection while vpc_id/peer_vpc_id say A and B: neither is touched."""
+    vpc_a, vpc_b, ab, vpc_c, vpc_d, cd = two_pairs(localaws, module)
+    mark = localaws.control.mark()
+    result = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peering_connection_id": cd, "state": state},
+                    check=check)
+    assert result.get("failed"), result
+    assert result["msg"] == (
+        f"peering_connection_id='{cd}': is the active connection of {vpc_c} and {vpc_d}, not of vpc_id {vpc_a} and "
+        f"peer_vpc_id {vpc_b}. Give the connection of {vpc_a} and {vpc_b} ({ab}), or leave peering_connection_id out "
+        "to find it from the two VPCs."), result["msg"]
+    assert mutating(localaws, mark) == []
+    assert [(c["VpcPeeringConnectionId"], c["Status"]["Code"]) for c in live(localaws, A, vpc_a)] == [(ab, "pending-acceptance")]
+    assert [(c["VpcPeeringConnectionId"], c["Status"]["Code"]) for c in live(localaws, A, vpc_c)] == [(cd, "active")]
+
+
+def test_absent_with_a_connection_id_removes_that_connection_only_if_it_is_the_live_one(localaws, module):
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.1.0.0/16"), new_vpc(localaws, A, "10.2.0.0/16")
+    pair = {"vpc_id": vpc_a, "peer_vpc_id": vpc_b}
+    old = module(PEERING, pair)["peering_connection"]["vpc_peering_connection_id"]
+    localaws.client("ec2", A).reject_vpc_peering_connection(VpcPeeringConnectionId=old)
+    new = module(PEERING, pair)["peering_connection"]["vpc_peering_connection_id"]
+    assert new != old
+    mark = localaws.control.mark()
+    for state, check in (("absent", True), ("absent", False), ("present", False)):
+        stale = module(PEERING, dict(pair, peering_connection_id=old, state=state), check=check)
+        assert stale.get("failed") and stale["msg"] == (
+            f"peering_connection_id='{old}': is the rejected connection of {vpc_a} and {vpc_b}; their live one is {new}. "
+            f"Give the connection of {vpc_a} and {vpc_b} ({new}), or leave peering_connection_id out to find it from "
+            "the two VPCs."), stale
+    unknown = module(PEERING, dict(pair, peering_connection_id="pcx-0000000000000dead", state="absent"))
+    assert unknown.get("failed") and unknown["msg"].startswith(
+        "peering_connection_id='pcx-0000000000000dead': is no peering connection that this account sees in us-east-1. "
+        f"Give the connection of {vpc_a} and {vpc_b} ({new})"), unknown
+    assert mutating(localaws, mark) == []
+    assert [c["VpcPeeringConnectionId"] for c in live(localaws, A, vpc_a)] == [new]
+
+    removed = module(PEERING, dict(pair, peering_connection_id=new, state="absent"))
+    assert removed["changed"] and removed["removed"] == [new], removed
+    assert live(localaws, A, vpc_a) == []
+    mark = localaws.control.mark()
+    gone = module(PEERING, dict(pair, peering_connection_id="pcx-0000000000000dead", state="absent"))
+    assert gone["changed"] is False and not gone.get("failed"), gone
+    assert any("pcx-0000000000000dead" in w and "nothing to remove" in w for w in gone.get("warnings", [])), gone
+    assert mutating(localaws, mark) == []
+
+
 # --- the accepter side -------------------------------------------------------------------------
 
 def test_accepter_without_request_says_what_to_run(localaws, module):

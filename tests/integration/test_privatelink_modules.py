@@ -100,6 +100,10 @@ def test_nlb_check_mode_create_rerun_and_target_update(localaws, module, names):
     ({"subnet_ids": ["same-az"]}, "a load balancer takes one subnet per availability zone"),
     ({"targets": ["pod-1"]}, "targets='pod-1': is not an IP address"),
     ({"target_type": "instance", "targets": ["10.0.1.10"]}, "targets='10.0.1.10': is not an instance id, and target_type is instance."),
+    # 16 hex digits: neither an old (8) nor a new (17) instance id, as validation.ID_PATTERN has it.
+    ({"target_type": "instance", "targets": ["i-0123456789abcdef"]},
+     "targets='i-0123456789abcdef': is not an instance id, and target_type is instance. Give the instances' ids "
+     "(i-0123456789abcdef0), or set target_type=ip for addresses."),
     ({"listener_port": 70000}, "listener_port=70000: is not a TCP port"),
     ({"name": "bad_name!"}, "name='bad_name!': is not a load balancer name"),
     ({"targets": ["10.0.1.10", "10.9.0.10"]}, "targets='10.9.0.10': is outside the load balancer's VPC vpc-"),
@@ -116,6 +120,40 @@ def test_nlb_bad_input_fails_before_any_mutating_call(localaws, module, names, o
     result = module("crossvpc.aws.network_load_balancer", args)
     assert result.get("failed") and message in result["msg"], result.get("msg")
     assert mutating(localaws, mark) == []
+
+
+def test_nlb_that_a_live_endpoint_service_fronts_is_not_deleted(localaws, module, provider, service, names):
+    """DeleteLoadBalancer would take the NLB from under the service (and its consumers' endpoints): the module reads the
+    services first and refuses, naming the NLB and each service, before any mutating call. Check mode warns with the same
+    words (privatelink_teardown.yml --check plans the service's removal in an earlier task)."""
+    elb, ec2 = localaws.client("elbv2", A), localaws.client("ec2", A)
+    absent = {"name": names, "state": "absent"}
+    expected = (f"Network Load Balancer {names} ({provider['nlb']}) still fronts the VPC endpoint service "
+                f"{service['service_id']} (Available, Name {names}): deleting it would cut off the consumers' endpoints. "
+                "Remove the endpoint service first (playbooks/privatelink_teardown.yml, or crossvpc.aws.vpc_endpoint_service "
+                "with state=absent), or take this load balancer out of its network_load_balancer_arns, then delete the "
+                "load balancer.")
+    for check in (True, False):
+        mark = localaws.control.mark()
+        result = module("crossvpc.aws.network_load_balancer", absent, check=check)
+        if check:
+            assert not result.get("failed") and result["changed"], result
+            assert [w for w in result["warnings"] if w.startswith(expected)], result["warnings"]
+        else:
+            assert result.get("failed") and result["msg"] == expected, result.get("msg")
+        assert mutating(localaws, mark) == []
+        assert "DescribeVpcEndpointServiceConfigurations" in [c["action"] for c in localaws.control.calls(mark)]
+    [lb] = elb.describe_load_balancers(Names=[names])["LoadBalancers"]
+    assert lb["LoadBalancerArn"] == provider["nlb"]
+    assert elb.describe_target_groups(Names=[f"{names}-tg"])["TargetGroups"]
+    [config] = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[service["service_id"]])["ServiceConfigurations"]
+    assert config["NetworkLoadBalancerArns"] == [provider["nlb"]]
+
+    # Once the service is gone (as privatelink_teardown.yml does it), the NLB goes.
+    assert module("crossvpc.aws.vpc_endpoint_service", {"name": names, "state": "absent"})["changed"]
+    removed = module("crossvpc.aws.network_load_balancer", absent)
+    assert removed["changed"] and not removed.get("failed"), removed.get("msg")
+    assert not [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == names]
 
 
 # --- vpc_endpoint_service -----------------------------------------------------------------------
