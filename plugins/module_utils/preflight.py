@@ -235,10 +235,7 @@ def _route_table(name, table):
         _keys("%s.routes[%d]" % (name, i), route, ROUTE_KEYS)
         validation.cidr("%s.routes[%d].destination_cidr" % (name, i), route.get("destination_cidr"))
         blackhole = _typed("%s.routes[%d].blackhole" % (name, i), route["blackhole"], "bool") if route.get("blackhole") is not None else False
-        if [bool(route.get("attachment_id")), bool(route.get("attachment_name")), blackhole].count(True) != 1:
-            raise InvalidInput("%s.routes[%d]" % (name, i), route, "needs exactly one target: attachment_name, attachment_id or "
-                               "blackhole: true.", "Route the range to a spoke's attachment (attachment_name: a-spoke), or drop "
-                               "it (blackhole: true).")
+        validation.one_route_target("%s.routes[%d]" % (name, i), route, blackhole)
 
 
 def _route_tables(name, tables):
@@ -850,7 +847,7 @@ def check_across(found, context):
                        if p["vpcs"] == pair and p["name"] and p["name"] != requester.get("peering_name"))
         for peering in [p for _id, p in sorted(renamed.items())]:
             group = "%s-from-peer" % peering["name"]
-            for host in [h for h in (r_host, a_host) if group in found[h].get("peering_groups") or []]:
+            for host in [h for h in (r_host, a_host) if group in (found[h].get("peering_groups") or [])]:
                 problems.append("host %s's %s: the peering between %s and %s is %s, named %r, and its security group %s is in host %s's "
                                 "VPC: with this name the build would make a new group and leave that one open. Keep the name %r, or "
                                 "remove the peering with it first (playbooks/peering_teardown.yml), then build with the new one." % (

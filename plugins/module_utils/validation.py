@@ -229,6 +229,13 @@ def unique(parameter, values):
 ASN_RANGES = ((64512, 65534), (4200000000, 4294967294))
 
 
+def one_route_target(parameter, route, blackhole):
+    """A Transit Gateway static route points at exactly one of an attachment (by id or by name) or a blackhole."""
+    if [bool(route.get("attachment_id")), bool(route.get("attachment_name")), bool(blackhole)].count(True) != 1:
+        raise InvalidInput(parameter, route, "needs exactly one target: attachment_name, attachment_id or blackhole=true.",
+                           "Route the range to a spoke's attachment (attachment_name: a-spoke), or drop it (blackhole=true).")
+
+
 def private_asn(parameter, value):
     """A private ASN that AWS accepts for the Amazon side of a transit gateway."""
     if isinstance(value, bool) or not isinstance(value, int) or not any(low <= value <= high for low, high in ASN_RANGES):

@@ -188,9 +188,7 @@ def desired_state(module):
         for index, route in enumerate(params["routes"]):
             where = "routes[%d]" % index
             cidr = str(validation.cidr(where + ".destination_cidr", route["destination_cidr"]))
-            if [bool(route["attachment_id"]), bool(route["attachment_name"]), route["blackhole"]].count(True) != 1:
-                raise InvalidInput(where, route, "needs exactly one of attachment_id, attachment_name and blackhole=true.",
-                                   "Point the route at an attachment, or make it a blackhole.")
+            validation.one_route_target(where, route, route["blackhole"])
             if route["attachment_name"]:
                 names = params["attachment_names"] or {}
                 if route["attachment_name"] not in names:

@@ -286,7 +286,7 @@ CASES = [
          "attachments[0]=", "needs exactly one of vpc_id and vpc_name.", "Name the VPC one way."),
     case("tgw-route-attachment-and-blackhole", TABLE, table({"destination_cidr": "10.9.0.0/16", "blackhole": True,
                                                              "attachment_id": FAKE["tgw-attach"]}),
-         "routes[0]=", "needs exactly one of attachment_id, attachment_name and blackhole=true.", "Point the route at an attachment"),
+         "routes[0]=", "needs exactly one target: attachment_name, attachment_id or blackhole=true.", "Route the range to a spoke"),
     # --- ASNs ------------------------------------------------------------------------------------
     case("tgw-asn-64511", TGW, {"name": "catalogue", "amazon_side_asn": 64511},
          "amazon_side_asn=64511: is not a private ASN AWS accepts.", "Use 64512-65534 or 4200000000-4294967294."),

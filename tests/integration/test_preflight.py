@@ -530,7 +530,8 @@ def test_a_build_whose_inputs_changed_what_is_built_is_refused(localaws, bare_la
     found = {}
     for host, profile, parts, variables in (
             ("hub", "crossvpc-a", ["transit_gateway_hub", "transit_gateway_spoke"],
-             {"transit_gateway_hub_name": "hub-new", "transit_gateway_spoke_vpcs": [dict(spoke[0], vpc_name="crossvpc-lab-a", subnet_names=A_SUBNETS[:1], name="a")]}),
+             {"transit_gateway_hub_name": "hub-new",
+              "transit_gateway_spoke_vpcs": [dict(spoke[0], vpc_name="crossvpc-lab-a", subnet_names=A_SUBNETS[:1], name="a")]}),
             ("renamed", "crossvpc-a", ["transit_gateway_hub"], {"transit_gateway_hub_name": "hub-old"}),
             ("spoke", "crossvpc-b", ["transit_gateway_spoke"], {"transit_gateway_spoke_vpcs": spoke}),
             ("requester", "crossvpc-b", ["vpc_peering"], {"vpc_peering_name": "link-new", "vpc_peering_vpc_name": "crossvpc-lab-b"}),
@@ -551,6 +552,5 @@ def test_a_build_whose_inputs_changed_what_is_built_is_refused(localaws, bare_la
     # hub-old kept, its spokes now VPC B only: its attachment of VPC A would stay.
     across = checked_across({h: found[h] for h in ("renamed", "spoke")})["msg"]
     assert (f"host renamed's transit_gateway_hub_name='hub-old' ({tgw}): its attachment {attachment} (vpc {vpcs['a']} of "
-                             "account 111111111111) is in no spoke host's transit_gateway_spoke_vpcs, and transit_gateway.yml does not "
-                             "detach") in across, across
+            "account 111111111111) is in no spoke host's transit_gateway_spoke_vpcs, and transit_gateway.yml does not detach") in across, across
     assert localaws.control.mutating_calls(mark) == []

@@ -21,7 +21,7 @@ def mutating(localaws, mark):
     ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-0123456789abcdef0", "state": "accepted"},
      "Give vpc_ids, account_ids or attachment_ids"),
     ("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": "tgw-0123456789abcdef0", "name": "t", "routes": [
-        {"destination_cidr": "10.0.0.0/16"}]}, "needs exactly one of attachment_id, attachment_name and blackhole"),
+        {"destination_cidr": "10.0.0.0/16"}]}, "needs exactly one target: attachment_name, attachment_id or blackhole=true."),
     ("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": "tgw-0123456789abcdef0", "name": "t", "routes": [
         {"destination_cidr": "10.0.0.0/16", "attachment_name": "egres"}], "attachment_names": {"egress": "tgw-attach-0123456789abcdef0"}},
      "routes[0].attachment_name='egres': is not the name of any attachment. Use one of: egress."),
