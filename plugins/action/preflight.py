@@ -128,8 +128,11 @@ def inventory_problems(parts, groups, hostvars):
                 close = difflib.get_close_matches(group, known, 1)
                 variable = GROUP_VARS[part][min(i, len(GROUP_VARS[part]) - 1)]
                 hint = " Did you mean %s?" % close[0] if close else ""
+                served = [(other, accounts) for mine, _pairing, other, accounts in PAIRS if mine == part]
+                revoked = (" If you took out its last host to stop serving that account, give the %s host %s (the other "
+                           "accounts it serves), or tear it down with the playbook's teardown." % served[0]) if served else ""
                 problems.append("group %r has no hosts, and the %s hosts are needed with the others of this playbook.%s Put "
-                                "them in %s, or pass %s=<their group>." % (group, part, hint, group, variable))
+                                "them in %s, or pass %s=<their group>.%s" % (group, part, hint, group, variable, revoked))
     every = sorted(hostvars)
     for part in [p for family in families for p in family]:
         members = set(h for group in parts[part] for h in groups.get(group) or [])

@@ -391,6 +391,7 @@ EXCLUSIVE = [
     ("privatelink_provider_subnet_ids", "privatelink_provider_subnet_names"),
     ("privatelink_consumer_subnet_ids", "privatelink_consumer_subnet_names"),
     ("vpc_peering_vpc_id", "vpc_peering_vpc_name"),
+    ("vpc_peering_route_table_ids", "vpc_peering_route_table_tags"),
 ]
 
 
@@ -734,6 +735,35 @@ def wrong_account_profiles(found):
             for account, profile in entries if profile in proven and proven[profile][1] != account]
 
 
+def renamed_privatelink(found, providers):
+    """A provider or consumer name changed on a built PrivateLink (found by their names, a second service and endpoint would
+    be made and the first left connected): a consumer's endpoint already connects to another service of its provider's
+    account, or another endpoint of its VPC already connects to its provider's service. ``providers``: consumer -> provider."""
+    problems = []
+    claimed = set((found[h] or {}).get("consumer_name") for h in found)
+    for consumer, provider in sorted(providers.items()):
+        mine, theirs = found.get(consumer) or {}, found.get(provider) or {}
+        if "vpc_endpoints" not in mine or "account_services" not in theirs:
+            continue
+        for endpoint in [e for e in mine["vpc_endpoints"] if e["name"] == mine.get("consumer_name")]:
+            service = endpoint["service_name"]
+            if service in theirs["account_services"] and service != theirs["provider_service"]:
+                problems.append("host %s's privatelink_provider_name=%r: host %s's endpoint %s (%s) connects to %s of that account, "
+                                "named %r, not to a service of this name, so the build would make a second service and load balancer, "
+                                "and a second endpoint of that name. Keep the name %r, or tear the built one down first "
+                                "(playbooks/privatelink_teardown.yml with the names of the build)." % (
+                                    provider, theirs["provider_name"], consumer, endpoint["id"], endpoint["name"], service,
+                                    theirs["account_services"][service], theirs["account_services"][service]))
+        for endpoint in [e for e in mine["vpc_endpoints"] if theirs["provider_service"] and e["service_name"] == theirs["provider_service"]
+                         and e["name"] not in claimed]:
+            problems.append("host %s's privatelink_consumer_name=%r: endpoint %s (Name %r) of this VPC already connects to host %s's "
+                            "service %s, so the build would make a second endpoint and security group and leave that one connected. "
+                            "Keep the name %r, or tear it down first (playbooks/privatelink_teardown.yml with the names of the build)." % (
+                                consumer, mine.get("consumer_name"), endpoint["id"], endpoint["name"], provider,
+                                theirs["provider_service"], endpoint["name"]))
+    return problems
+
+
 def absent_across(found):
     """The rules across hosts that conclude from what no host found: an endpoint or service no host
     names, a hub attachment no spoke removes, a check address in no spoke's VPC, links to VPCs no
@@ -866,7 +896,7 @@ def check_across(found, context):
                                     host, address, far_host, far["named"], ", ".join(far["cidrs"]),
                                     " (it is in this host's own VPC)" if inside(address, vpc) else ""))
     if whole:
-        problems.extend(absent_across(found))
+        problems.extend(absent_across(found) + renamed_privatelink(found, (context or {}).get("service_provider") or {}))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for hub in sorted(h for h in found if (found[h] or {}).get("hub_routes")):
         for name, destination, attachment in found[hub]["hub_routes"]:
@@ -970,6 +1000,12 @@ def look_up(module, problems, parts, values):
     aws = Account(module, account, values.get("aws_region"))
     if "privatelink_provider" in parts:
         found["provider_name"] = values.get("privatelink_provider_name")
+        # The account's services, and this one's (found by its name): a consumer's endpoint that connects to another of them
+        # means the name changed since the build (check across hosts).
+        services = [s for s in paginate(aws.ec2, "describe_vpc_endpoint_service_configurations", "ServiceConfigurations",
+                                        "list the endpoint services") if _state(s, "ServiceState") not in GONE]
+        found["account_services"] = dict((s["ServiceName"], tags_of(s).get("Name")) for s in services)
+        found["provider_service"] = next((s["ServiceName"] for s in services if tags_of(s).get("Name") == found["provider_name"]), None)
         arn = values.get("privatelink_provider_nlb_arn")
         if arn:
             elb = client(module, "elbv2")
@@ -1015,9 +1051,11 @@ def look_up(module, problems, parts, values):
             found["consumer_vpc"] = vpc["VpcId"]
             found["consumer_name"] = values.get("privatelink_consumer_name")
             name = values.get("privatelink_consumer_name")
-            elsewhere = [e for e in paginate(aws.ec2, "describe_vpc_endpoints", "VpcEndpoints", "look up the endpoints named %s" % name,
-                                             Filters=[{"Name": "tag:Name", "Values": [name]}])
-                         if e["VpcId"] != vpc["VpcId"] and _state(e, "State").lower() not in GONE] if name else []
+            endpoints = [e for e in paginate(aws.ec2, "describe_vpc_endpoints", "VpcEndpoints", "list the endpoints")
+                         if _state(e, "State") not in GONE]
+            elsewhere = [e for e in endpoints if name and tags_of(e).get("Name") == name and e["VpcId"] != vpc["VpcId"]]
+            found["vpc_endpoints"] = [{"id": e["VpcEndpointId"], "name": tags_of(e).get("Name"), "service_name": e.get("ServiceName")}
+                                      for e in endpoints if e["VpcId"] == vpc["VpcId"]]
             for endpoint in elsewhere:  # the role finds its endpoint by name in its VPC: it would make a second one
                 problems.append("privatelink_consumer_name=%r: endpoint %s of this name is in %s, and this host's endpoint goes in %s. "
                                 "An endpoint stays in its VPC: remove the old one first (playbooks/privatelink_teardown.yml with "

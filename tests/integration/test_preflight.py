@@ -554,3 +554,42 @@ def test_a_build_whose_inputs_changed_what_is_built_is_refused(localaws, bare_la
     assert (f"host renamed's transit_gateway_hub_name='hub-old' ({tgw}): its attachment {attachment} (vpc {vpcs['a']} of "
             "account 111111111111) is in no spoke host's transit_gateway_spoke_vpcs, and transit_gateway.yml does not detach") in across, across
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_privatelink_build_whose_provider_or_consumer_name_changed_is_refused(localaws, bare_lab):
+    """Found by their names, a renamed service or endpoint would be made a second time, the built one left connected."""
+    ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
+    subnets = [s["SubnetId"] for s in ec2_a.describe_subnets(Filters=[{"Name": "tag:Name", "Values": A_SUBNETS}])["Subnets"]]
+    arn = localaws.client("elbv2").create_load_balancer(Name="svc-built", Type="network", Scheme="internal",
+                                                        Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    service = ec2_a.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[arn], AcceptanceRequired=False, TagSpecifications=[
+        {"ResourceType": "vpc-endpoint-service", "Tags": [{"Key": "Name", "Value": "svc-built"}]}])["ServiceConfiguration"]
+    ec2_a.modify_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"], AddAllowedPrincipals=["arn:aws:iam::222222222222:root"])
+    [b_vpc] = ec2_b.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-b"]}])["Vpcs"]
+    endpoint = ec2_b.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=b_vpc["VpcId"], ServiceName=service["ServiceName"],
+                                         TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Name", "Value": "ep-built"}]}]
+                                         )["VpcEndpoint"]["VpcEndpointId"]
+    mark = localaws.control.mark()
+
+    def found(provider_name, consumer_name):
+        provider = host_preflight(localaws, "provider", ["privatelink_provider"], "crossvpc-a", state="present",
+                                  privatelink_provider_name=provider_name, privatelink_provider_port=8443,
+                                  privatelink_provider_subnet_names=A_SUBNETS, privatelink_provider_targets=["10.0.1.10"])
+        consumer = host_preflight(localaws, "consumer", ["privatelink_consumer"], "crossvpc-b", state="present",
+                                  privatelink_consumer_name=consumer_name, privatelink_consumer_subnet_names=["crossvpc-lab-b-private-1"],
+                                  privatelink_consumer_client_security_group_names=["default"])
+        assert not provider.get("failed") and not consumer.get("failed"), (provider.get("msg"), consumer.get("msg"))
+        return checked_across({"provider": provider["found"], "consumer": consumer["found"]},
+                              {"service_provider": {"consumer": "provider"}})["msg"]
+
+    assert found("svc-built", "ep-built") == ""
+    assert found("svc-renamed", "ep-built") == (
+        f"host provider's privatelink_provider_name='svc-renamed': host consumer's endpoint {endpoint} (ep-built) connects to "
+        f"{service['ServiceName']} of that account, named 'svc-built', not to a service of this name, so the build would make a second "
+        "service and load balancer, and a second endpoint of that name. Keep the name 'svc-built', or tear the built one down first "
+        "(playbooks/privatelink_teardown.yml with the names of the build).")
+    assert found("svc-built", "ep-renamed") == (
+        f"host consumer's privatelink_consumer_name='ep-renamed': endpoint {endpoint} (Name 'ep-built') of this VPC already connects to "
+        f"host provider's service {service['ServiceName']}, so the build would make a second endpoint and security group and leave that "
+        "one connected. Keep the name 'ep-built', or tear it down first (playbooks/privatelink_teardown.yml with the names of the build).")
+    assert localaws.control.mutating_calls(mark) == []

@@ -407,7 +407,9 @@ def test_a_misspelt_group_is_refused_naming_the_group_and_the_host_it_leaves_out
     groups = {"all": ["a", "b"], "provider": ["a"], "consumers": ["b"]}
     assert inventory_problems({p: INVENTORY_PARTS[p] for p in ("privatelink_provider", "privatelink_consumer")}, groups, hostvars) == [
         "group 'consumer' has no hosts, and the privatelink_consumer hosts are needed with the others of this playbook. Did you mean "
-        "consumers? Put them in consumer, or pass consumer_group=<their group>.",
+        "consumers? Put them in consumer, or pass consumer_group=<their group>. If you took out its last host to stop serving that "
+        "account, give the privatelink_provider host privatelink_provider_consumer_accounts (the other accounts it serves), or tear it "
+        "down with the playbook's teardown.",
         "host b sets privatelink_consumer_name and is in group 'consumers', not 'consumer', which plays privatelink_consumer. Put it "
         "in consumer, or pass consumer_group=consumers."]
     # A host in a group of another name that still sets the role's variables: they would be ignored.
@@ -416,7 +418,9 @@ def test_a_misspelt_group_is_refused_naming_the_group_and_the_host_it_leaves_out
     del groups["consumers"]
     assert inventory_problems(privatelink, groups, hostvars) == [
         "group 'consumer' has no hosts, and the privatelink_consumer hosts are needed with the others of this playbook. Put them in "
-        "consumer, or pass consumer_group=<their group>.",
+        "consumer, or pass consumer_group=<their group>. If you took out its last host to stop serving that account, give the "
+        "privatelink_provider host privatelink_provider_consumer_accounts (the other accounts it serves), or tear it down with the "
+        "playbook's teardown.",
         "host b sets privatelink_consumer_name, but is in no group that plays privatelink_consumer (consumer), so they would be "
         "ignored. Put it in consumer, or take those variables off it (a host left out of this run on purpose)."]
     # The last managed consumer revoked: its variables off, the provider listing the accounts it serves (none, or others).
