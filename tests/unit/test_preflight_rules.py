@@ -173,6 +173,9 @@ def test_each_variable_is_checked_and_named_with_its_value(name, value, expected
 @pytest.mark.parametrize("part, variables, expected", [
     ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_vpc_id": "vpc-0123456789abcdef0"},
      "vpc_peering_vpc_id and vpc_peering_vpc_name: both set"),
+    ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_route_table_ids": ["rtb-0123456789abcdef0"],
+                     "vpc_peering_route_table_tags": {"tier": "app"}},
+     "vpc_peering_route_table_ids and vpc_peering_route_table_tags: both set (['rtb-0123456789abcdef0'], {'tier': 'app'}). Give one"),
     ("vpc_peering", {"vpc_peering_vpc_name": "c", "vpc_peering_check": {"address": "10.0.1.3", "port": 8443}},
      "has no subnet_name."),
     ("privatelink_provider", {"privatelink_provider_name": "demo", "privatelink_provider_port": 443},
