@@ -25,6 +25,8 @@ description:
     named subnet per zone); the VPC's tags C(crossvpc:clients) and C(crossvpc:service-targets) give
     C(client_security_group_names) and C(service_targets), comma-separated.
   - The file's name must end in C(vpcs.yml) or C(vpcs.yaml).
+  - A key of the file that is none of this plugin's options (those below, the constructed and cache ones included), for
+    example C(regionz), fails parsing before any call to AWS, naming the key and the closest option.
 author:
   - crossvpc.aws maintainers (@crossvpc)
 requirements:
@@ -40,18 +42,22 @@ options:
     required: true
     choices: [crossvpc.aws.vpcs]
   accounts:
-    description: The accounts to list.
+    description:
+      - The accounts to list, at least one. Given wrong (none, an entry without a profile, a profile or a name listed
+        twice, a name with other characters than allowed), parsing fails before any call to AWS, naming C(accounts[i]).
     type: list
     elements: dict
     required: true
     suboptions:
       profile:
-        description: The AWS profile of the account.
+        description: The AWS profile of the account, each listed once (one profile is one account, so one host per region).
         type: str
         required: true
       name:
-        description: The host's name (with several O(regions), followed by C(_) and the region). Default C(account_)
-          and the account's id.
+        description:
+          - The host's name (with several O(regions), followed by C(_) and the region). Default C(account_)
+            and the account's id.
+          - Letters, digits, C(_), C(-) and C(.) only, so that host patterns can name it, and no other account's name.
         type: str
   regions:
     description:
@@ -167,6 +173,57 @@ def checked_regions(regions, warn):
         warn("crossvpc.aws.vpcs: regions[%d]=%r: not a region botocore %s knows, though named like one; it is read as given "
              "(a region newer than botocore, or a typo)." % (i, region, botocore.__version__))
     return unknown
+
+
+def checked_keys(config, options):
+    """Refused (AnsibleParserError naming the key and the closest option) unless every key of the source is one of the options."""
+    for key in config:
+        if key not in options:
+            close = difflib.get_close_matches(str(key), sorted(options), 1)
+            raise AnsibleParserError("crossvpc.aws.vpcs: %s=%r: not an option of this plugin, and it would be ignored (%soptions: %s). "
+                                     "Give it as %s, or remove it."
+                                     % (key, config[key], "did you mean %s? " % close[0] if close else "", ", ".join(sorted(options)),
+                                        close[0] if close else "one of the options"))
+
+
+HOST_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+HOST_NAME_CHARACTERS = "letters, digits, '_', '-' and '.'"
+
+
+def checked_accounts(accounts):
+    """The accounts as (profile, name or None), refused (AnsibleParserError naming accounts[i]) unless there is one at least,
+    each a mapping with a profile of its own and, if named, a name of its own that host patterns can name."""
+    if not accounts:
+        raise AnsibleParserError("crossvpc.aws.vpcs: accounts=%r: accounts lists no account; list at least one {profile, name}, "
+                                 "for example [{profile: payments, name: payments}]." % (accounts,))
+    checked, profiles, names = [], {}, {}
+    for i, account in enumerate(accounts):
+        profile = account.get("profile") if isinstance(account, dict) else None
+        if not profile or not isinstance(profile, str):
+            raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d]=%r: has no profile. Give each account as a mapping with its "
+                                     "AWS profile's name, for example {profile: payments, name: payments}." % (i, account))
+        if profile in profiles:
+            other = profiles[profile]
+            other_name = accounts[other].get("name")
+            raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].profile=%r: is accounts[%d]'s too (%s), and a profile is one account, "
+                                     "which would be listed as two hosts. List each profile once."
+                                     % (i, profile, other, "name %r" % other_name if other_name else "no name"))
+        profiles[profile] = i
+        name = account.get("name")
+        if name is not None and name != "":
+            if not isinstance(name, str):
+                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].name=%r: a host's name is text of %s. Quote it, for example "
+                                         "name: \"%s\"." % (i, name, HOST_NAME_CHARACTERS, name))
+            if not HOST_NAME.match(name):
+                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].name=%r: a host's name has only %s, so that host patterns can "
+                                         "name it. Give a name of those, for example %r."
+                                         % (i, name, HOST_NAME_CHARACTERS, re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or profile))
+            if name in names:
+                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].name=%r: is accounts[%d]'s too, and each account is a host of "
+                                         "its own. Give each its own name." % (i, name, names[name]))
+            names[name] = i
+        checked.append((profile, name or None))
+    return checked
 
 
 def _filter_value(value):
@@ -291,8 +348,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         if boto3 is None:
             raise AnsibleParserError("crossvpc.aws.vpcs needs boto3 and botocore: pip install boto3")
-        self._read_config_data(path)
+        config = self._read_config_data(path)
         # Given wrong, these fail the whole source, before any call (and before the cache answers).
+        checked_keys(config, self._options)
+        accounts = checked_accounts(self.get_option("accounts"))
         regions = self.get_option("regions")
         unknown_regions = checked_regions(regions, self.display.warning)
         filters = checked_filters(self.get_option("filters"))
@@ -301,28 +360,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if self.get_option("cache") and cache:
             data = self._cache.get(key)
         if data is None:
-            data = self._read_accounts(regions, filters, unknown_regions)
+            data = self._read_accounts(accounts, regions, filters, unknown_regions)
             if self.get_option("cache"):
                 self._cache[key] = data
         self._populate(data)
 
-    def _read_accounts(self, regions, filters, unknown_regions):
-        hosts, failed, names = [], [], {}
-        for i, account in enumerate(self.get_option("accounts")):
-            profile = account.get("profile") if isinstance(account, dict) else None
-            if not profile:
-                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d]=%r: has no profile. Give each account as a mapping with its "
-                                         "AWS profile, for example {profile: payments, name: payments}." % (i, account))
-            if account.get("name") in names:
-                raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].name=%r: is accounts[%d]'s too, and each account is a host of "
-                                         "its own. Give each its own name." % (i, account["name"], names[account["name"]]))
-            names.setdefault(account.get("name") or profile, i)
+    def _read_accounts(self, accounts, regions, filters, unknown_regions):
+        """The hosts of the accounts checked_accounts gave, each account's in each region."""
+        hosts, failed = [], []
+        for i, (profile, given_name) in enumerate(accounts):
             region = regions[0]
             try:
                 session = boto3.session.Session(profile_name=profile)
                 account_id = session.client("sts", region_name=region).get_caller_identity()["Account"]
                 for region in regions:
-                    name = account.get("name") or "account_%s" % account_id
+                    name = given_name or "account_%s" % account_id
                     hosts.append({"host": name if len(regions) == 1 else "%s_%s" % (name, re.sub(r"\W", "_", region)),
                                   "profile": profile, "account": account_id, "region": region,
                                   "vpcs": read_region(session.client("ec2", region_name=region), filters)})

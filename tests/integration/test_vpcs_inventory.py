@@ -119,13 +119,29 @@ def refused(localaws, tmp_path, config):
     return run.stderr
 
 
-def test_accounts_given_wrong_are_refused_naming_them(localaws, tmp_path):
-    """Two accounts of one host name would merge into one host; an account that is not a mapping has no profile."""
-    for accounts, expected in (([{"profile": "crossvpc-a", "name": "one"}, {"profile": "crossvpc-b", "name": "one"}],
-                                "accounts[1].name='one': is accounts[0]'s too"),
-                               ("crossvpc-a", "accounts[0]='crossvpc-a': has no profile. Give each account as a mapping")):
-        stderr = refused(localaws, tmp_path, {"accounts": accounts})
-        assert expected in stderr, stderr[-2000:]
+def test_accounts_or_keys_given_wrong_are_refused_naming_them_before_any_call(localaws, tmp_path):
+    """Two accounts of one host name would merge into one host; an account that is not a mapping has no profile; no account
+    at all listed nothing without a word; one profile twice listed one account as two hosts; a name host patterns cannot
+    name; a key that is no option (regionz for regions) was ignored. Each fails the source before any call to AWS."""
+    a, b = {"profile": "crossvpc-a", "name": "a"}, {"profile": "crossvpc-b", "name": "b"}
+    for config, expected in (
+            ({"accounts": [{"profile": "crossvpc-a", "name": "one"}, {"profile": "crossvpc-b", "name": "one"}]},
+             ["accounts[1].name='one': is accounts[0]'s too"]),
+            ({"accounts": "crossvpc-a"}, ["accounts[0]='crossvpc-a': has no profile. Give each account as a mapping"]),
+            ({"accounts": []}, ["accounts=[]: accounts lists no account; list at least one {profile, name}"]),
+            ({"accounts": [a, b, {"profile": "crossvpc-a", "name": "a2"}]},
+             ["accounts[2].profile='crossvpc-a': is accounts[0]'s too (name 'a')",
+              "List each profile once."]),
+            ({"accounts": [a, {"profile": "crossvpc-b", "name": "bad name!"}]},
+             ["accounts[1].name='bad name!': a host's name has only letters, digits, '_', '-' and '.'", "for example 'bad_name'"]),
+            ({"regionz": ["eu-west-1"]}, ["regionz=['eu-west-1']: not an option of this plugin", "did you mean regions?",
+                                          "keyed_groups, leading_separator", "Give it as regions, or remove it."]),
+            ({"regions": ["us-east-1"], "regionz": ["eu-west-1"]}, ["regionz=['eu-west-1']: not an option of this plugin"]),
+            ({"cache_plugins": "jsonfile"}, ["cache_plugins='jsonfile': not an option of this plugin", "did you mean cache_plugin?"])):
+        mark = localaws.control.mark()
+        stderr = refused(localaws, tmp_path, config)
+        assert all(part in stderr for part in expected) and "is left out" not in stderr, (config, stderr[-3000:])
+        assert localaws.control.calls(mark) == [], config
 
 
 def test_a_region_given_wrong_fails_the_source_naming_it_not_an_account(localaws, tmp_path):
