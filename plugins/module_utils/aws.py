@@ -23,7 +23,7 @@ import re
 import time
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.validation import check_type_dict, check_type_list
+from ansible.module_utils.common.validation import check_type_dict, check_type_int, check_type_list
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
@@ -185,15 +185,48 @@ def wait_for(describe, done, failed, timeout, what, delay=1.0, max_delay=15.0, s
     return value
 
 
-def _shape_problem(spec, params, prefix=""):
-    """(option, value, what it should be) for the first option whose value Ansible could not turn into
-    the list of mappings or the mapping its suboptions need: Ansible's own message for those does not
-    name the option ("dictionary requested, could not parse JSON or key=value")."""
+def _given(entry, option, params):
+    """(name as written, value) of ``option`` in ``params``: its own name or one of its aliases; (option, None) if absent."""
+    return next(((name, params[name]) for name in [option] + list(entry.get("aliases") or []) if name in params),
+                (option, None))
+
+
+def _whole_number_problem(where, entry, value):
+    """(where, value, what it should be) when Ansible cannot read ``value`` (or one of its items, for a list
+    of int) as the whole number that ``entry`` types: Ansible's own message gives no fix."""
+    if entry.get("type") == "int":
+        items = [(where, value)]
+    elif entry.get("type") == "list" and entry.get("elements") == "int":
+        try:
+            items = [("%s[%d]" % (where, index), item) for index, item in enumerate(check_type_list(value))]
+        except TypeError:  # not a list at all: Ansible's message names the option and the type
+            return None
+    else:
+        return None
+    for item_where, item in items:
+        try:
+            check_type_int(item)
+        except TypeError:
+            return item_where, item, "is not a whole number."
+    return None
+
+
+def _shape_problem(spec, params, prefix="", path=""):
+    """(option as written, value, what it should be, spec path) for the first option whose value Ansible could
+    not turn into the list of mappings or the mapping its suboptions need, or into the whole number (or list
+    of them) an int option takes: Ansible's own message for those does not name the option ("dictionary
+    requested, could not parse JSON or key=value") or gives no fix. The spec path (``routes.port``, no
+    indexes) is the key of new_module's ``fixes``."""
     for option, entry in spec.items():
-        value = next((params[name] for name in [option] + list(entry.get("aliases") or []) if name in params), None)
-        if value is None or not entry.get("options") or entry.get("type") not in ("list", "dict"):
+        name, value = _given(entry, option, params)
+        if value is None:
             continue
-        where = prefix + option
+        where = prefix + name
+        problem = _whole_number_problem(where, entry, value)
+        if problem:
+            return problem + (path + option,)
+        if not entry.get("options") or entry.get("type") not in ("list", "dict"):
+            continue
         if entry["type"] == "list" and entry.get("elements") != "dict":
             continue
         if entry["type"] == "list" and isinstance(value, list):
@@ -202,7 +235,7 @@ def _shape_problem(spec, params, prefix=""):
             try:
                 items = [(where, item) for item in check_type_list(value)]
             except TypeError:
-                return where, value, "is not a list of mappings (key: value entries, one per item)."
+                return where, value, "is not a list of mappings (key: value entries, one per item).", None
         else:
             items = [(where, value)]
         for item_where, item in items:
@@ -210,21 +243,29 @@ def _shape_problem(spec, params, prefix=""):
                 item = check_type_dict(item)
             except TypeError:
                 if item_where == where and entry["type"] == "list":
-                    return where, value, "is not a list of mappings (key: value entries, one per item)."
-                return item_where, item, "is not a mapping (key: value entries)."
-            inner = _shape_problem(entry["options"], item, item_where + ".")
+                    return where, value, "is not a list of mappings (key: value entries, one per item).", None
+                return item_where, item, "is not a mapping (key: value entries).", None
+            inner = _shape_problem(entry["options"], item, item_where + ".", path + option + ".")
             if inner:
                 return inner
     return None
 
 
 def _relaxed(spec, option):
-    """``spec`` with ``option`` (a top-level one) taking any value, so the module can start and say why it fails."""
-    return dict((name, dict(type="raw") if name == option else entry) for name, entry in spec.items())
+    """``spec`` with ``option`` (a top-level one, or one of its aliases) taking any value, so the module can
+    start and say why it fails."""
+    def loose(entry):
+        return dict(type="raw", **({"aliases": entry["aliases"]} if entry.get("aliases") else {}))
+
+    return dict((name, loose(entry) if option in [name] + list(entry.get("aliases") or []) else entry)
+                for name, entry in spec.items())
 
 
-def new_module(argument_spec, **kwargs):
-    """The module; a list of mappings or a mapping given as something else fails naming the option."""
+def new_module(argument_spec, fixes=None, **kwargs):
+    """The module; a list of mappings or a mapping given as something else, or a value an int option (or list
+    of int) cannot take, fails naming the option as written, its value and a fix: ``fixes`` ({spec path:
+    fix}, a path like ``ports`` or ``routes.port``) gives an option's own, else the message points at
+    ansible-doc."""
     try:
         raw = basic._load_params()  # pylint: disable=protected-access
     except Exception:  # pylint: disable=broad-except  # AnsibleModule reports unreadable parameters itself.
@@ -232,10 +273,14 @@ def new_module(argument_spec, **kwargs):
     problem = _shape_problem(argument_spec, raw if isinstance(raw, dict) else {})
     if problem is None:
         return AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
-    where, value, what = problem
+    where, value, what, path = problem
     module = AnsibleAWSModule(argument_spec=_relaxed(argument_spec, re.split(r"[.\[]", where)[0]),
                               supports_check_mode=True, **kwargs)
-    module.fail_json(msg=InvalidInput(where, value, what, "See the option's type in ansible-doc %s." % module._name).message)
+    fix = (fixes or {}).get(path) if path else None
+    if fix is None:
+        fix = ("Write it as digits only, without units or words (the option is an int; see ansible-doc %s)." if path
+               else "See the option's type in ansible-doc %s.") % module._name
+    module.fail_json(msg=InvalidInput(where, value, what, fix).message)
 
 
 # --- connection settings: a profile and a region that exist, before the first client ------------

@@ -11,9 +11,29 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, call, paginate, tags_of, wait_for
 from ansible_collections.crossvpc.aws.plugins.module_utils.privatelink import GONE_SERVICE_STATES
+
+# The names AWS takes (CreateLoadBalancer, CreateTargetGroup): 1-32 letters, digits or hyphens, not
+# starting or ending with a hyphen; a load balancer's may not start with internal- either (AWS refuses
+# it), a target group's may. LOAD_BALANCER_NAME is the one rule for load balancer names, of the module
+# and the preflight alike.
+LOAD_BALANCER_NAME = re.compile(r"^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
+TARGET_GROUP_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
+NAME_FIX = "Use 1-32 letters, digits or hyphens, not starting or ending with a hyphen."
+
+
+def check_names(name, group_name):
+    """The load balancer's ``name`` and the given target group name (``group_name``) as AWS takes them."""
+    if name is not None and name.startswith("internal-") and TARGET_GROUP_NAME.match(name):
+        raise InvalidInput("name", name, "starts with internal-, which AWS refuses in a load balancer's name.",
+                           "Choose a name that does not start with internal-, for example %s." % name[len("internal-"):])
+    if name is not None and not LOAD_BALANCER_NAME.match(name):
+        raise InvalidInput("name", name, "is not a load balancer name.", NAME_FIX + " It may not start with internal-.")
+    if group_name is not None and not TARGET_GROUP_NAME.match(group_name):
+        raise InvalidInput("target_group_name", group_name, "is not a target group name.", NAME_FIX)
 
 
 def find_load_balancer(elb, name):

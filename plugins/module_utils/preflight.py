@@ -25,7 +25,6 @@ from ansible_collections.crossvpc.aws.plugins.module_utils import connectivity, 
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     CrossvpcError, InvalidInput, call, client, known_profile, known_regions, paginate, region_problem, tags_of)
 
-NLB_NAME = re.compile(r"^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 # The roles a host may play, and "connect": connect.yml's own description of the host's VPCs.
 PARTS = ("privatelink_provider", "privatelink_consumer", "vpc_peering", "transit_gateway_hub", "transit_gateway_spoke", "connect")
 
@@ -251,7 +250,7 @@ def _route_tables(name, tables):
 
 def connect_name(name, value):
     """connect.yml names each NLB connect_name + "-" + 8 hex characters, and an NLB name holds 32."""
-    if not NLB_NAME.match(value + "-00000000"):
+    if not load_balancing.LOAD_BALANCER_NAME.match(value + "-00000000"):
         raise InvalidInput(name, value, "cannot start the names of the load balancers connect.yml makes (it adds a hyphen and "
                            "8 characters): up to 23 letters, digits and hyphens, not starting with a hyphen nor with internal-.",
                            "Shorten or rename it.")
@@ -527,7 +526,7 @@ def spoke_clashes(account, entries, others):
 
 def load_balancer_name(name, value):
     """The NLB the provider role makes is named after the service: ELBv2's name rules."""
-    if value and not NLB_NAME.match(value):
+    if value and not load_balancing.LOAD_BALANCER_NAME.match(value):
         raise InvalidInput(name, value, "cannot name the Network Load Balancer the role makes: up to 32 letters, digits and "
                            "hyphens, not starting or ending with a hyphen, nor with internal-.",
                            "Shorten or rename it, or give privatelink_provider_nlb_arn.")
@@ -1273,7 +1272,7 @@ def look_up_teardown(module, problems, parts, values):
         problems[i] += " " + GONE_FIX
     aws.peering_connection(problems, values.get("vpc_peering_connection_id"), peering_vpc)
     arn, name = values.get("privatelink_provider_nlb_arn"), values.get("privatelink_provider_name")
-    if "privatelink_provider" in parts and arn and name and NLB_NAME.match(name):
+    if "privatelink_provider" in parts and arn and name and load_balancing.LOAD_BALANCER_NAME.match(name):
         # The role removes the NLB it made only without an ARN: one given now would leave the one it made.
         made = call(client(module, "elbv2"), "describe_load_balancers", "look up load balancer %s" % name, missing={},
                     Names=[name]).get("LoadBalancers") or []

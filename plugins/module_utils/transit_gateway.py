@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    CrossvpcError, call, ec2_tag, paginate, tag_steps, tags_of, wait_for)
+    CrossvpcError, InvalidInput, call, ec2_tag, paginate, tag_steps, tags_of, wait_for)
 
 GONE_STATES = ("deleting", "deleted")
 DEAD_ATTACHMENT_STATES = ("rejected", "rejecting", "failed", "failing")
@@ -438,6 +438,19 @@ def wait_decided(ec2, gateway_id, attachment_ids, wanted, timeout):
 # --- route tables --------------------------------------------------------------------------------
 
 EMPTY_TABLE = {"associations": [], "propagations": [], "routes": {}}
+
+
+def check_table_owner(gateway, account):
+    """Only the transit gateway's owner makes its route tables: a gateway another account shares with
+    ``account`` (through RAM) is visible, but AWS refuses CreateTransitGatewayRouteTable on it (saying it
+    does not exist)."""
+    owner = gateway.get("OwnerId")
+    if owner and owner != account:
+        raise InvalidInput("transit_gateway_id", gateway["TransitGatewayId"],
+                           "belongs to account %s, which shares it with this account (%s); a transit gateway's route "
+                           "tables are made by its owner." % (owner, account),
+                           "Run this task with the profile of account %s, the transit gateway's owner." % owner)
+    return gateway
 
 
 def find_table(ec2, gateway_id, name):

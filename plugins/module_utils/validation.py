@@ -37,6 +37,14 @@ def cidrs(parameter, values):
 
 
 def account_id(parameter, value, fix="Use the 12-digit id of the AWS account."):
+    """A 12-digit account id, as text. A YAML number is refused with how to write it: unquoted, an id
+    with leading zeros (012345678901) loses them and becomes an 11-digit number."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10 ** 12:
+        quoted = "Quote the id so YAML keeps it text: '%s' if that is the account." % str(value).zfill(12)
+        if value < 10 ** 11:
+            raise InvalidInput(parameter, value, "is a number of %d digits, not a 12-digit account id: an unquoted "
+                               "number loses its leading zeros." % len(str(value)), quoted)
+        raise InvalidInput(parameter, value, "is a number, and an account id is text.", quoted)
     if not isinstance(value, str) or not re.match(r"^\d{12}$", value):
         raise InvalidInput(parameter, value, "is not an AWS account id.", fix)
     return value

@@ -20,7 +20,9 @@ author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
   name:
-    description: The load balancer's name (1-32 letters, digits or hyphens), its identity.
+    description:
+      - The load balancer's name, its identity. 1-32 letters, digits or hyphens, not starting or ending with a
+        hyphen, and not starting with C(internal-) (AWS refuses such names).
     type: str
     required: true
   state:
@@ -63,7 +65,9 @@ options:
     type: bool
     default: true
   target_group_name:
-    description: The target group's name. Defaults to O(name) with C(-tg), cut to 32 characters.
+    description:
+      - The target group's name, 1-32 letters, digits or hyphens, not starting or ending with a hyphen
+        (C(internal-) in front is allowed). Defaults to O(name) with C(-tg), cut to 32 characters.
     type: str
   tags:
     description:
@@ -145,21 +149,14 @@ changes:
 """
 
 import ipaddress
-import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import load_balancing, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, CrossvpcError, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
-ELB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")  # a load balancer's or target group's
-
-
 def desired_state(params):
-    for option, kind in (("name", "load balancer"), ("target_group_name", "target group")):
-        if params[option] is not None and not ELB_NAME.match(params[option]):
-            raise InvalidInput(option, params[option], "is not a %s name." % kind,
-                               "Use 1-32 letters, digits or hyphens, not starting or ending with a hyphen.")
+    load_balancing.check_names(params["name"], params["target_group_name"])
     validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
     validation.unique("subnet_ids", params["subnet_ids"])
     validation.named_tags("tags", params["tags"], params["name"])

@@ -39,7 +39,10 @@ options:
     type: list
     elements: str
   principals:
-    description: 12-digit account ids, organization or OU ARNs, or IAM role or user ARNs to share with.
+    description:
+      - 12-digit account ids, IAM role or user ARNs, or the ARNs of an organization
+        (C(arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5)) or of an organizational unit
+        (C(arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56)) to share with.
     type: list
     elements: str
   purge_resources:
@@ -160,16 +163,36 @@ from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, CrossvpcError, InvalidInput, call, client, client_token, new_module, result_with_diff, run_module)
 
-PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[a-z-]*:organizations::\d{12}:(organization|ou)/[\w/-]+|"
-                       r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$")
+PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$")
+# AWS Organizations ids: o- and 10-32 lowercase letters or digits; ou- and 4-32 of them (the root's), a
+# hyphen and 8-32 more.
+ORGANIZATION = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
+ORGANIZATIONAL_UNIT = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$")
+
+
+def check_principal(where, principal):
+    """An account id, IAM role or user ARN, or an organization or OU ARN of the shape AWS gives them."""
+    text = str(principal)
+    if re.match(r"^arn:aws[a-z-]*:organizations:", text) and ":organization/" in text:
+        if not ORGANIZATION.match(text):
+            raise InvalidInput(where, principal, "is not an organization ARN.",
+                               "Expected arn:aws:organizations::MANAGEMENT-ACCOUNT:organization/o-ID, the id o- and 10-32 "
+                               "lowercase letters or digits, like arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5.")
+    elif re.match(r"^arn:aws[a-z-]*:organizations:", text) and ":ou/" in text:
+        if not ORGANIZATIONAL_UNIT.match(text):
+            raise InvalidInput(where, principal, "is not an organizational unit ARN.",
+                               "Expected arn:aws:organizations::MANAGEMENT-ACCOUNT:ou/o-ID/ou-ROOT-UNIT (o- and 10-32 lowercase "
+                               "letters or digits, then ou-, 4-32 and 8-32 of them), like "
+                               "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56.")
+    elif not PRINCIPAL.match(text):
+        raise InvalidInput(where, principal, "is not an account id, organization, OU, role or user ARN.",
+                           "Share with 12-digit account ids or organizations ARNs; wildcards are not allowed.")
 
 
 def desired_state(module):
     params = module.params
-    for principal in params["principals"] or []:
-        if not PRINCIPAL.match(str(principal)):
-            raise InvalidInput("principals", principal, "is not an account id, organization, OU, role or user ARN.",
-                               "Share with 12-digit account ids or organizations ARNs; wildcards are not allowed.")
+    for index, principal in enumerate(params["principals"] or []):
+        check_principal("principals[%d]" % index, principal)
     for arn in params["resource_arns"] or []:
         if not (str(arn).startswith("arn:") or (module.check_mode and arn == UNKNOWN)):
             raise InvalidInput("resource_arns", arn, "is not an ARN.",
@@ -210,7 +233,8 @@ def owner(module, ram, desired):
     principals = desired["principals"] if "create" in steps else steps.get("add_principals")
     account = call(client(module, "sts"), "get_caller_identity", "find this account's id")["Account"] if added or principals else None
     if account in (principals or []):
-        raise InvalidInput("principals", account, "is this account itself, which owns what it shares.",
+        raise InvalidInput("principals[%d]" % params["principals"].index(account), account,
+                           "is this account itself, which owns what it shares.",
                            "List the other accounts (or organizational units) to share with.")
     if added:
         ram_share.check_resources(client(module, "ec2"), account, added)

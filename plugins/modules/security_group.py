@@ -54,7 +54,8 @@ options:
     default: tcp
   ports:
     description:
-      - The ports to open, each from 1 to 65535. With no ports the group has no inbound rule.
+      - The ports to open, each a number from 1 to 65535. Ranges are not supported; list each port.
+        With no ports the group has no inbound rule.
     type: list
     elements: int
     default: []
@@ -185,6 +186,8 @@ from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
 TEXT_LIMIT = 255
 ALLOWED = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$")
 ALLOWED_TEXT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+# What ports: [https] or [8443-8445] is told (the option takes whole numbers, one port each).
+PORTS_FIX = "Give TCP port numbers such as 443; ranges are not supported: list each port."
 
 
 def check_text(option, value):
@@ -292,7 +295,7 @@ def main():
         purge_tags=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=300),
     )
-    run_module(new_module(argument_spec), reconcile)
+    run_module(new_module(argument_spec, fixes={"ports": PORTS_FIX}), reconcile)
 
 
 if __name__ == "__main__":

@@ -224,7 +224,8 @@ def main():
         purge_tags=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
     )
-    run_module(new_module(argument_spec), reconcile)
+    run_module(new_module(argument_spec, fixes={"amazon_side_asn": "Give a private ASN number, 64512-65534 or 4200000000-4294967294."}),
+               reconcile)
 
 
 if __name__ == "__main__":

@@ -20,11 +20,15 @@ description:
     O(purge_routes) ask to remove it. Propagated routes are never touched.
   - Attachment ids and CIDRs are checked before any change; attachments that do not belong to the
     transit gateway fail with a message that names them.
+  - Only the transit gateway's owner makes its route tables. A new table on a transit gateway that another
+    account shares with this one (through AWS RAM) is refused before any change, naming the owner; this
+    reads the account of the credentials (C(sts:GetCallerIdentity)) when a table is to be created.
 author:
   - crossvpc.aws maintainers (@crossvpc)
 options:
   transit_gateway_id:
-    description: The transit gateway (C(tgw-...)); C((known after apply)) in check mode.
+    description:
+      - The transit gateway (C(tgw-...)) of this account; C((known after apply)) in check mode.
     type: str
     required: true
   name:
@@ -164,7 +168,7 @@ changes:
 from ansible_collections.crossvpc.aws.plugins.module_utils import transit_gateway as tables
 from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
-    UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
+    UNKNOWN, InvalidInput, call, client, new_module, result_with_diff, run_module)
 
 
 def desired_state(module):
@@ -222,8 +226,10 @@ def reconcile(module):
             tables.delete_table(ec2, current, state, params["wait_timeout"])
         return result_with_diff(module, before, {}, changed=bool(current), route_table={},
                                 changes={"delete": True} if current else {})
-    if current is None and gateway_id != UNKNOWN:  # a new table: its gateway must exist, or the create fails after the call
-        tables.find_visible_gateway(ec2, gateway_id)
+    if current is None and gateway_id != UNKNOWN:  # a new table: its gateway must exist, or the create fails after the call,
+        gateway = tables.find_visible_gateway(ec2, gateway_id)  # and be this account's (a shared one is visible too)
+        account = call(client(module, "sts"), "get_caller_identity", "find this account's id")["Account"]
+        tables.check_table_owner(gateway, account)
     attachments = {} if gateway_id == UNKNOWN else tables.check_attachments(ec2, gateway_id, desired)
     steps = tables.plan_table(current, state, desired, attachments)
     if steps and not module.check_mode:

@@ -106,6 +106,9 @@ def test_nlb_check_mode_create_rerun_and_target_update(localaws, module, names):
      "(i-0123456789abcdef0), or set target_type=ip for addresses."),
     ({"listener_port": 70000}, "listener_port=70000: is not a TCP port"),
     ({"name": "bad_name!"}, "name='bad_name!': is not a load balancer name"),
+    # AWS refuses a load balancer name that begins with internal- (a target group's may)
+    ({"name": "internal-x"}, "name='internal-x': starts with internal-, which AWS refuses in a load balancer's name. "
+                             "Choose a name that does not start with internal-, for example x."),
     ({"targets": ["10.0.1.10", "10.9.0.10"]}, "targets='10.9.0.10': is outside the load balancer's VPC vpc-"),
 ])
 def test_nlb_bad_input_fails_before_any_mutating_call(localaws, module, names, override, message):

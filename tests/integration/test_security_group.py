@@ -184,6 +184,11 @@ def test_a_refusal_carries_aws_message_naming_the_action(localaws, module, net):
 BAD_INPUTS = [
     ({"ports": [0]}, "ports[0]=0: "),
     ({"ports": [70000]}, "ports[0]=70000: "),
+    # not numbers: Ansible's type error in the collection's words, with the fix
+    ({"ports": ["https"]}, "ports[0]='https': is not a whole number. Give TCP port numbers such as 443; ranges are not "
+                           "supported: list each port."),
+    ({"ports": ["8443-8445"]}, "ports[0]='8443-8445': is not a whole number. Give TCP port numbers such as 443; ranges "
+                               "are not supported: list each port."),
     ({"source_cidrs": ["10.30.0.1/24"]}, "has host bits set. Use 10.30.0.0/24."),
     ({"source_cidrs": ["ten"]}, "source_cidrs='ten': is not a CIDR block."),
     ({"source_security_group_ids": ["vpc-0123456789abcdef0"]}, "is not a valid sg id"),

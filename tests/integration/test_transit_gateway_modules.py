@@ -14,6 +14,8 @@ def mutating(localaws, mark):
 @pytest.mark.parametrize("module_name, args, message", [
     ("crossvpc.aws.transit_gateway", {"name": "hub", "amazon_side_asn": 65535}, "amazon_side_asn=65535"),
     ("crossvpc.aws.transit_gateway", {"name": "hub", "amazon_side_asn": 100}, "Use 64512-65534"),
+    ("crossvpc.aws.transit_gateway", {"name": "hub", "amazon_side_asn": "abc"},
+     "amazon_side_asn='abc': is not a whole number. Give a private ASN number, 64512-65534 or 4200000000-4294967294."),
     ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-1", "attachments": [{"vpc_id": "vpc-0123456789abcdef0"}]},
      "transit_gateway_id='tgw-1'"),
     ("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": "tgw-0123456789abcdef0", "attachments": [
@@ -27,7 +29,19 @@ def mutating(localaws, mark):
      "routes[0].attachment_name='egres': is not the name of any attachment. Use one of: egress."),
     ("crossvpc.aws.transit_gateway_route_table", {"transit_gateway_id": "tgw-0123456789abcdef0", "name": "t", "routes": [
         {"destination_cidr": "10.0.0.1/16", "blackhole": True}]}, "has host bits set"),
-    ("crossvpc.aws.resource_share", {"name": "s", "principals": ["*"]}, "principals='*'"),
+    ("crossvpc.aws.resource_share", {"name": "s", "principals": ["*"]}, "principals[0]='*'"),
+    # AWS Organizations ids: o- and 10-32 lowercase letters or digits; ou-, 4-32, a hyphen and 8-32 more
+    ("crossvpc.aws.resource_share", {"name": "s", "principals": [ACCOUNT_B, "arn:aws:organizations::111111111111:organization/o-bad"]},
+     "principals[1]='arn:aws:organizations::111111111111:organization/o-bad': is not an organization ARN. Expected "
+     "arn:aws:organizations::MANAGEMENT-ACCOUNT:organization/o-ID, the id o- and 10-32 lowercase letters or digits, like "
+     "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5."),
+    ("crossvpc.aws.resource_share", {"name": "s", "principals": ["arn:aws:organizations::111111111111:organization/o-A1B2C3D4E5"]},
+     "principals[0]='arn:aws:organizations::111111111111:organization/o-A1B2C3D4E5': is not an organization ARN."),
+    ("crossvpc.aws.resource_share", {"name": "s", "principals": ["arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12"]},
+     "principals[0]='arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12': is not an organizational unit ARN. "
+     "Expected arn:aws:organizations::MANAGEMENT-ACCOUNT:ou/o-ID/ou-ROOT-UNIT"),
+    ("crossvpc.aws.resource_share", {"name": "s", "principals": ["arn:aws:organizations::111111111111:ou/o-bad/ou-ab12-cd34ef56"]},
+     "is not an organizational unit ARN."),
     ("crossvpc.aws.resource_share", {"name": "s", "state": "accepted"}, "owner_account_id=None"),
     # tags and Name tags as AWS takes them; lists of mappings given as strings name the option
     ("crossvpc.aws.transit_gateway", {"name": "h" * 257}, "is 257 characters; AWS allows at most 256 in a Name tag."),
@@ -64,6 +78,38 @@ def test_route_table_refuses_an_attachment_of_another_gateway(localaws, module):
                                                                  "associations": [foreign]})
     assert result.get("failed") and f"associations: {foreign} is not an attachment of {one}" in result["msg"], result
     assert mutating(localaws, mark) == []
+
+
+def test_a_route_table_on_a_gateway_shared_with_this_account_is_refused(localaws, module):
+    """B sees A's transit gateway through the share, but only A makes its route tables: AWS would refuse the
+    create saying the gateway does not exist. Refused before any change, in check mode too."""
+    gateway = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-foreign"})["transit_gateway"]
+    gateway_id = gateway["transit_gateway_id"]
+    share = {"name": "tgw-mod-foreign", "resource_arns": [gateway["transit_gateway_arn"]], "principals": [ACCOUNT_B]}
+    assert module("crossvpc.aws.resource_share", share)["changed"]
+    assert module("crossvpc.aws.resource_share", {"name": "tgw-mod-foreign", "state": "accepted",
+                                                  "owner_account_id": ACCOUNT_A}, profile="crossvpc-b")["changed"]
+    [seen] = localaws.client("ec2", "crossvpc-b").describe_transit_gateways(TransitGatewayIds=[gateway_id])["TransitGateways"]
+    assert seen["OwnerId"] == ACCOUNT_A  # visible to B, through the share
+    table = {"transit_gateway_id": gateway_id, "name": "spokes", "routes": [{"destination_cidr": "10.99.0.0/16", "blackhole": True}]}
+    expected = (f"transit_gateway_id='{gateway_id}': belongs to account {ACCOUNT_A}, which shares it with this account "
+                f"({ACCOUNT_B}); a transit gateway's route tables are made by its owner. Run this task with the profile "
+                f"of account {ACCOUNT_A}, the transit gateway's owner.")
+    for check in (True, False):
+        mark = localaws.control.mark()
+        refused = module("crossvpc.aws.transit_gateway_route_table", table, profile="crossvpc-b", check=check)
+        assert refused.get("failed") and refused["msg"] == expected, refused
+        assert localaws.control.mutating_calls(mark) == []
+    # The owner makes it; B's refusal left nothing behind.
+    ec2_a = localaws.client("ec2", "crossvpc-a")
+    tables = ec2_a.describe_transit_gateway_route_tables(Filters=[
+        {"Name": "transit-gateway-id", "Values": [gateway_id]}, {"Name": "tag:Name", "Values": ["spokes"]}])["TransitGatewayRouteTables"]
+    assert tables == []
+    made = module("crossvpc.aws.transit_gateway_route_table", table)
+    assert made["changed"] and made["route_table"]["routes"] == {"10.99.0.0/16": "blackhole"}, made
+    mark = localaws.control.mark()
+    assert module("crossvpc.aws.transit_gateway_route_table", table)["changed"] is False
+    assert "GetCallerIdentity" not in [c["action"] for c in localaws.control.calls(mark)]  # read only to make a table
 
 
 def test_an_attachment_moves_between_route_tables(localaws, module):
@@ -124,7 +170,7 @@ def test_a_share_rebuilt_under_the_same_name_is_accepted_again(localaws, module)
     accept = {"name": "tgw-mod-rebuilt", "state": "accepted", "owner_account_id": ACCOUNT_A}
     mark = localaws.control.mark()  # sharing with the owner's own account: refused before the share is made
     own = module("crossvpc.aws.resource_share", dict(share, principals=[ACCOUNT_B, ACCOUNT_A]))
-    assert own["failed"] and own["msg"].startswith(f"principals='{ACCOUNT_A}': is this account itself") and mutating(localaws, mark) == []
+    assert own["failed"] and own["msg"].startswith(f"principals[1]='{ACCOUNT_A}': is this account itself") and mutating(localaws, mark) == []
     old = module("crossvpc.aws.resource_share", share)["resource_share"]["resource_share_arn"]
     assert module("crossvpc.aws.resource_share", accept, profile="crossvpc-b")["changed"]
     assert module("crossvpc.aws.resource_share", dict(share, state="absent"))["changed"]

@@ -3,6 +3,7 @@
 import pytest
 
 from ansible_collections.crossvpc.aws.plugins.modules import network_load_balancer
+from ansible_collections.crossvpc.aws.plugins.module_utils import load_balancing
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput
 
 
@@ -25,3 +26,36 @@ def test_other_instance_ids_are_refused_in_the_modules_words(target):
     assert refused.value.message == (
         "targets=%r: is not an instance id, and target_type is instance. Give the instances' ids (i-0123456789abcdef0), "
         "or set target_type=ip for addresses." % target)
+
+
+@pytest.mark.parametrize("name", ["a", "payments-api", "p" * 32, "internal", "my-internal-api", "Internalx"])
+def test_load_balancer_names_aws_takes_pass(name):
+    assert load_balancing.LOAD_BALANCER_NAME.match(name)
+    assert network_load_balancer.desired_state(params(name=name))["name"] == name
+
+
+def test_a_load_balancer_name_may_not_start_with_internal():
+    """AWS refuses CreateLoadBalancer with a name that begins with internal-; refused before any call."""
+    assert not load_balancing.LOAD_BALANCER_NAME.match("internal-x")
+    with pytest.raises(InvalidInput) as refused:
+        network_load_balancer.desired_state(params(name="internal-x"))
+    assert refused.value.message == (
+        "name='internal-x': starts with internal-, which AWS refuses in a load balancer's name. Choose a name that "
+        "does not start with internal-, for example x.")
+
+
+@pytest.mark.parametrize("name", ["internal-", "-api", "api-", "p" * 33, "pay_api", ""])
+def test_other_bad_load_balancer_names_are_refused(name):
+    with pytest.raises(InvalidInput) as refused:
+        network_load_balancer.desired_state(params(name=name))
+    assert refused.value.message == ("name=%r: is not a load balancer name. Use 1-32 letters, digits or hyphens, not starting "
+                                     "or ending with a hyphen. It may not start with internal-." % name)
+
+
+def test_a_target_group_name_may_start_with_internal():
+    desired = network_load_balancer.desired_state(params(target_group_name="internal-tg"))
+    assert desired["target_group_name"] == "internal-tg"
+    with pytest.raises(InvalidInput) as refused:
+        network_load_balancer.desired_state(params(target_group_name="tg-"))
+    assert refused.value.message == ("target_group_name='tg-': is not a target group name. Use 1-32 letters, digits or "
+                                     "hyphens, not starting or ending with a hyphen.")

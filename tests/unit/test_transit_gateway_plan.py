@@ -4,7 +4,8 @@ import pytest
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import resource_share
 from ansible_collections.crossvpc.aws.plugins.module_utils import transit_gateway as tgw
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import UNKNOWN, CrossvpcError
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import UNKNOWN, CrossvpcError, InvalidInput
+from ansible_collections.crossvpc.aws.plugins.modules import resource_share as resource_share_module
 
 GATEWAY = {"TransitGatewayId": "tgw-0123456789abcdef0", "State": "available", "Description": "hub",
            "Options": {"AmazonSideAsn": 64512, "AutoAcceptSharedAttachments": "disable",
@@ -140,3 +141,43 @@ def test_share_members_are_exact_sets_or_add_only():
     assert resource_share.plan_share(share, members, share_desired(principals=None, resources=["arn:tgw", "arn:x"])) == {
         "add_resources": ["arn:x"]}
     assert resource_share.plan_share(None, ([], []), share_desired()) == {"create": True}
+
+
+def test_only_the_gateways_owner_makes_its_route_tables():
+    gateway = {"TransitGatewayId": "tgw-0123456789abcdef0", "OwnerId": "111111111111"}
+    assert tgw.check_table_owner(gateway, "111111111111") is gateway
+    with pytest.raises(InvalidInput) as refused:
+        tgw.check_table_owner(gateway, "222222222222")
+    assert refused.value.parameter == "transit_gateway_id"
+    assert refused.value.message == (
+        "transit_gateway_id='tgw-0123456789abcdef0': belongs to account 111111111111, which shares it with this account "
+        "(222222222222); a transit gateway's route tables are made by its owner. Run this task with the profile of "
+        "account 111111111111, the transit gateway's owner.")
+
+
+@pytest.mark.parametrize("principal", [
+    "210987654321", "arn:aws:iam::210987654321:role/network/hub-admin",
+    "arn:aws:iam::210987654321:user/ops@example.com", "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5",
+    "arn:aws-us-gov:organizations::111111111111:organization/o-" + "a" * 32,
+    "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56",
+    "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-" + "a" * 32 + "-" + "b" * 32])
+def test_share_principals_aws_takes_pass(principal):
+    resource_share_module.check_principal("principals[0]", principal)
+
+
+@pytest.mark.parametrize("principal, problem", [
+    ("arn:aws:organizations::111111111111:organization/o-bad", "is not an organization ARN."),
+    ("arn:aws:organizations::111111111111:organization/o-a1b2c3d4e", "is not an organization ARN."),  # 9 after o-
+    ("arn:aws:organizations::111111111111:organization/o-" + "a" * 33, "is not an organization ARN."),
+    ("arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5/x", "is not an organization ARN."),
+    ("arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab1-cd34ef56", "is not an organizational unit ARN."),
+    ("arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cd34ef5", "is not an organizational unit ARN."),
+    ("arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-AB12-CD34EF56", "is not an organizational unit ARN."),
+    ("arn:aws:organizations::111111111111:ou/o-bad/ou-ab12-cd34ef56", "is not an organizational unit ARN."),
+    ("*", "is not an account id, organization, OU, role or user ARN."),
+    ("21098765432", "is not an account id, organization, OU, role or user ARN."),
+])
+def test_share_principals_of_another_shape_are_refused_naming_the_item(principal, problem):
+    with pytest.raises(InvalidInput) as refused:
+        resource_share_module.check_principal("principals[2]", principal)
+    assert refused.value.message.startswith("principals[2]=%r: %s" % (principal, problem))

@@ -45,6 +45,36 @@ def test_ids_of_the_wrong_kind_fail(value, prefixes):
     assert "0123456789abcdef0" in str(error.value)
 
 
+# --- account ids -----------------------------------------------------------------------------------
+
+def test_account_ids_as_text_pass():
+    assert validation.account_id("peer_owner_id", "012345678901") == "012345678901"
+
+
+def test_an_unquoted_id_that_lost_its_leading_zero_says_to_quote_it():
+    """012345678901 unquoted in YAML is the number 12345678901: say so, not just "not an account id"."""
+    with pytest.raises(InvalidInput) as error:
+        validation.account_id("peer_owner_id", 12345678901, "Give the peer VPC's account.")
+    assert str(error.value) == (
+        "peer_owner_id=12345678901: is a number of 11 digits, not a 12-digit account id: an unquoted number loses "
+        "its leading zeros. Quote the id so YAML keeps it text: '012345678901' if that is the account.")
+    assert error.value.parameter == "peer_owner_id"
+
+
+def test_a_12_digit_number_says_to_quote_it():
+    with pytest.raises(InvalidInput) as error:
+        validation.account_id("hub_account", 123456789012)
+    assert str(error.value) == ("hub_account=123456789012: is a number, and an account id is text. "
+                                "Quote the id so YAML keeps it text: '123456789012' if that is the account.")
+
+
+@pytest.mark.parametrize("value", ["12345678901", "1234567890123", "12345678901a", 1234567890123, -1, True, None, 1.5])
+def test_other_values_are_not_account_ids(value):
+    with pytest.raises(InvalidInput) as error:
+        validation.account_id("account_ids", value)
+    assert str(error.value) == "account_ids=%r: is not an AWS account id. Use the 12-digit id of the AWS account." % (value,)
+
+
 # --- tags ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", [None, {}, {"Name": "a", "team": ""}, {"k" * 128: "v" * 256},
