@@ -46,6 +46,8 @@ def account_id(parameter, value, fix="Use the 12-digit id of the AWS account."):
                                "number loses its leading zeros." % len(str(value)), quoted)
         raise InvalidInput(parameter, value, "is a number, and an account id is text.", quoted)
     if not isinstance(value, str) or not re.match(r"^\d{12}$", value):
+        if isinstance(value, str) and re.match(r"^\d{11}$", value):  # Ansible may have made text of the short number
+            fix += " If you wrote 0%s unquoted, YAML read a number and dropped its leading zero: quote it ('0%s')." % (value, value)
         raise InvalidInput(parameter, value, "is not an AWS account id.", fix)
     return value
 

@@ -68,7 +68,7 @@ def test_a_12_digit_number_says_to_quote_it():
                                 "Quote the id so YAML keeps it text: '123456789012' if that is the account.")
 
 
-@pytest.mark.parametrize("value", ["12345678901", "1234567890123", "12345678901a", 1234567890123, -1, True, None, 1.5])
+@pytest.mark.parametrize("value", ["1234567890", "1234567890123", "12345678901a", 1234567890123, -1, True, None, 1.5])
 def test_other_values_are_not_account_ids(value):
     with pytest.raises(InvalidInput) as error:
         validation.account_id("account_ids", value)
@@ -198,3 +198,11 @@ def test_a_policy_must_be_a_json_object(value, problem):
     with pytest.raises(InvalidInput) as error:
         validation.policy_document("policy", value)
     assert str(error.value).startswith("policy=%r: %s" % (value, problem))
+
+
+def test_an_eleven_digit_account_id_says_how_its_leading_zero_was_lost():
+    with pytest.raises(InvalidInput) as error:
+        validation.account_id("privatelink_provider_consumer_accounts[0]", "12345678901")
+    assert str(error.value) == (
+        "privatelink_provider_consumer_accounts[0]='12345678901': is not an AWS account id. Use the 12-digit id of the AWS account. "
+        "If you wrote 012345678901 unquoted, YAML read a number and dropped its leading zero: quote it ('012345678901').")
