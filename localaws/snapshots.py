@@ -92,8 +92,8 @@ class Snapshots:
                     dict.__setitem__(services[account], region, backend)
             dropped = 0
             for services, account, region, backend in live:
-                if id(backend) in kept:
-                    continue
+                if id(backend) in kept or dict.get(services[account], region) is not backend:
+                    continue  # restored, or in its place now the snapshot's own backend (a restore dropped it, a request made another)
                 dropped += 1
                 issued = {name: backend.__dict__[name] for name in SESSION_ATTRIBUTES if backend.__dict__.get(name)}
                 if not issued:  # first used after the snapshot: made anew when next asked for

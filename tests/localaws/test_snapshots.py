@@ -46,6 +46,21 @@ def test_restore_puts_back_what_was_saved_in_every_account_and_service(server):
     assert a.describe_vpcs(VpcIds=[a.create_vpc(CidrBlock="10.13.0.0/16")["Vpc"]["VpcId"]])["Vpcs"]
 
 
+def test_a_service_dropped_by_one_restore_comes_back_with_a_later_snapshot(server):
+    """A restore drops the backends first used after its snapshot; a request then makes a new one in the same place,
+    and a later snapshot's restore must put its own back there, not drop both."""
+    ec2, elb = server.client("ec2", "crossvpc-a", "eu-west-3"), server.client("elbv2", "crossvpc-a", "eu-west-3")
+    server.control.save("before-load-balancers")
+    subnet = ec2.create_subnet(VpcId=ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"], CidrBlock="10.40.1.0/24",
+                               AvailabilityZone="eu-west-3a")["Subnet"]["SubnetId"]
+    elb.create_load_balancer(Name="kept", Type="network", Subnets=[subnet])
+    server.control.save("with-load-balancer")
+    server.control.restore("before-load-balancers")
+    assert elb.describe_load_balancers()["LoadBalancers"] == []  # a new, empty backend where the dropped one was
+    server.control.restore("with-load-balancer")
+    assert [lb["LoadBalancerName"] for lb in elb.describe_load_balancers()["LoadBalancers"]] == ["kept"]
+
+
 def test_unknown_snapshot_is_refused_and_forget_removes_one(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         server.control.restore("never-saved")
