@@ -43,14 +43,17 @@ options:
     choices: [crossvpc.aws.vpcs]
   accounts:
     description:
-      - The accounts to list, at least one. Given wrong (none, an entry without a profile, a profile or a name listed
-        twice, a name with other characters than allowed), parsing fails before any call to AWS, naming C(accounts[i]).
+      - The accounts to list, at least one. Given wrong (none, an entry without a profile or with another key, a profile
+        or a name listed twice, a name with other characters than allowed), parsing fails before any call to AWS, naming
+        C(accounts[i]).
     type: list
     elements: dict
     required: true
     suboptions:
       profile:
-        description: The AWS profile of the account, each listed once (one profile is one account, so one host per region).
+        description:
+          - The AWS profile of the account, each listed once, and one per account (an account is one host per region); two
+            profiles of one account fail parsing once their account is read.
         type: str
         required: true
       name:
@@ -187,6 +190,7 @@ def checked_keys(config, options):
 
 
 HOST_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+ACCOUNT_KEYS = ("profile", "name")
 HOST_NAME_CHARACTERS = "letters, digits, '_', '-' and '.'"
 
 
@@ -198,6 +202,10 @@ def checked_accounts(accounts):
                                  "for example [{profile: payments, name: payments}]." % (accounts,))
     checked, profiles, names = [], {}, {}
     for i, account in enumerate(accounts):
+        for key in sorted(set(account) - set(ACCOUNT_KEYS) if isinstance(account, dict) else [], key=str):
+            close = difflib.get_close_matches(str(key), ACCOUNT_KEYS, 1)
+            raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d].%s=%r: not a key of an account, and it would be ignored. Give "
+                                     "%s." % (i, key, account[key], "it as %s" % close[0] if close else "only profile and name"))
         profile = account.get("profile") if isinstance(account, dict) else None
         if not profile or not isinstance(profile, str):
             raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d]=%r: has no profile. Give each account as a mapping with its "
@@ -367,12 +375,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _read_accounts(self, accounts, regions, filters, unknown_regions):
         """The hosts of the accounts checked_accounts gave, each account's in each region."""
-        hosts, failed = [], []
+        hosts, failed, seen = [], [], {}
         for i, (profile, given_name) in enumerate(accounts):
             region = regions[0]
             try:
                 session = boto3.session.Session(profile_name=profile)
                 account_id = session.client("sts", region_name=region).get_caller_identity()["Account"]
+                if account_id in seen:  # one account, two hosts (or one, merged, without names)
+                    raise AnsibleParserError("crossvpc.aws.vpcs: accounts[%d] (profile %s): reaches account %s, as accounts[%d] (profile %s) "
+                                             "does, and an account is one host per region. List one profile per account."
+                                             % (i, profile, account_id, seen[account_id], accounts[seen[account_id]][0]))
+                seen[account_id] = i
                 for region in regions:
                     name = given_name or "account_%s" % account_id
                     hosts.append({"host": name if len(regions) == 1 else "%s_%s" % (name, re.sub(r"\W", "_", region)),

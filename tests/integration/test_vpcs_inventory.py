@@ -107,13 +107,14 @@ def test_its_documentation_renders():
     assert {"accounts", "regions", "filters", "keyed_groups", "compose", "cache"} <= set(doc["doc"]["options"]) and doc["examples"]
 
 
-def refused(localaws, tmp_path, config):
+def refused(localaws, tmp_path, config, aws_config=None):
     """ansible-inventory --list of a source with this configuration (account crossvpc-a as host a unless given), which must
     fail: what it wrote to stderr."""
     source = tmp_path / "aws.vpcs.yml"
     source.write_text(yaml.safe_dump(dict({"plugin": "crossvpc.aws.vpcs", "accounts": [{"profile": "crossvpc-a", "name": "a"}]}, **config)))
+    env = dict(localaws.env, **({"AWS_CONFIG_FILE": str(aws_config)} if aws_config else {}))
     run = subprocess.run([str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(source), "--list"], cwd=REPO,
-                         env=dict(os.environ, **localaws.env, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+                         env=dict(os.environ, **env, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
                                   ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="1"), capture_output=True, text=True, check=False)
     assert run.returncode != 0, run.stdout[-2000:]
     return run.stderr
@@ -134,6 +135,8 @@ def test_accounts_or_keys_given_wrong_are_refused_naming_them_before_any_call(lo
               "List each profile once."]),
             ({"accounts": [a, {"profile": "crossvpc-b", "name": "bad name!"}]},
              ["accounts[1].name='bad name!': a host's name has only letters, digits, '_', '-' and '.'", "for example 'bad_name'"]),
+            ({"accounts": [a, {"profile": "crossvpc-b", "nmae": "b"}]},
+             ["accounts[1].nmae='b': not a key of an account, and it would be ignored. Give it as name."]),
             ({"regionz": ["eu-west-1"]}, ["regionz=['eu-west-1']: not an option of this plugin", "did you mean regions?",
                                           "keyed_groups, leading_separator", "Give it as regions, or remove it."]),
             ({"regions": ["us-east-1"], "regionz": ["eu-west-1"]}, ["regionz=['eu-west-1']: not an option of this plugin"]),
@@ -142,6 +145,19 @@ def test_accounts_or_keys_given_wrong_are_refused_naming_them_before_any_call(lo
         stderr = refused(localaws, tmp_path, config)
         assert all(part in stderr for part in expected) and "is left out" not in stderr, (config, stderr[-3000:])
         assert localaws.control.calls(mark) == [], config
+
+
+def test_two_profiles_of_one_account_are_refused_once_their_account_is_read(localaws, tmp_path):
+    """Without names they would merge into one host; with names, list one account as two."""
+    config = tmp_path / "aws-config"  # the local AWS's, and a second profile of account A (a role assumed in it)
+    config.write_text((localaws.state_dir / "aws-config").read_text() + "\n[profile crossvpc-a2]\n"
+                      "role_arn = arn:aws:iam::111111111111:role/reader\nsource_profile = crossvpc-a\n"
+                      "region = us-east-1\nendpoint_url = %s\n" % localaws.url)
+    mark = localaws.control.mark()
+    stderr = refused(localaws, tmp_path, {"accounts": [{"profile": "crossvpc-a"}, {"profile": "crossvpc-a2"}]}, config)
+    assert ("accounts[1] (profile crossvpc-a2): reaches account 111111111111, as accounts[0] (profile crossvpc-a) does, and an "
+            "account is one host per region. List one profile per account.") in stderr, stderr[-3000:]
+    assert localaws.control.mutating_calls(mark) == []
 
 
 def test_a_region_given_wrong_fails_the_source_naming_it_not_an_account(localaws, tmp_path):
