@@ -306,32 +306,30 @@ def module(ansible, localaws, tmp_path_factory):
 # either worker can take it). Handed out longest first, as measured in CI (docs/testing.md; the
 # first unit on a worker also builds its lab), so that the two workers finish together instead of
 # one waiting on a long unit picked last. Units not listed follow in collection order.
-SPLIT = ("reliability/test_crash_and_rerun.py", "reliability/test_faults_converge.py", "integration/test_least_privilege.py")
+SPLIT = ("reliability/test_crash_and_rerun.py", "integration/test_least_privilege.py")
 LONGEST_FIRST = (
     "integration/test_connect_playbook.py",
-    "integration/test_preflight.py",
-    "integration/test_molecule.py",
-    "integration/test_reachability.py",
-    "integration/test_privatelink_modules.py",
     "reliability/test_crash_and_rerun.py::test_crash_and_rerun[transit_gateway]",
-    "integration/test_peering_playbook.py",
-    "reliability/test_crash_and_rerun.py::test_crash_and_rerun[privatelink]",
     "reliability/test_crash_and_rerun.py::test_crash_and_rerun[peering]",
+    "reliability/test_crash_and_rerun.py::test_crash_and_rerun[privatelink]",
+    "integration/test_preflight.py",
+    "integration/test_reachability.py",
+    "integration/test_peering_playbook.py",
+    "integration/test_molecule.py",
+    # On a clean clone its first render installs mermaid-cli (npm ci): a minute of waiting, best overlapped early.
+    "integration/test_mermaid_render.py",
+    "integration/test_privatelink_modules.py",
     "integration/test_peering_modules.py",
     "integration/test_transit_gateway_playbook.py",
     "integration/test_least_privilege.py::test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions[privatelink]",
-    "integration/test_privatelink_playbook.py",
-    "reliability/test_faults_converge.py::test_converges_and_tears_down_under_faults[transit_gateway.yml]",
-    "reliability/test_faults_converge.py::test_converges_and_tears_down_under_faults[privatelink.yml]",
-    "integration/test_lab.py",
-    "reliability/test_faults_converge.py::test_converges_and_tears_down_under_faults[peering.yml]",
-    "integration/test_security_group.py",
     "integration/test_least_privilege.py::test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions[transit_gateway]",
+    "integration/test_privatelink_playbook.py",
+    "integration/test_lab.py",
     "integration/test_least_privilege.py::test_play_passes_under_its_policies_and_fails_without_any_one_of_their_actions[peering]",
+    "integration/test_security_group.py",
     "integration/test_vpc_route.py",
     "localaws/test_privatelink.py",
     "integration/test_bad_input_catalogue.py",
-    "integration/test_mermaid_render.py",
 )
 
 

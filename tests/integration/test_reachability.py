@@ -117,6 +117,19 @@ def route_removed(localaws, profile, table_name, cidr):
         ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock=cidr, **target)
 
 
+def test_molecule_verify_passes_on_what_peering_and_privatelink_built(localaws, ansible, connected):
+    """The peering and privatelink molecule scenarios' own part, their verify.yml (amazon.aws's info modules reading
+    both accounts), on peering.yml and privatelink.yml built on the lab as their converge builds them: the rest of
+    their sequence is test_molecule.py's, run once on the transit_gateway scenario."""
+    with no_writes(localaws):
+        verified = in_parallel(*(lambda name=name: ansible(REPO / "extensions" / "molecule" / name / "verify.yml")
+                                 for name in ("peering", "privatelink")))
+    for run in verified:
+        assert run.returncode == 0 and run.stats and all(s["failures"] == 0 for s in run.stats.values()), run.stdout[-3000:]
+        asserted = [r for _task, _host, r in run.tasks() if r.get("msg") == "All assertions passed"]
+        assert len(asserted) >= 2, run.stdout[-3000:]  # each account's side asserted
+
+
 def test_peering_is_reachable_with_reads_only(localaws, module, connected):
     with no_writes(localaws):
         result = reach(module, PEER_SOURCE, PEER_DESTINATION)

@@ -1,6 +1,8 @@
-"""Crash and rerun: SIGKILL ansible-playbook at every task boundary of privatelink.yml, peering.yml and
-transit_gateway.yml in turn, and in the middle of their waits, then rerun it and check that the end
-state equals an uninterrupted run's, with no resource made twice; then tear down to nothing.
+"""Crash, rerun and faults: SIGKILL ansible-playbook at every task boundary of privatelink.yml, peering.yml
+and transit_gateway.yml in turn, and in the middle of their waits, then rerun it and check that the end
+state equals an uninterrupted run's, with no resource made twice; then tear down to nothing. Besides,
+each playbook converges to that same end state, and its teardown cleans up, while the local AWS throttles
+30% of every call and answers 5% with a 5xx (weather.py): retries absorb them.
 
 How, per playbook, on the lab (built once per test worker):
 
@@ -20,8 +22,11 @@ How, per playbook, on the lab (built once per test worker):
    makes exactly the reference's remaining changes and reaches its end state (snapshot ==
    reference, every identity once); then the teardown leaves the accounts holding the lab alone.
    By induction each point's rerun is proven to converge, as a separate rerun per point would.
+4. Faults: between the reference and the chain, a run from the bare lab under faults must reach the
+   reference's end state (snapshot == reference, every identity once); the chain's teardown runs under
+   faults too. Both use the reference, so neither needs a run of its own to compare with.
 
-tests/output/reliability/crash-<playbook>.json sums it up. A wait is killed where its task changes something
+tests/output/reliability/crash-<playbook>.json sums it up, faults-<playbook>.json the runs under faults. A wait is killed where its task changes something
 after the wait began; a wait with no mutating call from its create to the next boundary leaves the server
 as that boundary does, and is covered like a boundary, with that proof from the call log
 (CROSSVPC_CRASH_WAITS=all kills in those too).
@@ -39,21 +44,22 @@ import pytest
 from aws_state import difference, duplicates, snapshot
 from conftest import LAB_SNAPSHOT, REPO
 from localaws import ACCOUNT_A, ACCOUNT_B
+from weather import WEATHER, add_weather, injected, run as run_under, scopes
 
 pytestmark = pytest.mark.reliability
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = REPO / "tests" / "output" / "reliability"
 PLAYBOOKS = {
-    "privatelink": {"waits": [
+    "privatelink": {"fault_seed": 11, "waits": [
         ("Ensure the Network Load Balancer in front of the service", ACCOUNT_A, "CreateLoadBalancer"),
         ("Ensure the interface endpoint to the provider's service", ACCOUNT_B, "CreateVpcEndpoint"),
         ("Accept the consumer accounts' connections", ACCOUNT_A, "AcceptVpcEndpointConnections"),
         ("Read the endpoint as the consumer sees it now", ACCOUNT_B, None)]},
-    "peering": {"waits": [
+    "peering": {"fault_seed": 23, "waits": [
         ("Request peering with the peer VPC", ACCOUNT_A, "CreateVpcPeeringConnection"),
         ("Accept the peering request and set this side's DNS resolution", ACCOUNT_B, "AcceptVpcPeeringConnection")]},
-    "transit_gateway": {"waits": [
+    "transit_gateway": {"fault_seed": 37, "waits": [
         ("Ensure the transit gateway", ACCOUNT_A, "CreateTransitGateway"),
         ("Attach the VPCs", ACCOUNT_B, "CreateTransitGatewayVpcAttachment"),
         ("Accept the spokes' attachments from other accounts", ACCOUNT_A, "AcceptTransitGatewayVpcAttachment")]},
@@ -164,12 +170,37 @@ class Crash:
     def tail(self, result):
         return (result.stdout[-2500:] + result.stderr[-2500:]).strip()
 
-    def teardown(self, why):
-        result, seconds = self.run(f"{self.playbook}_teardown")
-        assert result.returncode == 0, f"{self.playbook}_teardown.yml failed {why}:\n{self.tail(result)}"
+    def under_faults(self, playbook, seed):
+        """``playbook`` (the play, whole, or its teardown) run once under weather.py's faults: its facts."""
+        add_weather(self.localaws.control, seed)
+        try:
+            outcome = run_under(self.localaws, self.ansible, playbook)
+            facts = dict(outcome.summary(), injected=injected(self.localaws.control))
+        finally:
+            self.localaws.control.clear_faults()
+        assert outcome.ok, outcome.explain()
+        outside = sorted({f"{c['account']}:{c['service']}" for c in outcome.calls} - set(scopes()))
+        assert not outside, f"calls outside the faulted scopes: {outside}"
+        return facts
+
+    def converge_under_faults(self, reference, seed):
+        """From the bare lab (as the reference leaves it), a run under faults reaches the reference's end state,
+        every identity once; then the bare lab again."""
+        facts = self.under_faults(f"{self.playbook}.yml", seed)
+        snap = snapshot(self.localaws)
+        self.localaws.control.restore(LAB_SNAPSHOT)
+        twice = duplicates(snap)
+        assert not twice, f"duplicates after the run under faults: {json.dumps(twice, indent=1)}"
+        diff = difference(snap, reference.snap)
+        assert not diff, f"the end state under faults differs from the uninterrupted run's: {json.dumps(diff, indent=1)}"
+        return facts
+
+    def teardown_under_faults(self, seed):
+        """The teardown, under faults, leaves the lab alone."""
+        facts = self.under_faults(f"{self.playbook}_teardown.yml", seed)
         left = difference(snapshot(self.localaws), self.baseline)
-        assert not left, f"{self.playbook}_teardown.yml {why} left resources of ours: {json.dumps(left, indent=1)}"
-        return seconds
+        assert not left, f"{self.playbook}_teardown.yml under faults left resources of ours (or took the lab's): {json.dumps(left, indent=1)}"
+        return facts
 
     def reference(self):
         self.localaws.control.restore(LAB_SNAPSHOT)
@@ -288,11 +319,16 @@ def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
     point leaves and, by induction, every kill point's rerun is checked; the last, uninterrupted,
     rerun must bring them to the reference's total and its end state, nothing made twice. One
     partial run per kill point instead of a kill, a full rerun and a teardown each. Then the
-    teardown leaves the lab alone.
+    teardown, under faults, leaves the lab alone. Before the chain, a run under faults from the bare
+    lab reaches the reference's end state.
     """
     started = time.monotonic()
     crash = Crash(localaws, ansible, baseline, tmp_path, playbook)
     reference = crash.reference()
+    seed = PLAYBOOKS[playbook]["fault_seed"]
+    faults = {"playbook": f"{playbook}.yml", "seed": seed, "rules": [{"kind": kind, "rate": round(rate, 4)} for kind, rate in WEATHER],
+              "scopes": scopes(), "converge": crash.converge_under_faults(reference, seed), "end_state": "the uninterrupted run's"}
+    write(f"faults-{playbook}", faults)
     boundaries, covered = reference.kill_points()
     waits = reference.waits(PLAYBOOKS[playbook]["waits"])
     all_waits = os.environ.get("CROSSVPC_CRASH_WAITS", "distinct") == "all"
@@ -310,12 +346,13 @@ def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
             localaws.control.restore(LAB_SNAPSHOT)  # the chain starts again from the bare lab
             crash.made = Counter()
         tried.append(dict(point, **outcome))
-    rerun_seconds = teardown_seconds = None
+    rerun_seconds = None
     try:
         rerun_seconds = crash.rerun_to_the_end(reference)
-        teardown_seconds = crash.teardown("after the last rerun")
+        faults["teardown"] = crash.teardown_under_faults(seed)
+        write(f"faults-{playbook}", faults)
     except AssertionError as error:
-        failures.append(f"{playbook}.yml, the last rerun and teardown: {error}")
+        failures.append(f"{playbook}.yml, the last rerun and teardown under faults: {error}")
         localaws.control.restore(LAB_SNAPSHOT)
     summary = {
         "playbook": playbook, "boundaries_total": len(reference.tasks),
@@ -324,12 +361,16 @@ def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
         "waits_killed": [p for p in tried if p["kind"] == "wait"],
         "waits_covered_by_equivalence": wait_covered,
         "duplicates_found": sum("duplicates after the rerun" in f for f in failures), "failures": failures,
-        "seconds": {"reference_run": reference.seconds, "last_rerun": rerun_seconds, "teardown": teardown_seconds,
+        "seconds": {"reference_run": reference.seconds, "last_rerun": rerun_seconds, "teardown_under_faults": (faults.get("teardown") or {}).get("wall_s"),
                     "test": round(time.monotonic() - started, 1), "ansible_runs": crash.runs},
     }
     summary["counts"] = {key: len(summary[key]) for key in (
         "boundaries_killed", "boundaries_covered_by_equivalence", "waits_killed", "waits_covered_by_equivalence", "failures")}
     summary["counts"]["boundaries_total"] = summary["boundaries_total"]
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    (OUTPUT / f"crash-{playbook}.json").write_text(json.dumps(summary, indent=1))
+    write(f"crash-{playbook}", summary)
     assert not failures, "\n\n".join(failures)
+
+
+def write(name, summary):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / f"{name}.json").write_text(json.dumps(summary, indent=1))

@@ -1,58 +1,27 @@
-"""The three connection playbooks converge, and their teardowns clean up, while the local AWS throttles
-30% of every call and answers 5% with a 5xx; errors that no retry can fix fail at once with AWS's words.
+"""Errors under faults: those that no retry can fix fail at once with AWS's words, and a few throttles in
+a row are retried (weather.py has the local AWS's fault rules). That the three connection playbooks
+converge, and their teardowns clean up, under 30% throttling and 5% 5xx of every call is proven in the
+crash sweep (test_crash_and_rerun.py), against the end state of the same playbook's uninterrupted run.
 
-The lab is built once, without faults. Every resource of ours is counted by diffing a read-back inventory
-of both accounts (VPCs, subnets, route tables and routes, security groups and rules, ENIs, endpoint services
-and endpoints, peerings, transit gateways and their attachments, tables and routes, load balancers, target
-groups, listeners, targets, RAM shares) against the lab's: the lab is never "ours", anything a playbook
-adds is, and a teardown that removes a piece of the lab is caught too.
-
-The faults are drawn from one seeded stream per (account, service), so the hosts that Ansible runs in
-parallel don't shuffle each other's draws: a failing run fails the same way again. Each run writes a
-summary to tests/output/reliability/faults-<playbook>.json.
+Every resource of ours is counted by diffing a read-back inventory of both accounts (VPCs, subnets, route
+tables and routes, security groups and rules, ENIs, endpoint services and endpoints, peerings, transit
+gateways and their attachments, tables and routes, load balancers, target groups, listeners, targets, RAM
+shares) against the lab's: the lab is never "ours", anything a test adds is, and a removed piece of the
+lab is caught too.
 """
 
 import json
-import time
 from collections import Counter
 
 import pytest
 
 from conftest import LAB_SNAPSHOT, REPO
-from localaws import ACCOUNT_A, ACCOUNT_B
+from localaws import ACCOUNT_A
+from weather import PROFILES, run
 
 pytestmark = pytest.mark.reliability
 
-PLAYBOOKS = REPO / "playbooks"
 OUTPUT = REPO / "tests" / "output" / "reliability"
-PROFILES = {ACCOUNT_A: "crossvpc-a", ACCOUNT_B: "crossvpc-b"}
-# Every service the lab and the playbooks call, in both accounts (AssumeRole into B is made by A).
-SERVICES = ("ec2", "elbv2", "ram", "sts", "iam", "ecs", "eks")
-# 30% throttling and 5% 5xx of all calls, in every scope. Rules are tried in order and the first that fires
-# answers, so each later rate is scaled up by what the earlier ones took.
-WEATHER = (("server", 0.025), ("unavailable", 0.025 / 0.975), ("throttle", 0.30 / 0.95))
-# The read-only last play only follows paths: reruns without faults skip it to save time.
-NO_CHECK = {"reachability_check": False}
-
-# What each playbook adds to the lab, by kind, exactly once each (the uninterrupted tests' assertions):
-# PrivateLink: one NLB with one target group, one listener and the two pod targets; one endpoint service,
-# open to B only; in B one endpoint (with a network interface in each of its two subnets) and its security
-# group: one ingress rule from the clients' group, no egress.
-EXPECTED = {
-    "privatelink.yml": {"load-balancer": 1, "target-group": 1, "listener": 1, "target": 2,
-                        "endpoint-service": 1, "endpoint-service-principal": 1, "endpoint": 1,
-                        "security-group": 1, "sg-rule": 1, "eni": 2},
-    # Peering: one connection; both VPCs' three route tables (two subnets' and the main one) route the
-    # peer's CIDR to it; the requester's port 8443 open to the accepter in a group of its own (and the
-    # default egress rule every new group has).
-    "peering.yml": {"peering": 1, "route": 6, "security-group": 1, "sg-rule": 2},
-    # Transit Gateway: the hub, its route table (two associations, two propagations, no static route in
-    # the lab's inventory), the share to B (one resource, one principal), one attachment per spoke VPC
-    # (VPC_A, VPC_C), and every spoke's three route tables routing the other spoke's CIDR to the hub.
-    "transit_gateway.yml": {"transit-gateway": 1, "tgw-route-table": 1, "tgw-association": 2,
-                            "tgw-propagation": 2, "tgw-attachment": 2, "resource-share": 1, "share-resource": 1,
-                            "share-principal": 1, "route": 6},
-}
 
 
 # --- what exists in both accounts -----------------------------------------------------------------------
@@ -175,81 +144,6 @@ def kinds(items):
     return dict(Counter(item[0] for item in items))
 
 
-# --- runs under faults ----------------------------------------------------------------------------------
-
-
-def add_weather(control, seed):
-    """The fault rules, one seeded stream per (account, service)."""
-    rules = []
-    for n, (account, service) in enumerate((a, s) for a in PROFILES for s in SERVICES):
-        for k, (kind, rate) in enumerate(WEATHER):
-            rules.append(control.add_fault(kind=kind, service=service, account=account, rate=rate,
-                                           seed=seed * 1000 + n * 10 + k))
-    return rules
-
-
-def injected(control):
-    hits = Counter()
-    for rule in control.faults():
-        hits[rule["code"] or rule["kind"]] += rule["hits"]
-    return dict(hits)
-
-
-class Run:
-    def __init__(self, name, result, calls, wall):
-        self.name, self.result, self.calls, self.wall = name, result, calls, wall
-
-    @property
-    def ok(self):
-        return self.result.returncode == 0
-
-    def failures(self):
-        return [(task, host, result) for task, host, result in self.result.tasks()
-                if result.get("failed") or result.get("unreachable")]
-
-    def mutating(self):
-        return [(c["account"], c["service"], c["action"]) for c in self.calls if c["mutating"]]
-
-    def longest_fault_streak(self):
-        """Most faults in a row on one (account, service, action): botocore itself makes 3 attempts, so a
-        streak of 3 or more reached our own retry (module_utils/aws.py RETRY)."""
-        streak, longest = Counter(), 0
-        for c in self.calls:
-            key = (c["account"], c["service"], c["action"])
-            streak[key] = streak[key] + 1 if c["fault"] else 0
-            longest = max(longest, streak[key])
-        return longest
-
-    def summary(self):
-        faulted = [c for c in self.calls if c["fault"]]
-        return {"wall_s": round(self.wall, 1), "returncode": self.result.returncode, "calls": len(self.calls),
-                "mutating_calls": len(self.mutating()), "faulted_calls": len(faulted),
-                "faults_by_code": dict(Counter(c["error"] for c in faulted)),
-                "longest_fault_streak": self.longest_fault_streak(), "changed": self.result.changed()}
-
-    def explain(self):
-        """Which task failed with what, and the calls that led there (faults included)."""
-        lines = [f"{self.name}: rc={self.result.returncode} {self.summary()}"]
-        for task, host, result in self.failures():
-            lines.append(f"FAILED {host}: {task}: {result.get('error_code', '')} {result.get('msg', '')}"[:2000])
-        errors = [c for c in self.calls if c.get("error") and not c["fault"]]
-        lines += [f"error not injected: {c['account']} {c['service']}:{c['action']} {c['status']} {c['error']}"
-                  for c in errors[-10:]]
-        lines += [f"  #{c['seq']} {c['account']} {c['service']}:{c['action']} {c['status']} "
-                  f"{c.get('error') or ''} {'(fault rule %s)' % c['fault'] if c['fault'] else ''}" for c in self.calls[-25:]]
-        if not self.result.output:
-            lines.append((self.result.stdout + self.result.stderr)[-3000:])
-        return "\n".join(lines)
-
-
-def run(localaws, ansible, playbook, extra_vars=None):
-    mark = localaws.control.mark()
-    started = time.monotonic()
-    result = ansible(PLAYBOOKS / playbook, extra_vars=extra_vars)
-    wall = time.monotonic() - started
-    return Run(playbook, result, localaws.control.calls(mark), wall)
-
-
 def task_seconds(result, task_name):
     """How long a task took, from the json callback's timestamps."""
     from datetime import datetime
@@ -283,70 +177,6 @@ def ours(localaws, baseline):
     """(what the playbooks added to the lab, what they took away from it)."""
     now = inventory(localaws)
     return now - baseline, baseline - now
-
-
-# --- converge and tear down under faults -----------------------------------------------------------------
-
-CASES = {"privatelink.yml": ("privatelink_teardown.yml", 11),
-         "peering.yml": ("peering_teardown.yml", 23),
-         "transit_gateway.yml": ("transit_gateway_teardown.yml", 37)}
-
-
-@pytest.mark.parametrize("playbook", CASES)
-def test_converges_and_tears_down_under_faults(localaws, ansible, baseline, playbook):
-    teardown, seed = CASES[playbook]
-    converge_and_tear_down(localaws, ansible, baseline, playbook, teardown, seed)  # (each case starts from the bare lab)
-
-
-def converge_and_tear_down(localaws, ansible, baseline, playbook, teardown, seed):
-    report = {"playbook": playbook, "teardown": teardown, "seed": seed, "rules": [
-        {"kind": kind, "rate": round(rate, 4)} for kind, rate in WEATHER], "scopes": [
-        f"{a}:{s}" for a in PROFILES for s in SERVICES]}
-    assert ours(localaws, baseline) == (set(), set()), "left over from an earlier test"
-
-    # One run under faults must converge: retries absorb them.
-    add_weather(localaws.control, seed)
-    converge = run(localaws, ansible, playbook)
-    report["converge"] = dict(converge.summary(), injected=injected(localaws.control))
-    localaws.control.clear_faults()
-    write(playbook, report)
-    assert converge.ok, converge.explain()
-    scopes = {(c["account"], c["service"]) for c in converge.calls}
-    assert scopes <= {(a, s) for a in PROFILES for s in SERVICES}, "calls outside the faulted scopes"
-
-    added, removed = ours(localaws, baseline)
-    report["resources_after_converge"] = kinds(added)
-    report["duplicates"] = sum(max(0, n - EXPECTED[playbook].get(kind, 0)) for kind, n in kinds(added).items())
-    write(playbook, report)
-    assert removed == set(), f"{playbook} removed pieces of the lab: {sorted(removed)}"
-    assert kinds(added) == EXPECTED[playbook], sorted(added)
-
-    # Converged means converged: a rerun without faults changes nothing.
-    rerun = run(localaws, ansible, playbook, NO_CHECK)
-    report["rerun_without_faults"] = rerun.summary()
-    write(playbook, report)
-    assert rerun.ok and rerun.result.changed() == 0, rerun.explain()
-    assert rerun.mutating() == []
-
-    # The teardown under the same faults leaves nothing of ours in either account.
-    add_weather(localaws.control, seed)
-    down = run(localaws, ansible, teardown)
-    report["teardown"] = dict(down.summary(), injected=injected(localaws.control))
-    localaws.control.clear_faults()
-    added, removed = ours(localaws, baseline)
-    report["resources_left_after_teardown"] = len(added)
-    report["resources_left_by_kind"] = kinds(added)
-    report["lab_resources_removed_by_teardown"] = kinds(removed)
-    write(playbook, report)
-    assert down.ok, down.explain()
-    assert added == set(), f"left after {teardown}: {sorted(added)}"
-    assert removed == set(), f"{teardown} removed pieces of the lab: {sorted(removed)}"
-    # (A second teardown being a no-op is each playbook test's, without faults: the same code.)
-
-
-def write(playbook, report):
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    (OUTPUT / f"faults-{playbook.replace('.yml', '')}.json").write_text(json.dumps(report, indent=1, sort_keys=True))
 
 
 def record(name, case, facts):
