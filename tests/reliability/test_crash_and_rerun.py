@@ -6,9 +6,12 @@ each playbook converges to that same end state, and its teardown cleans up, whil
 
 How, per playbook, on the lab (built once per test worker):
 
-1. A reference run, uninterrupted, with callback_plugins/crash_at.py recording every task start and
-   the localaws call-log sequence number at that moment: the boundaries. Its end state, read from
-   both accounts with boto3 and normalized (ids replaced by names), is the reference snapshot.
+1. A reference run, uninterrupted and whole (its preflight too), under faults: the local AWS throttles
+   30% of every call and answers 5% with a 5xx (weather.py), and retries must absorb them. The
+   callback_plugins/crash_at.py records every task start and the localaws call-log sequence number
+   at that moment: the boundaries. Its end state, read from both accounts with boto3 and normalized
+   (ids replaced by names), is the reference snapshot. Faulted calls had no effect (the local AWS
+   answers them before acting), so they are left out of what the chain is compared with.
 2. Kill points: every boundary. A boundary with no mutating call since the previous tested one (or
    since the start: then the reference run itself is that rerun) leaves the server exactly as that
    one did, and a rerun starts from nothing but the server's state, so it is covered by
@@ -22,9 +25,9 @@ How, per playbook, on the lab (built once per test worker):
    makes exactly the reference's remaining changes and reaches its end state (snapshot ==
    reference, every identity once); then the teardown leaves the accounts holding the lab alone.
    By induction each point's rerun is proven to converge, as a separate rerun per point would.
-4. Faults: between the reference and the chain, a run from the bare lab under faults must reach the
-   reference's end state (snapshot == reference, every identity once); the chain's teardown runs under
-   faults too. Both use the reference, so neither needs a run of its own to compare with.
+   The chain's runs are without faults, so its ending on the reference's changes and end state
+   also proves that the run under faults converged: a change it missed, the last rerun would make.
+   The teardown runs under faults too.
 
 tests/output/reliability/crash-<playbook>.json sums it up, faults-<playbook>.json the runs under faults. A wait is killed where its task changes something
 after the wait began; a wait with no mutating call from its create to the next boundary leaves the server
@@ -44,7 +47,7 @@ import pytest
 from aws_state import difference, duplicates, snapshot
 from conftest import LAB_SNAPSHOT, REPO
 from localaws import ACCOUNT_A, ACCOUNT_B
-from weather import WEATHER, add_weather, injected, run as run_under, scopes
+from weather import WEATHER, Run, add_weather, injected, run as run_under, scopes
 
 pytestmark = pytest.mark.reliability
 
@@ -98,9 +101,9 @@ def seed_for(passing, failing, rate=0.5):
 class Reference:
     """An uninterrupted recorded run: its boundaries, calls, end state, and the kill points they give."""
 
-    def __init__(self, playbook, tasks, calls, start, end, snap, seconds):
+    def __init__(self, playbook, tasks, calls, start, end, snap, seconds, faults):
         self.playbook, self.tasks, self.calls, self.start, self.end = playbook, tasks, calls, start, end
-        self.snap, self.seconds = snap, seconds
+        self.snap, self.seconds, self.faults = snap, seconds, faults
 
     def made_by(self, seq):
         """The reference's mutating calls up to call ``seq``, per (account, action)."""
@@ -132,7 +135,7 @@ class Reference:
         for name, account, create_action in specs:
             [task] = [t for t in self.tasks if name in t["name"]][:1] or pytest.fail(f"{self.playbook}: no task named {name!r}")
             low, high = self.task_range(task["index"])
-            calls = [c for c in self.calls if low < c["seq"] <= high]
+            calls = [c for c in self.calls if low < c["seq"] <= high and not c.get("fault")]  # as a run without faults makes them
             anchor = low
             if create_action:
                 created = [c for c in calls if c["account"] == account and c["action"] == create_action]
@@ -160,21 +163,22 @@ class Crash:
         self.runs = 0
         self.made = Counter()  # the chain's mutating calls since the bare lab, per (account, action)
 
-    def run(self, name, **env):
+    def run(self, name, extra_vars=None, **env):
         self.runs += 1
         started = time.monotonic()
-        result = self.ansible(REPO / "playbooks" / f"{name}.yml", extra_vars=CRASH_VARS,
+        result = self.ansible(REPO / "playbooks" / f"{name}.yml", extra_vars=CRASH_VARS if extra_vars is None else extra_vars,
                               env=dict(CRASH_ENV, **{k: str(v) for k, v in env.items()}))
         return result, round(time.monotonic() - started, 1)
 
     def tail(self, result):
         return (result.stdout[-2500:] + result.stderr[-2500:]).strip()
 
-    def under_faults(self, playbook, seed):
-        """``playbook`` (the play, whole, or its teardown) run once under weather.py's faults: its facts."""
+    def under_faults(self, seed, run):
+        """``run()``, a playbook run (weather.Run), under weather.py's faults: it must pass, calling only in the
+        faulted scopes. Its facts."""
         add_weather(self.localaws.control, seed)
         try:
-            outcome = run_under(self.localaws, self.ansible, playbook)
+            outcome = run()
             facts = dict(outcome.summary(), injected=injected(self.localaws.control))
         finally:
             self.localaws.control.clear_faults()
@@ -183,39 +187,31 @@ class Crash:
         assert not outside, f"calls outside the faulted scopes: {outside}"
         return facts
 
-    def converge_under_faults(self, reference, seed):
-        """From the bare lab (as the reference leaves it), a run under faults reaches the reference's end state,
-        every identity once; then the bare lab again."""
-        facts = self.under_faults(f"{self.playbook}.yml", seed)
-        snap = snapshot(self.localaws)
-        self.localaws.control.restore(LAB_SNAPSHOT)
-        twice = duplicates(snap)
-        assert not twice, f"duplicates after the run under faults: {json.dumps(twice, indent=1)}"
-        diff = difference(snap, reference.snap)
-        assert not diff, f"the end state under faults differs from the uninterrupted run's: {json.dumps(diff, indent=1)}"
-        return facts
-
     def teardown_under_faults(self, seed):
         """The teardown, under faults, leaves the lab alone."""
-        facts = self.under_faults(f"{self.playbook}_teardown.yml", seed)
+        facts = self.under_faults(seed, lambda: run_under(self.localaws, self.ansible, f"{self.playbook}_teardown.yml"))
         left = difference(snapshot(self.localaws), self.baseline)
         assert not left, f"{self.playbook}_teardown.yml under faults left resources of ours (or took the lab's): {json.dumps(left, indent=1)}"
         return facts
 
-    def reference(self):
+    def reference(self, seed):
         self.localaws.control.restore(LAB_SNAPSHOT)
         record = self.tmp / f"{self.playbook}-reference.jsonl"
         start = self.localaws.control.mark()
-        result, seconds = self.run(self.playbook, CROSSVPC_RECORD_TASKS=record)
-        assert result.returncode == 0, f"uninterrupted {self.playbook}.yml failed:\n{self.tail(result)}"
+
+        def whole_run():
+            result, seconds = self.run(self.playbook, extra_vars={}, CROSSVPC_RECORD_TASKS=record)
+            return Run(f"{self.playbook}.yml", result, self.localaws.control.calls(start), seconds)
+
+        faults = self.under_faults(seed, whole_run)
         end = self.localaws.control.mark()
         tasks = [json.loads(line) for line in record.read_text().splitlines()]
         assert [t["index"] for t in tasks] == list(range(1, len(tasks) + 1)) and all(t["seq"] is not None for t in tasks), tasks
         snap = snapshot(self.localaws)
-        assert not duplicates(snap), f"the uninterrupted run made duplicates: {duplicates(snap)}"
+        assert not duplicates(snap), f"the uninterrupted run under faults made duplicates: {duplicates(snap)}"
         assert difference(snap, self.baseline), f"{self.playbook}.yml made nothing"
         self.localaws.control.restore(LAB_SNAPSHOT)
-        return Reference(self.playbook, tasks, self.localaws.control.calls(start), start, end, snap, seconds)
+        return Reference(self.playbook, tasks, self.localaws.control.calls(start), start, end, snap, faults["wall_s"], faults)
 
     def kill_env(self, point, record):
         env = {"CROSSVPC_RECORD_TASKS": record}
@@ -319,15 +315,14 @@ def test_crash_and_rerun(localaws, ansible, baseline, tmp_path, playbook):
     point leaves and, by induction, every kill point's rerun is checked; the last, uninterrupted,
     rerun must bring them to the reference's total and its end state, nothing made twice. One
     partial run per kill point instead of a kill, a full rerun and a teardown each. Then the
-    teardown, under faults, leaves the lab alone. Before the chain, a run under faults from the bare
-    lab reaches the reference's end state.
+    teardown, under faults as the reference run was, leaves the lab alone.
     """
     started = time.monotonic()
     crash = Crash(localaws, ansible, baseline, tmp_path, playbook)
-    reference = crash.reference()
     seed = PLAYBOOKS[playbook]["fault_seed"]
+    reference = crash.reference(seed)
     faults = {"playbook": f"{playbook}.yml", "seed": seed, "rules": [{"kind": kind, "rate": round(rate, 4)} for kind, rate in WEATHER],
-              "scopes": scopes(), "converge": crash.converge_under_faults(reference, seed), "end_state": "the uninterrupted run's"}
+              "scopes": scopes(), "converge": reference.faults}
     write(f"faults-{playbook}", faults)
     boundaries, covered = reference.kill_points()
     waits = reference.waits(PLAYBOOKS[playbook]["waits"])
