@@ -189,6 +189,7 @@ class Crash:
 
     def teardown_under_faults(self, seed):
         """The teardown, under faults, leaves the lab alone."""
+        self.runs += 1
         facts = self.under_faults(seed, lambda: run_under(self.localaws, self.ansible, f"{self.playbook}_teardown.yml"))
         left = difference(snapshot(self.localaws), self.baseline)
         assert not left, f"{self.playbook}_teardown.yml under faults left resources of ours (or took the lab's): {json.dumps(left, indent=1)}"
