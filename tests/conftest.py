@@ -309,6 +309,9 @@ def module(ansible, localaws, tmp_path_factory):
 SPLIT = ("reliability/test_crash_and_rerun.py", "integration/test_least_privilege.py")
 LONGEST_FIRST = (
     "integration/test_connect_playbook.py",
+    # On a clean clone its first render installs mermaid-cli (npm ci, mostly waiting on the network): a minute
+    # that overlaps best with the other worker's and the static stage's CPU at the start.
+    "integration/test_mermaid_render.py",
     "reliability/test_crash_and_rerun.py::test_crash_and_rerun[transit_gateway]",
     "reliability/test_crash_and_rerun.py::test_crash_and_rerun[peering]",
     "reliability/test_crash_and_rerun.py::test_crash_and_rerun[privatelink]",
@@ -316,8 +319,6 @@ LONGEST_FIRST = (
     "integration/test_reachability.py",
     "integration/test_peering_playbook.py",
     "integration/test_molecule.py",
-    # On a clean clone its first render installs mermaid-cli (npm ci): a minute of waiting, best overlapped early.
-    "integration/test_mermaid_render.py",
     "integration/test_privatelink_modules.py",
     "integration/test_peering_modules.py",
     "integration/test_transit_gateway_playbook.py",
