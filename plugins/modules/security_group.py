@@ -62,6 +62,7 @@ options:
   source_cidrs:
     description:
       - IPv4 or IPv6 networks allowed in on O(ports).
+      - V(0.0.0.0/0) or V(::/0) is allowed, with a warning: it names no client.
     type: list
     elements: str
     default: []
@@ -262,6 +263,12 @@ def reconcile(module):
     ingress = security_groups.desired_ingress(params["protocol"], params["ports"], cidrs,
                                               params["source_security_group_ids"] + sorted(by_name.values()))
     egress = set(security_groups.ALL_EGRESS) if params["egress"] == "all" else set()
+    everyone = [str(c) for c in cidrs if c.prefixlen == 0]
+    if everyone and params["ports"]:  # allowed, as asked: but that names no client
+        module.warn("source_cidrs=%r: %s lets every address that can reach the group's VPC in on ports %s (peered, transit "
+                    "gateway and on-premises networks, and the internet where it routes here), not only the clients. Name "
+                    "the clients' ranges, or their security groups, unless that is what you mean." % (
+                        params["source_cidrs"], " and ".join(everyone), ", ".join(str(p) for p in params["ports"])))
     if group and params["description"] != group.get("Description"):
         module.warn("security group %s keeps its description %r: AWS cannot change a group's description "
                     "(delete and recreate the group to change it)." % (group["GroupId"], group.get("Description")))

@@ -100,6 +100,14 @@ def test_a_new_description_is_a_warning_not_a_change(localaws, module, net):
     assert "AWS cannot change a group's description" in " ".join(result.get("warnings", []))
 
 
+def test_a_port_open_to_every_address_is_made_with_a_warning(localaws, module, net):
+    result = module(MODULE, dict(net["args"], source_cidrs=["0.0.0.0/0"], source_security_group_names=[]))
+    assert result["changed"] is True and group_in_aws(net)[0] == [("tcp", 443, 443, "0.0.0.0/0")]
+    assert ("source_cidrs=['0.0.0.0/0']: 0.0.0.0/0 lets every address that can reach the group's VPC in on ports 443"
+            in " ".join(result.get("warnings", []))), result.get("warnings")
+    assert not module(MODULE, net["args"]).get("warnings")  # named clients: no warning
+
+
 def test_absent_deletes_and_a_second_absent_is_a_no_op(localaws, module, net):
     module(MODULE, net["args"])
     absent = {"name": "svc-endpoint", "vpc_id": net["vpc"], "state": "absent"}
