@@ -223,6 +223,10 @@ def cmd_snapshot(args):
         print(json.dumps(client.restore(args.name)))
     elif args.snapshot_command == "forget":
         print(json.dumps(client.forget(args.name)))
+    elif args.snapshot_command == "export":
+        print(json.dumps(client.export(args.name, os.path.abspath(args.file))))
+    elif args.snapshot_command == "import":
+        print(json.dumps(client.load(args.name, os.path.abspath(args.file))))
     else:
         print("\n".join(client.snapshots()))
     return 0
@@ -277,6 +281,10 @@ def parser():
     snapshot_sub.add_parser("list")
     for verb in ("save", "restore", "forget"):
         snapshot_sub.add_parser(verb).add_argument("name")
+    for verb, what in (("export", "write the saved snapshot NAME to FILE"), ("import", "read FILE as the saved snapshot NAME")):
+        files = snapshot_sub.add_parser(verb, help=what)
+        files.add_argument("name")
+        files.add_argument("file")
     serve = sub.add_parser("serve", help="serve in the foreground (start uses this)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     return top

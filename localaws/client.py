@@ -62,6 +62,14 @@ class LocalAWS:
         """Put every account's resources back as they were when ``name`` was saved."""
         return self._call("POST", f"snapshots/{name}", timeout=60)
 
+    def export(self, name, path):
+        """Write the saved snapshot ``name`` to the file ``path``, for this server or another to ``load``."""
+        return self._call("PUT", f"snapshots/{name}/file", {"path": str(path)}, timeout=120)
+
+    def load(self, name, path):
+        """Read a snapshot file written by ``export`` as the saved snapshot ``name`` (then ``restore`` it)."""
+        return self._call("POST", f"snapshots/{name}/file", {"path": str(path)}, timeout=120)
+
     def snapshots(self):
         return self._call("GET", "snapshots")["snapshots"]
 

@@ -72,6 +72,11 @@ class ControlApp:
             return 200, {"enforce": ENFORCEMENT.set(settings["enforce"])}
         if name == "snapshots" and method == "GET":
             return 200, {"snapshots": SNAPSHOTS.names()}
+        if name.startswith("snapshots/") and name.endswith("/file") and method in ("PUT", "POST"):
+            snapshot, path = name[len("snapshots/"):-len("/file")], json.loads(body or b"{}").get("path")
+            if not snapshot or not isinstance(path, str) or not path:
+                raise ValueError('/_localaws/snapshots/NAME/file takes {"path": "FILE"}: PUT writes NAME there, POST reads it as NAME')
+            return 200, SNAPSHOTS.export(snapshot, path) if method == "PUT" else SNAPSHOTS.load(snapshot, path)
         if name.startswith("snapshots/") and method in ("PUT", "POST", "DELETE"):
             snapshot = name.split("/", 1)[1]
             if not snapshot:

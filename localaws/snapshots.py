@@ -9,9 +9,18 @@ enforcement and STS's issued credentials are not part of it: they belong to the 
 accounts, and a client holding credentials assumed after a snapshot keeps working across a restore.
 
 Requests and snapshots take STATE_LOCK in turn, so a snapshot never sees half a request.
+
+A saved snapshot can be written to a file and read back under a name, by this server or another one
+(of the same localaws and moto): a lab built once serves a second server, or a restarted one. In the
+file each backend is named by (service, account, region) and found or made again on reading, so the
+state read back refers to the reading server's own backends, as a restore needs; moto's public images
+go in by value (their backing snapshots' ids differ from one server to the next). The file is a
+pickle: read only files a local AWS of yours wrote.
 """
 
 import copy
+import os
+import pickle
 import threading
 
 STATE_LOCK = threading.RLock()
@@ -105,11 +114,66 @@ class Snapshots:
                 backend.__dict__.update(fresh.__dict__)
         return {"name": name, "restored": len(entries), "dropped": dropped}
 
+    def export(self, name, path):
+        """Write the saved snapshot ``name`` to the file ``path`` (written whole, then renamed into place)."""
+        if name not in self._saved:
+            raise ValueError(f"no snapshot named {name!r} (saved: {sorted(self._saved)})")
+        entries = self._saved[name]
+        with STATE_LOCK:
+            named = {id(backend): ("backend", services.service_name, account, region) for services, account, region, backend in _live_backends()}
+            named.update((id(backend), ("backend", services.service_name, account, region)) for services, account, region, backend, _s in entries)
+            partial = f"{path}.partial"
+            with open(partial, "wb") as stream:
+                _Writer(stream, named).dump([(services.service_name, account, region, state)
+                                             for services, account, region, _backend, state in entries])
+        os.replace(partial, path)
+        return {"name": name, "path": str(path), "backends": len(entries)}
+
+    def load(self, name, path):
+        """Read the file ``path`` (written by ``export``) as the saved snapshot ``name``, to restore as any other."""
+        with open(path, "rb") as stream, STATE_LOCK:
+            stored = _Reader(stream).load()
+            self._saved[name] = [(_services(service), account, region, _backend(service, account, region), state)
+                                 for service, account, region, state in stored]
+        return {"name": name, "path": str(path), "backends": len(stored)}
+
     def names(self):
         return sorted(self._saved)
 
     def delete(self, name):
         return self._saved.pop(name, None) is not None
+
+
+def _services(service):
+    from moto.backends import get_backend
+
+    return get_backend(service)
+
+
+def _backend(service, account, region):
+    return _services(service)[account][region]  # made if this server has not used it yet
+
+
+class _Writer(pickle.Pickler):
+    """Backends and locks go into the file by name, everything else by value."""
+
+    def __init__(self, stream, named):
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.named = named
+
+    def persistent_id(self, obj):  # pylint: disable=method-hidden
+        if isinstance(obj, _LOCK_TYPES):
+            return ("lock", isinstance(obj, type(threading.RLock())))
+        return self.named.get(id(obj))
+
+
+class _Reader(pickle.Unpickler):
+    def persistent_load(self, pid):
+        if pid[0] == "lock":
+            return threading.RLock() if pid[1] else threading.Lock()
+        if pid[0] == "backend":
+            return _backend(*pid[1:])
+        raise pickle.UnpicklingError(f"unknown reference {pid!r} in a localaws snapshot file")
 
 
 SNAPSHOTS = Snapshots()

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import types
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -210,16 +211,32 @@ LAB_SNAPSHOT = "lab"
 
 
 @pytest.fixture(scope="session")
-def lab(ansible, localaws):
-    """playbooks/lab.yml, built once per test worker and saved in the local AWS as the snapshot
+def lab(ansible, localaws, tmp_path_factory):
+    """playbooks/lab.yml, built once per test run and saved in the local AWS as the snapshot
     "lab": a test that needs the bare lab again restores it (``localaws.control.restore``) in a
     second instead of running teardown playbooks (the lab's own build and teardown are
     tests/integration/test_lab.py's). It is built on empty accounts: whatever the worker's tests
-    before it left is dropped first, so that the snapshot holds the lab alone."""
+    before it left is dropped first, so that the snapshot holds the lab alone. The first worker to
+    build it writes the snapshot to a file of the run (localaws's export) with the build's result; a
+    worker that needs the lab later reads that file into its own local AWS instead of building again."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's, common to its workers
+    snapshot_file, result_file = shared / "lab.snapshot", shared / "lab-build.json"
     localaws.control.restore(EMPTY_SNAPSHOT)
+    if result_file.exists():
+        localaws.control.load(LAB_SNAPSHOT, snapshot_file)
+        localaws.control.restore(LAB_SNAPSHOT)
+        stored = json.loads(result_file.read_text())
+        return PlaybookResult(types.SimpleNamespace(**stored["completed"]), stored["output"])
     built = ansible(REPO / "playbooks" / "lab.yml")
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     localaws.control.save(LAB_SNAPSHOT)
+    localaws.control.export(LAB_SNAPSHOT, snapshot_file)
+    partial = result_file.with_suffix(".partial")
+    partial.write_text(json.dumps({"completed": {"returncode": built.returncode, "stdout": built.stdout, "stderr": built.stderr},
+                                   "output": built.output}))
+    partial.replace(result_file)  # last: the snapshot file is whole once this is there
     return built
 
 

@@ -84,3 +84,35 @@ def test_cli_saves_lists_and_restores(server):
     ec2.create_vpc(CidrBlock="10.40.0.0/16")
     assert '"restored"' in run("restore", "from-cli")
     assert vpcs(ec2) == before
+
+
+def test_a_snapshot_written_to_a_file_is_restored_by_another_server(server, tmp_path):
+    """A lab built once serves a second server: export there, import and restore here, ids and all, and it stays live."""
+    ec2, elb = server.client("ec2", "crossvpc-a"), server.client("elbv2", "crossvpc-a")
+    vpc = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.50.{n}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
+               for n, z in ((1, "a"), (2, "b"))]
+    nlb = elb.create_load_balancer(Name="filed", Type="network", Scheme="internal", Subnets=subnets)["LoadBalancers"][0]
+    server.client("ec2", "crossvpc-b").create_vpc(CidrBlock="10.51.0.0/16")
+    server.control.save("to-file")
+    path = tmp_path / "lab.snapshot"
+    assert server.control.export("to-file", path)["backends"] > 0 and path.stat().st_size > 0
+
+    cli = [sys.executable, "-m", "localaws", "snapshot"]
+    with running_localaws() as other:
+        loaded = subprocess.run(cli[:3] + ["--state-dir", str(other.state_dir)] + cli[3:] + ["import", "from-file", str(path)],
+                                cwd=REPO, check=True, capture_output=True, text=True).stdout
+        assert '"backends"' in loaded and "from-file" in other.control.snapshots()
+        other.control.restore("from-file")
+        ec2_b, elb_b = other.client("ec2", "crossvpc-a"), other.client("elbv2", "crossvpc-a")
+        assert vpcs(ec2_b) == vpcs(ec2) and vpcs(other.client("ec2", "crossvpc-b")) == vpcs(server.client("ec2", "crossvpc-b"))
+        assert sorted(s["SubnetId"] for s in ec2_b.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]) == sorted(subnets)
+        [copied] = elb_b.describe_load_balancers(Names=["filed"])["LoadBalancers"]
+        assert copied["LoadBalancerArn"] == nlb["LoadBalancerArn"] and copied["VpcId"] == vpc
+        # Live on the other server: it changes, and the first server's state does not.
+        ec2_b.create_subnet(VpcId=vpc, CidrBlock="10.50.3.0/24")
+        assert len(ec2_b.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]) == 3
+        assert len(ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]) == 2
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        server.control.export("never-saved", path)
+    assert refused.value.code == 400 and "never-saved" in refused.value.read().decode()
