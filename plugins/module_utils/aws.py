@@ -204,6 +204,8 @@ def _whole_number_problem(where, entry, value):
     else:
         return None
     for item_where, item in items:
+        if isinstance(item, bool):  # Ansible takes it for 1 or 0 and sends AWS true or false
+            return item_where, item, "is a boolean, not a whole number."
         try:
             check_type_int(item)
         except TypeError:

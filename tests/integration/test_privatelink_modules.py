@@ -105,6 +105,7 @@ def test_nlb_check_mode_create_rerun_and_target_update(localaws, module, names):
      "targets='i-0123456789abcdef': is not an instance id, and target_type is instance. Give the instances' ids "
      "(i-0123456789abcdef0), or set target_type=ip for addresses."),
     ({"listener_port": 70000}, "listener_port=70000: is not a TCP port"),
+    ({"listener_port": True}, "listener_port=True: is a boolean, not a whole number."),
     ({"name": "bad_name!"}, "name='bad_name!': is not a load balancer name"),
     # AWS refuses a load balancer name that begins with internal- (a target group's may)
     ({"name": "internal-x"}, "name='internal-x': starts with internal-, which AWS refuses in a load balancer's name. "

@@ -197,6 +197,8 @@ BAD_INPUTS = [
                            "supported: list each port."),
     ({"ports": ["8443-8445"]}, "ports[0]='8443-8445': is not a whole number. Give TCP port numbers such as 443; ranges "
                                "are not supported: list each port."),
+    # YAML's true (yes, on) is no port: Ansible alone would send AWS true after the group was made
+    ({"ports": [True]}, "ports[0]=True: is a boolean, not a whole number. Give TCP port numbers such as 443"),
     ({"source_cidrs": ["10.30.0.1/24"]}, "has host bits set. Use 10.30.0.0/24."),
     ({"source_cidrs": ["ten"]}, "source_cidrs='ten': is not a CIDR block."),
     ({"source_security_group_ids": ["vpc-0123456789abcdef0"]}, "is not a valid sg id"),

@@ -25,6 +25,9 @@ def test_what_ansible_reads_as_numbers_passes(params):
     ({"wait_timeout": "5m"}, ("wait_timeout", "5m", "is not a whole number.", "wait_timeout")),
     ({"wait_timeout": 1.5}, ("wait_timeout", 1.5, "is not a whole number.", "wait_timeout")),
     ({"amazon_asn": "abc"}, ("amazon_asn", "abc", "is not a whole number.", "asn")),  # named as written
+    ({"ports": [443, True]}, ("ports[1]", True, "is a boolean, not a whole number.", "ports")),  # Ansible reads 1
+    ({"wait_timeout": False}, ("wait_timeout", False, "is a boolean, not a whole number.", "wait_timeout")),
+    ({"routes": [{"port": True}]}, ("routes[0].port", True, "is a boolean, not a whole number.", "routes.port")),
     ({"routes": [{"cidr": "10.0.0.0/8"}, {"port": "ssh"}]}, ("routes[1].port", "ssh", "is not a whole number.", "routes.port")),
     ({"routes": "x"}, ("routes", "x", "is not a list of mappings (key: value entries, one per item).", None)),
 ])
