@@ -133,6 +133,17 @@ def _text(limit):
     return lambda name, value: validation.text(name, value, limit)
 
 
+def _role_tags(name_variable):
+    """A role's tags: the role sets the Name tag from ``name_variable``, and its modules refuse another Name only
+    when they come to it, after the play's earlier hosts have built."""
+    def check(name, value):
+        validation.tags(name, value)
+        if isinstance(value, dict) and "Name" in value:
+            raise InvalidInput("%s['Name']" % name, value["Name"], "is the Name tag, which the role sets from %s." % name_variable,
+                               "Drop Name from %s; to name what the role makes, set %s." % (name, name_variable))
+    return check
+
+
 def meant_variables(name, known):
     """The names (variables or keys) ``name`` may stand for: those holding all of its words (vpc_peering_ports for
     vpc_peering_allowed_ports; two at most), else the closest spelling."""
@@ -287,14 +298,14 @@ FORMATS = {
     "privatelink_provider_subnet_ids": _each(_id("subnet")),
     "privatelink_provider_targets": _each(_private_address),
     "privatelink_provider_private_dns_name": lambda name, value: validation.dns_name(name, value) if value else None,
-    "privatelink_provider_tags": validation.tags,
+    "privatelink_provider_tags": _role_tags("privatelink_provider_name"),
     "privatelink_provider_wait_timeout": validation.positive_seconds,
     "privatelink_consumer_name": _text(255 - len("-endpoint")),
     "privatelink_consumer_vpc_id": _id("vpc"),
     "privatelink_consumer_subnet_ids": _each(_id("subnet")),
     "privatelink_consumer_client_security_group_ids": _each(_id("sg")),
     "privatelink_consumer_client_cidrs": _each(validation.cidr),
-    "privatelink_consumer_tags": validation.tags,
+    "privatelink_consumer_tags": _role_tags("privatelink_consumer_name"),
     "privatelink_consumer_wait_timeout": validation.positive_seconds,
     "vpc_peering_name": _text(255 - len("-from-peer")),
     "vpc_peering_vpc_id": _id("vpc"),
@@ -302,13 +313,13 @@ FORMATS = {
     "vpc_peering_route_table_ids": _each(_id("rtb")),
     "vpc_peering_route_table_tags": validation.tags,
     "vpc_peering_allowed_ports": _each(validation.port),
-    "vpc_peering_tags": validation.tags,
+    "vpc_peering_tags": _role_tags("vpc_peering_name"),
     "vpc_peering_wait_timeout": validation.positive_seconds,
     "vpc_peering_check": _check,
     "transit_gateway_hub_name": _text(256),
     "transit_gateway_hub_asn": validation.private_asn,
     "transit_gateway_hub_spoke_accounts": _each(validation.account_id),
-    "transit_gateway_hub_tags": validation.tags,
+    "transit_gateway_hub_tags": _role_tags("transit_gateway_hub_name"),
     "transit_gateway_hub_route_tables": _route_tables,
     "transit_gateway_hub_wait_timeout": validation.positive_seconds,
     "transit_gateway_spoke_vpcs": _spoke_vpcs,

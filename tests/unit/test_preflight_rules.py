@@ -163,6 +163,19 @@ def test_every_role_variable_has_a_case():
     assert len({n for n, _v, _e in VARIABLES}) == len(VARIABLES)
 
 
+# A Name among a role's tags: the role sets it from its name variable, and its module refuses another only when
+# it comes to it, after the play's earlier hosts have built (the tenth trial's p027, x001, x002).
+NAME_TAGS = [("privatelink_provider_tags", "privatelink_provider_name"), ("privatelink_consumer_tags", "privatelink_consumer_name"),
+             ("vpc_peering_tags", "vpc_peering_name"), ("transit_gateway_hub_tags", "transit_gateway_hub_name")]
+
+
+@pytest.mark.parametrize("name, name_variable", NAME_TAGS)
+def test_a_name_tag_among_a_roles_tags_is_refused(name, name_variable):
+    part = part_of(name)
+    problems = problems_of(part, dict(GOOD[part], **{"aws_region": "us-east-1", name: {"team": "a", "Name": "x"}}))
+    assert f"{name}['Name']='x': is the Name tag, which the role sets from {name_variable}. Drop Name from {name}" in " | ".join(problems)
+
+
 @pytest.mark.parametrize("name, value, expected", VARIABLES, ids=[n for n, _v, _e in VARIABLES])
 def test_each_variable_is_checked_and_named_with_its_value(name, value, expected):
     part = part_of(name)
