@@ -1147,6 +1147,9 @@ def look_up(module, problems, parts, values):
                                     "and subnets have none. Leave it false, or give the VPC and its subnets IPv6 ranges first." % (
                                         name, vpc["VpcId"]))
         ids = [v["vpc_id"] for v in found.get("spoke_vpcs") or []]
+        for vpc_id in sorted(set(i for i in ids if ids.count(i) > 1)):  # one by name, one by id
+            problems.append("%s: are the same VPC, %s, and a VPC attaches once to a transit gateway. List it once." % (
+                " and ".join(v["named"] for v in found["spoke_vpcs"] if v["vpc_id"] == vpc_id), vpc_id))
         attached = [a for a in paginate(aws.ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
                                         "list the attachments of the spoke VPCs", Filters=[{"Name": "vpc-id", "Values": ids}])
                     if _state(a, "State") not in GONE] if ids else []

@@ -237,9 +237,9 @@ def resolve_vpcs(ec2, wanted, strict=True):
     for key, values in (("vpc-id", ids), ("tag:Name", names)):
         if values:
             vpcs += paginate(ec2, "describe_vpcs", "Vpcs", "describe VPCs", Filters=[{"Name": key, "Values": values}])
-    by_id = dict((v["VpcId"], v) for v in vpcs)
+    by_id = dict((v["VpcId"], v) for v in vpcs)  # a VPC given by id and by name comes back twice
     by_name = {}
-    for vpc in vpcs:
+    for vpc in by_id.values():
         by_name.setdefault(tags_of(vpc).get("Name"), []).append(vpc["VpcId"])
     for index, entry in enumerate(wanted):
         where = "attachments[%d]" % index
@@ -257,6 +257,10 @@ def resolve_vpcs(ec2, wanted, strict=True):
                 where, entry["vpc_id"]))
         if not strict:
             continue
+        first = next((i for i, other in enumerate(wanted[:index]) if other["vpc_id"] == entry["vpc_id"]), None)
+        if first is not None:
+            raise CrossvpcError("%s and attachments[%d] are the same VPC, %s: a VPC has one attachment to a transit gateway. "
+                                "List it once." % (where, first, entry["vpc_id"]))
         vpc = by_id[entry["vpc_id"]]
         entry["cidrs"] = sorted(a["CidrBlock"] for a in vpc.get("CidrBlockAssociationSet") or []
                                 if a.get("CidrBlockState", {}).get("State") == "associated") or [vpc["CidrBlock"]]

@@ -223,7 +223,7 @@ def validate(module):
         if not params["attachments"]:
             raise InvalidInput("attachments", params["attachments"], "is empty.",
                                "List the VPCs to attach, each with vpc_id and subnet_ids.")
-        seen = set()
+        seen, named = set(), {}
         for index, wanted in enumerate(params["attachments"]):
             where = "attachments[%d]" % index
             if bool(wanted["vpc_id"]) == bool(wanted["vpc_name"]):
@@ -235,6 +235,10 @@ def validate(module):
                 raise InvalidInput(where, wanted, "has both subnet_ids and subnet_names.", "Give one of them.")
             validation.text(where + ".name", wanted["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
             validation.tags(where + ".tags", wanted["tags"])
+            if wanted["name"] in named:
+                raise InvalidInput(where + ".name", wanted["name"], "is attachments[%d]'s too." % named[wanted["name"]],
+                                   "Give each attachment a name of its own: a later run finds it by its name.")
+            named.setdefault(wanted["name"], index)
             key = wanted["vpc_id"] or wanted["vpc_name"]
             if key in seen:
                 raise InvalidInput(where, key, "is listed twice.",

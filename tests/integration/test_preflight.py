@@ -298,11 +298,16 @@ def host_preflight(localaws, host, parts, profile, state="absent", context=None,
 
 def test_a_subnet_listed_twice_or_a_route_inside_the_spokes_own_range_is_refused(localaws, bare_lab):
     twice = [A_SUBNETS[0], A_SUBNETS[0]]
+    vpc_a = localaws.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"][0]["VpcId"]
     result = host_preflight(localaws, "account_a", ["transit_gateway_spoke"], "crossvpc-a", state="present", transit_gateway_spoke_vpcs=[
-        {"vpc_name": "crossvpc-lab-a", "subnet_names": twice, "name": "vpc-a"}], transit_gateway_spoke_route_cidrs=["10.0.0.0/16"])
+        {"vpc_name": "crossvpc-lab-a", "subnet_names": twice, "name": "vpc-a"},
+        {"vpc_id": vpc_a, "subnet_names": A_SUBNETS[1:], "name": "vpc-a-again"}],  # the same VPC by id (the tenth trial's x012)
+        transit_gateway_spoke_route_cidrs=["10.0.0.0/16"])
     for expected in (f"transit_gateway_spoke_vpcs[0].subnet_names={twice!r}: lists {A_SUBNETS[0]} twice",
                      "transit_gateway_spoke_route_cidrs[0]='10.0.0.0/16': lies inside transit_gateway_spoke_vpcs[0] (crossvpc-lab-a)'s own "
-                     "10.0.0.0/16"):
+                     "10.0.0.0/16",
+                     f"transit_gateway_spoke_vpcs[0] (crossvpc-lab-a) and transit_gateway_spoke_vpcs[1] ({vpc_a}): are the same VPC, {vpc_a}, "
+                     "and a VPC attaches once to a transit gateway. List it once."):
         assert result.get("failed") and expected in result["msg"], result
 
 
