@@ -54,9 +54,14 @@ def in_parallel(*steps):
         return [f.result() for f in [pool.submit(step) for step in steps]]
 
 
-def connect_lab(ansible):
+def connect_lab(localaws, ansible):
+    """peering.yml and privatelink.yml on the lab; the consumer's subnets given by id, the inventory's other way to
+    name them (the role then finds their VPC: the tenth trial's p026), where the inventory names them."""
+    subnets = localaws.client("ec2", "crossvpc-b").describe_subnets(Filters=[
+        {"Name": "tag:Name", "Values": ["crossvpc-lab-b-private-1", "crossvpc-lab-b-private-2"]}])["Subnets"]
+    by_id = {"privatelink_consumer_subnet_names": [], "privatelink_consumer_subnet_ids": sorted(s["SubnetId"] for s in subnets)}
     peering, privatelink = in_parallel(lambda: ansible(PLAYBOOKS / "peering.yml"),
-                                       lambda: ansible(PLAYBOOKS / "privatelink.yml"))
+                                       lambda: ansible(PLAYBOOKS / "privatelink.yml", extra_vars=by_id))
     for built in (peering, privatelink):
         assert built.returncode == 0, built.stdout[-3000:]
     return {"service_name": privatelink.result("Show what the consumer calls", "account_b")["msg"]["service_name"]}
@@ -78,7 +83,7 @@ def paths(localaws, ansible, lab, tmp_path_factory):
     playbook tests')."""
     directory = tmp_path_factory.mktemp("reach-tgw")
     localaws.control.restore(LAB_SNAPSHOT)
-    connected, _hosts = in_parallel(lambda: connect_lab(ansible), lambda: build_hub(localaws, ansible, directory))
+    connected, _hosts = in_parallel(lambda: connect_lab(localaws, ansible), lambda: build_hub(localaws, ansible, directory))
     yield {"connected": connected}
     localaws.control.restore(LAB_SNAPSHOT)
 
