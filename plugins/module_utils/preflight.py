@@ -1026,6 +1026,15 @@ def look_up(module, problems, parts, values):
             elif lbs[0].get("Type") != "network":
                 problems.append("privatelink_provider_nlb_arn=%r: is a %s load balancer; an endpoint service fronts a network "
                                 "load balancer." % (arn, lbs[0].get("Type")))
+            else:  # the role leaves a given NLB as it is: the service port must be one it listens on
+                port = values.get("privatelink_provider_port")
+                listeners = call(elb, "describe_listeners", "list the load balancer's listeners", LoadBalancerArn=arn)["Listeners"]
+                ports = sorted(set(l["Port"] for l in listeners if l.get("Protocol") in ("TCP", "TLS", "TCP_UDP")))
+                if port not in ports:
+                    problems.append("privatelink_provider_port=%r: privatelink_provider_nlb_arn=%r has no TCP listener on it (it listens "
+                                    "on %s), so the consumers' endpoints would lead nowhere. Give a port it listens on, or add a "
+                                    "listener on %s to it (crossvpc.aws.network_load_balancer listener_port=%s)." % (
+                                        port, arn, ", ".join(str(p) for p in ports) or "no TCP port", port, port))
         else:
             subnets = aws.subnets_named(problems, "privatelink_provider_subnet_ids", values.get("privatelink_provider_subnet_ids"),
                                         "privatelink_provider_subnet_names", values.get("privatelink_provider_subnet_names"))

@@ -600,3 +600,24 @@ def test_a_privatelink_build_whose_provider_or_consumer_name_changed_is_refused(
         f"host provider's service {service['ServiceName']}, so the build would make a second endpoint and security group and leave that "
         "one connected. Keep the name 'ep-built', or tear it down first (playbooks/privatelink_teardown.yml with the names of the build).")
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_given_load_balancer_must_listen_on_the_service_port(localaws, bare_lab):
+    """The role leaves a load balancer given by ARN as it is: a service port it does not listen on would build the
+    service, the consumers' endpoints and their groups, all leading nowhere (the tenth trial's w006)."""
+    subnets = [s["SubnetId"] for s in localaws.client("ec2").describe_subnets(Filters=[
+        {"Name": "tag:Name", "Values": A_SUBNETS}])["Subnets"]]
+    elb = localaws.client("elbv2")
+    arn = elb.create_load_balancer(Name="given-nlb", Type="network", Scheme="internal", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elb.create_target_group(Name="given-nlb", Protocol="TCP", Port=8443, VpcId=localaws.client("ec2").describe_subnets(
+        SubnetIds=subnets[:1])["Subnets"][0]["VpcId"], TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    elb.create_listener(LoadBalancerArn=arn, Protocol="TCP", Port=8443, DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])
+    mark = localaws.control.mark()
+    given = {"privatelink_provider_name": "given", "privatelink_provider_nlb_arn": arn, "privatelink_provider_consumer_accounts": ["222222222222"]}
+    wrong = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", state="present", privatelink_provider_port=9443, **given)
+    assert wrong.get("failed") and (f"privatelink_provider_port=9443: privatelink_provider_nlb_arn='{arn}' has no TCP listener on it (it "
+                                    "listens on 8443), so the consumers' endpoints would lead nowhere. Give a port it listens on, or add a "
+                                    "listener on 9443 to it") in wrong["msg"], wrong
+    right = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", state="present", privatelink_provider_port=8443, **given)
+    assert "listener" not in right.get("msg", ""), right
+    assert localaws.control.mutating_calls(mark) == []
