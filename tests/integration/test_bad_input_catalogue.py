@@ -154,15 +154,15 @@ CASES = [
          "subnet_ids='@subnet_b': not found in this account and region.", FIX_ACCOUNT, reads=True),
     case("nlb-subnet-of-account-b", NLB, nlb(name="catalogue-b", subnet_ids=["@subnet_b"]),
          "subnet_ids='@subnet_b': not found in this account and region.", FIX_ACCOUNT, reads=True),
-    # --- two subnets in one Availability Zone ----------------------------------------------------
     # --- one VPC or one name for two attachments (the tenth trial's x012, m164) --------------------------
     case("attach-one-vpc-by-name-and-by-id", ATTACH, attach({"vpc_name": "catalogue-a", "subnet_ids": ["@subnet_a1"], "name": "a"},
-                                                           {"vpc_id": "@vpc_a", "subnet_ids": ["@subnet_a2"], "name": "a2"}),
+                                                            {"vpc_id": "@vpc_a", "subnet_ids": ["@subnet_a2"], "name": "a2"}),
          "attachments[1] and attachments[0] are the same VPC, @vpc_a: a VPC has one attachment to a transit gateway. List it once.",
          reads=True),
     case("attach-one-name-twice", ATTACH, attach({"vpc_id": FAKE["vpc"], "subnet_ids": [FAKE["subnet"]], "name": "a"},
                                                  {"vpc_name": "other", "subnet_names": ["other-1"], "name": "a"}),
          "attachments[1].name='a': is attachments[0]'s too.", "Give each attachment a name of its own"),
+    # --- two subnets in one Availability Zone ----------------------------------------------------
     case("attach-two-subnets-one-az", ATTACH, attach({"vpc_id": "@vpc_a", "subnet_ids": ["@subnet_a1", "@subnet_a1b"]}),
          "attachments[0].subnet_ids: @subnet_a1 and @subnet_a1b are both in us-east-1a",
          "one subnet per Availability Zone. Keep one of them.", reads=True),
