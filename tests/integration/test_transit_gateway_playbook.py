@@ -129,6 +129,20 @@ def test_hub_with_spokes_in_two_accounts(localaws, ansible, tmp_path):
     assert rerun.returncode == 0 and rerun.changed() == 0, rerun.stats
     assert mutating(localaws, mark) == []
 
+    # A spoke's routes narrowed to one range: the others it routed to the gateway go, in its account alone (the tenth
+    # trial's g010); the other spokes keep theirs.
+    narrowed = json.loads(hosts.read_text())
+    narrowed["all"]["children"]["spoke"]["hosts"]["acct_b"]["transit_gateway_spoke_route_cidrs"] = [spokes_a[0]["cidr"]]
+    narrowed_hosts = tmp_path / "narrowed.json"
+    narrowed_hosts.write_text(json.dumps(narrowed))
+    mark = localaws.control.mark()
+    narrowing = ansible(PLAYBOOK, inventory=narrowed_hosts)
+    assert narrowing.returncode == 0, narrowing.stdout[-3000:]
+    assert sorted(set(mutating(localaws, mark))) == [(ACCOUNT_B, "DeleteRoute")]
+    assert all(found == {spokes_a[0]["cidr"]: tgw_id} for found in tgw_routes(localaws, spokes_b[0]).values())
+    assert all(found == {s["cidr"]: tgw_id for s in spokes if s is not spokes_a[1]} | {"10.98.0.0/16": tgw_id}
+               for found in tgw_routes(localaws, spokes_a[1]).values())
+
     # The teardown's inventory routes a summary now: the routes the build made to the gateway go all the same.
     # Its check run predicts it (the gateway's attachments are only planned to go: a warning, not a failure).
     teardown_hosts = inventory(tmp_path, "tgw-test-hub", spokes_a, spokes_b, transit_gateway_spoke_route_cidrs=["10.0.0.0/8"])
