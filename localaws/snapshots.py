@@ -131,8 +131,9 @@ class Snapshots:
 
     def load(self, name, path):
         """Read the file ``path`` (written by ``export``) as the saved snapshot ``name``, to restore as any other."""
-        with open(path, "rb") as stream, STATE_LOCK:
-            stored = _Reader(stream).load()
+        with STATE_LOCK:
+            with open(path, "rb") as stream:
+                stored = _Reader(stream).load()
             self._saved[name] = [(_services(service), account, region, _backend(service, account, region), state)
                                  for service, account, region, state in stored]
         return {"name": name, "path": str(path), "backends": len(stored)}

@@ -62,7 +62,7 @@ options:
   source_cidrs:
     description:
       - IPv4 or IPv6 networks allowed in on O(ports).
-      - V(0.0.0.0/0) or V(::/0) is allowed, with a warning: it names no client.
+      - V(0.0.0.0/0) or V(::/0) is allowed, with a warning that it names no client.
     type: list
     elements: str
     default: []

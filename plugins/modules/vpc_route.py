@@ -72,7 +72,7 @@ options:
         belongs to this route set alone, such as a peering connection whose route tables or peer CIDRs
         were narrowed. Needs O(state=present).
       - Leave V(false) for a shared target (an internet or transit gateway that other routes use). The
-        transit_gateway_spoke role sets it: every route to its gateway in the spoke VPCs is the role's.
+        transit_gateway_spoke role sets it, as every route to its gateway in the spoke VPCs is the role's.
     type: bool
     default: false
   replace:
