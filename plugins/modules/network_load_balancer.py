@@ -180,6 +180,7 @@ def desired_state(params):
                                "Give the instances' ids (i-0123456789abcdef0), or set target_type=ip for addresses.")
     return {"name": params["name"], "subnet_ids": params["subnet_ids"], "scheme": params["scheme"],
             "listener_port": params["listener_port"], "target_port": target_port,
+            "target_port_option": "target_port" if params["target_port"] is not None else "listener_port",
             "target_type": params["target_type"],
             "targets": None if params["targets"] is None else sorted(set(params["targets"])),
             "purge_targets": params["purge_targets"],

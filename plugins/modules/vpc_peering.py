@@ -270,7 +270,9 @@ def peer_cidrs(module, vpc):
         return sorted(set(given or []))
     peer_region = params["peer_region"] or module.region
     peer_ec2 = client(module, "ec2", region=peer_region)
-    real = sorted(set(peering.vpc_cidrs(peering.find_vpc(peer_ec2, params["peer_vpc_id"], "peer_vpc_id"))))
+    real = sorted(set(peering.vpc_cidrs(peering.find_vpc(
+        peer_ec2, params["peer_vpc_id"], "peer_vpc_id", "" if params["peer_owner_id"] else
+        " If the peer VPC is in another account, give peer_owner_id (its account id) and peer_vpc_cidrs."))))
     if given is not None:
         refuse_wrong_cidrs(params["peer_vpc_id"], peer_region, given, real)
     return real

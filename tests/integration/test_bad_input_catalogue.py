@@ -146,6 +146,10 @@ CASES = [
     # --- ids of another account (account B's VPC and subnet, used as account A) -------------
     case("peering-vpc-of-account-b", PEERING, {"vpc_id": "@vpc_b", "peer_vpc_id": "@vpc_a"},
          "vpc_id='@vpc_b': no such VPC in this account and region.", FIX_ACCOUNT, reads=True),
+    # The peer of another account, without peer_owner_id: looked for here (the tenth trial's m135).
+    case("peering-peer-of-account-b-without-owner", PEERING, {"vpc_id": "@vpc_a", "peer_vpc_id": "@vpc_b"},
+         "peer_vpc_id='@vpc_b': no such VPC in this account and region.",
+         "If the peer VPC is in another account, give peer_owner_id (its account id) and peer_vpc_cidrs.", reads=True),
     case("route-vpc-of-account-b", ROUTE, route(vpc_id="@vpc_b"),
          "vpc_id='@vpc_b': no such VPC in this account and region.", FIX_ACCOUNT, reads=True),
     case("attach-vpc-of-account-b", ATTACH, attach({"vpc_id": "@vpc_b", "subnet_ids": ["@subnet_b"]}),
@@ -162,6 +166,8 @@ CASES = [
     case("attach-one-name-twice", ATTACH, attach({"vpc_id": FAKE["vpc"], "subnet_ids": [FAKE["subnet"]], "name": "a"},
                                                  {"vpc_name": "other", "subnet_names": ["other-1"], "name": "a"}),
          "attachments[1].name='a': is attachments[0]'s too.", "Give each attachment a name of its own"),
+    case("attach-no-subnet", ATTACH, attach({"vpc_id": FAKE["vpc"], "subnet_names": [], "name": "a"}),
+         "names no subnet, and an attachment needs one in each Availability Zone it serves.", "List them in subnet_ids or subnet_names."),
     # --- two subnets in one Availability Zone ----------------------------------------------------
     case("attach-two-subnets-one-az", ATTACH, attach({"vpc_id": "@vpc_a", "subnet_ids": ["@subnet_a1", "@subnet_a1b"]}),
          "attachments[0].subnet_ids: @subnet_a1 and @subnet_a1b are both in us-east-1a",

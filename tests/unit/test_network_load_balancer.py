@@ -59,3 +59,20 @@ def test_a_target_group_name_may_start_with_internal():
         network_load_balancer.desired_state(params(target_group_name="tg-"))
     assert refused.value.message == ("target_group_name='tg-': is not a target group name. Use 1-32 letters, digits or "
                                      "hyphens, not starting or ending with a hyphen.")
+
+
+@pytest.mark.parametrize("given, option, fix", [
+    ({}, "listener_port=9443: differs from the existing target group nlb-tg's port 8443, which AWS cannot change (target_port is not "
+         "set, so the targets' port follows listener_port).", "or set target_port: 8443 to keep the targets' port."),
+    ({"target_port": 9443}, "target_port=9443: differs from the existing target group nlb-tg's port 8443, which AWS cannot change.",
+     "Use a new target_group_name, or remove the old group first."),
+])
+def test_a_new_port_for_an_existing_target_group_names_the_option_written(given, option, fix):
+    """listener_port changed with target_port unset: the message names listener_port, which the user wrote (the tenth trial's m063)."""
+    from ansible_collections.crossvpc.aws.plugins.module_utils import load_balancing
+
+    desired = network_load_balancer.desired_state(params(listener_port=9443, target_group_name="nlb-tg", **given))
+    current = {"load_balancer": None, "target_group": {"Port": 8443}, "targets": [], "listener": None}
+    with pytest.raises(InvalidInput) as refused:
+        load_balancing.plan(current, desired)
+    assert refused.value.message.startswith(option) and refused.value.message.endswith(fix), refused.value.message

@@ -169,6 +169,14 @@ NAME_TAGS = [("privatelink_provider_tags", "privatelink_provider_name"), ("priva
              ("vpc_peering_tags", "vpc_peering_name"), ("transit_gateway_hub_tags", "transit_gateway_hub_name")]
 
 
+def test_a_name_tag_among_a_spoke_vpcs_tags_is_refused():
+    """The role tags each attachment Name=<its name>: another Name was dropped without a word (the tenth trial's z005)."""
+    vpcs = [{"vpc_name": "c", "subnet_names": ["c-1"], "name": "vpc-c", "tags": {"Name": "other"}}]
+    problems = problems_of("transit_gateway_spoke", dict(GOOD["transit_gateway_spoke"], aws_region="us-east-1", transit_gateway_spoke_vpcs=vpcs))
+    assert ("transit_gateway_spoke_vpcs[0].tags['Name']='other': is the Name tag, which the role sets from transit_gateway_spoke_vpcs[0].name. "
+            "Drop Name from transit_gateway_spoke_vpcs[0].tags") in " | ".join(problems), problems
+
+
 @pytest.mark.parametrize("name, name_variable", NAME_TAGS)
 def test_a_name_tag_among_a_roles_tags_is_refused(name, name_variable):
     part = part_of(name)
