@@ -233,9 +233,6 @@ def validate(module):
             validation.resource_ids(where + ".subnet_ids", wanted["subnet_ids"], "subnet")
             if wanted["subnet_ids"] and wanted["subnet_names"]:
                 raise InvalidInput(where, wanted, "has both subnet_ids and subnet_names.", "Give one of them.")
-            if params["state"] == "present" and not (wanted["subnet_ids"] or wanted["subnet_names"]):
-                raise InvalidInput(where, wanted, "names no subnet, and an attachment needs one in each Availability Zone it serves.",
-                                   "List them in subnet_ids or subnet_names.")
             validation.text(where + ".name", wanted["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
             validation.tags(where + ".tags", wanted["tags"])
             if wanted["name"] and wanted["name"] in named:
@@ -248,6 +245,10 @@ def validate(module):
                 raise InvalidInput(where, key, "is listed twice.",
                                    "A VPC has one attachment to a transit gateway; merge the entries.")
             seen.add(key)
+        for index, wanted in enumerate(params["attachments"] if params["state"] == "present" else []):
+            if not (wanted["subnet_ids"] or wanted["subnet_names"]):
+                raise InvalidInput("attachments[%d]" % index, wanted, "names no subnet, and an attachment needs one in each "
+                                   "Availability Zone it serves.", "List them in subnet_ids or subnet_names.")
         return
     if not (params["vpc_ids"] or params["account_ids"] or params["attachment_ids"]):
         raise InvalidInput("state", params["state"], "needs the attachments to decide on.",
