@@ -198,10 +198,7 @@ def _spoke_vpc(name, entry):
         if entry.get(key) is not None:
             _typed("%s.%s" % (name, key), entry[key], "bool")
     if entry.get("tags") is not None:
-        validation.tags("%s.tags" % name, entry["tags"])
-        if isinstance(entry["tags"], dict) and "Name" in entry["tags"]:  # the role tags the attachment Name=<name>
-            raise InvalidInput("%s.tags['Name']" % name, entry["tags"]["Name"], "is the Name tag, which the role sets from %s.name." % name,
-                               "Drop Name from %s.tags; to name the attachment, set %s.name." % (name, name))
+        _role_tags("%s.name" % name)("%s.tags" % name, entry["tags"])  # the role tags the attachment Name=<name>
 
 
 def _spoke_vpcs(name, entries):

@@ -235,11 +235,11 @@ def validate(module):
                 raise InvalidInput(where, wanted, "has both subnet_ids and subnet_names.", "Give one of them.")
             validation.text(where + ".name", wanted["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
             validation.tags(where + ".tags", wanted["tags"])
-            if wanted["name"] and wanted["name"] in named:
+            if wanted["name"] in named:
                 raise InvalidInput(where + ".name", wanted["name"], "is attachments[%d]'s too." % named[wanted["name"]],
                                    "Give each attachment a name of its own: a later run finds it by its name.")
-            if wanted["name"]:
-                named.setdefault(wanted["name"], index)
+            if wanted["name"]:  # (a detach's entries have none)
+                named[wanted["name"]] = index
             key = wanted["vpc_id"] or wanted["vpc_name"]
             if key in seen:
                 raise InvalidInput(where, key, "is listed twice.",
