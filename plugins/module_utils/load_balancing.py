@@ -139,11 +139,12 @@ def plan(current, desired):
     if current["target_group"] is None:
         steps["create_target_group"] = True
     elif current["target_group"]["Port"] != desired["target_port"]:
-        followed = desired.get("target_port_option", "target_port") != "target_port"  # unset, it follows listener_port
+        option = desired.get("target_port_option", "target_port")
+        followed = option != "target_port"  # unset, it follows listener_port
         problem = "differs from the existing target group %s's port %s, which AWS cannot change%s." % (
             desired["target_group_name"], current["target_group"]["Port"],
             " (target_port is not set, so the targets' port follows listener_port)" if followed else "")
-        raise InvalidInput(desired.get("target_port_option", "target_port"), desired["target_port"], problem,
+        raise InvalidInput(option, desired["target_port"], problem,
                            "Use a new target_group_name, or remove the old group first%s." % (
                                ", or set target_port: %s to keep the targets' port" % current["target_group"]["Port"] if followed else ""))
     if desired["targets"] is not None:
