@@ -193,7 +193,7 @@ def cmd_faults(args):
     client = client_or_exit(args)
     if args.fault_command == "add":
         rule = {k: getattr(args, k) for k in ("kind", "service", "action", "account", "count",
-                                              "rate", "code", "status", "seed")}
+                                              "rate", "code", "status", "seed", "after")}
         print(json.dumps(client.add_fault(**{k: v for k, v in rule.items() if v is not None})))
     elif args.fault_command == "clear":
         client.clear_faults()
@@ -272,6 +272,7 @@ def parser():
     add.add_argument("--code")
     add.add_argument("--status", type=int)
     add.add_argument("--seed", type=int)
+    add.add_argument("--after", help="sleep until a call of this action arrives (in the rule's service and account)")
     iam = sub.add_parser("iam", help="switch IAM enforcement for non-admin principals, show its decisions")
     iam.add_argument("enforce", nargs="?", choices=["on", "off"])
     iam.add_argument("--decisions", action="store_true", help="list decisions about restricted callers")

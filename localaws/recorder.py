@@ -63,7 +63,9 @@ class FaultRules:
         self._ids = 0
 
     def add(self, kind="throttle", service="*", action="*", account="*", count=None, rate=None,
-            code=None, status=None, message=None, seed=None):
+            code=None, status=None, message=None, seed=None, after=None):
+        """``after``: the rule sleeps until a call of that action (in its service and account) arrives,
+        e.g. fail the describes of a wait that follows a create, however many describes came before."""
         if kind not in FAULTS and not code:
             raise ValueError(f"kind must be one of {sorted(FAULTS)} or a code must be given")
         if count is None and rate is None:
@@ -74,7 +76,8 @@ class FaultRules:
             self._ids += 1
             rule = {"id": self._ids, "kind": kind, "service": service, "action": action,
                     "account": account, "count": count, "rate": rate, "code": code,
-                    "status": status, "message": message, "hits": 0,
+                    "status": status, "message": message, "after": after, "hits": 0,
+                    "_awake": not after,
                     "_random": random.Random(seed if seed is not None else self._ids)}
             self._rules.append(rule)
             return self._public(rule)
@@ -96,7 +99,12 @@ class FaultRules:
         with self._lock:
             for rule in self._rules:
                 if not all(rule[k] in ("*", v) for k, v in
-                           (("service", service), ("action", action), ("account", account))):
+                           (("service", service), ("account", account))):
+                    continue
+                if not rule["_awake"]:
+                    rule["_awake"] = action == rule["after"]
+                    continue
+                if rule["action"] not in ("*", action):
                     continue
                 if rule["count"] is not None:
                     if rule["count"] <= rule["hits"]:

@@ -42,6 +42,22 @@ def test_botocore_retries_a_throttled_call_and_succeeds(localaws):
     assert [bool(c["fault"]) for c in calls] == [True, True, False]
 
 
+def test_a_rule_after_an_action_sleeps_until_that_call_then_fails_its_count(localaws):
+    localaws.control.add_fault(kind="throttle", service="ec2", action="DescribeVpcs", count=2, after="CreateVpc")
+    client = ec2(localaws)
+    client.describe_vpcs()
+    client.describe_vpcs()
+    vpc = client.create_vpc(CidrBlock="10.250.0.0/16")["Vpc"]["VpcId"]
+    try:
+        for _attempt in range(2):
+            with pytest.raises(botocore.exceptions.ClientError):
+                client.describe_vpcs()
+        client.describe_vpcs()
+    finally:
+        client.delete_vpc(VpcId=vpc)
+    assert localaws.control.faults()[0]["hits"] == 2
+
+
 def test_server_errors_in_the_services_own_wire_format(localaws):
     localaws.control.add_fault(kind="server", service="elbv2", action="*", count=1)
     elb = localaws.session().client("elbv2", endpoint_url=localaws.url, config=NO_RETRY)

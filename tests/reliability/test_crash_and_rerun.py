@@ -17,7 +17,7 @@ How, per playbook, on the lab (built once per test worker):
    one did, and a rerun starts from nothing but the server's state, so it is covered by
    equivalence; the proof (the calls in between, none mutating) goes in the summary. Waits: the
    wait's describe calls are throttled (a localaws fault rule the plugin adds when the task starts,
-   seeded so the calls before the create pass) and the run is killed once the first of them failed.
+   asleep until the wait's create arrives) and the run is killed once the first of them failed.
 3. The kill points in one chain of runs, from the bare lab (a localaws snapshot): the run for point
    j is killed there (rc -9; no process of its group left) with the chain's mutating calls so far
    exactly the reference's up to point j, so it leaves the server as the reference run was at point
@@ -37,7 +37,6 @@ as that boundary does, and is covered like a boundary, with that proof from the 
 
 import json
 import os
-import random
 import time
 from collections import Counter
 from pathlib import Path
@@ -88,16 +87,6 @@ def is_read(call):
     return call["service"] != "sts" and call["action"].startswith(("Describe", "Get", "Search", "List"))
 
 
-def seed_for(passing, failing, rate=0.5):
-    """A seed whose localaws fault rule lets ``passing`` calls through, then fails ``failing`` in a row
-    (recorder.FaultRules draws random.Random(seed).random() per matching call; below ``rate`` fails)."""
-    for seed in range(1, 2_000_000):
-        draws = random.Random(seed)
-        if all(draws.random() >= rate for _call in range(passing)) and all(draws.random() < rate for _call in range(failing)):
-            return seed
-    raise AssertionError(f"no seed for {passing} passing then {failing} failing calls")
-
-
 class Reference:
     """An uninterrupted recorded run: its boundaries, calls, end state, and the kill points they give."""
 
@@ -143,12 +132,11 @@ class Reference:
                 anchor = created[0]["seq"]
             [describe] = [c for c in calls if c["seq"] > anchor and c["account"] == account and is_read(c)][:1] or pytest.fail(
                 f"{self.playbook}: task {name!r} read nothing after {create_action or 'its start'}")
-            passing = sum(1 for c in calls if c["seq"] < describe["seq"] and c["account"] == account and c["action"] == describe["action"])
             after = mutations(self.calls, anchor, high)
             # Every host's create of the task before the wait's first describe (spokes attach in parallel).
             creates = sum(1 for c in calls if c["seq"] < describe["seq"] and create_action and c["action"] == create_action)
             points.append({"kind": "wait", "id": f"wait in {name!r}", "index": task["index"], "name": task["name"], "account": account,
-                           "create": create_action, "describe": describe["action"], "describe_seq": describe["seq"], "passing": passing,
+                           "create": create_action, "describe": describe["action"], "describe_seq": describe["seq"],
                            "distinct": bool(after), "mutations_after_wait_began": after, "creates_before": creates,
                            "mutations_before": len(mutations(self.calls, self.start, anchor)),
                            "next_boundary": f"boundary {task['index'] + 1}"})
@@ -218,8 +206,8 @@ class Crash:
         env = {"CROSSVPC_RECORD_TASKS": record}
         if point["kind"] == "boundary":
             return dict(env, CROSSVPC_KILL_AT_TASK=point["index"])
-        fault = {"kind": "throttle", "service": "*", "action": point["describe"], "account": point["account"], "rate": 0.5,
-                 "seed": seed_for(point["passing"], FAILED_WAIT_CALLS)}
+        fault = {"kind": "throttle", "service": "*", "action": point["describe"], "account": point["account"],
+                 "count": FAILED_WAIT_CALLS, "after": point["create"]}
         return dict(env, CROSSVPC_KILL_IN_WAIT=point["name"], CROSSVPC_KILL_DELAY="0.2",
                     CROSSVPC_KILL_AFTER_CALL=point["describe"], CROSSVPC_KILL_FAULT=json.dumps(fault),
                     CROSSVPC_KILL_AFTER_CREATES="%s:%d" % (point["create"] or "", point["creates_before"]))
