@@ -397,12 +397,17 @@ SAME_REGION = [
      "its own region. Attach VPCs of %(there)s, or make a hub in %(here)s."),
 ]
 
+ONE_OF = "Give one of them."
+# With an NLB given the role makes none, so what it would make it from would be silently ignored.
+GIVEN_NLB = ("With privatelink_provider_nlb_arn the service fronts that load balancer as it is and the role makes none: "
+             "leave %s out, or privatelink_provider_nlb_arn for the role to make one.")
 EXCLUSIVE = [
-    ("privatelink_provider_subnet_ids", "privatelink_provider_subnet_names"),
-    ("privatelink_consumer_subnet_ids", "privatelink_consumer_subnet_names"),
-    ("vpc_peering_vpc_id", "vpc_peering_vpc_name"),
-    ("vpc_peering_route_table_ids", "vpc_peering_route_table_tags"),
-]
+    ("privatelink_provider_subnet_ids", "privatelink_provider_subnet_names", ONE_OF),
+    ("privatelink_consumer_subnet_ids", "privatelink_consumer_subnet_names", ONE_OF),
+    ("vpc_peering_vpc_id", "vpc_peering_vpc_name", ONE_OF),
+    ("vpc_peering_route_table_ids", "vpc_peering_route_table_tags", ONE_OF),
+] + [("privatelink_provider_nlb_arn", name, GIVEN_NLB % name) for name in (
+    "privatelink_provider_subnet_ids", "privatelink_provider_subnet_names", "privatelink_provider_targets")]
 
 
 def check_variables(host, parts, state, variables, specs, context=None):
@@ -438,10 +443,9 @@ def check_variables(host, parts, state, variables, specs, context=None):
             for names, fix in REQUIRED[part]:
                 if not any(values.get(n) not in (None, "", [], {}) or n in wrong for n in names):
                     problems.append("%s: not set. %s" % (" or ".join(names), fix))
-        for first, second in EXCLUSIVE:
+        for first, second, fix in EXCLUSIVE:
             if values.get(first) and values.get(second):
-                problems.append("%s and %s: both set (%r, %r). Give one of them." % (
-                    first, second, values[first], values[second]))
+                problems.append("%s and %s: both set (%r, %r). %s" % (first, second, values[first], values[second], fix))
     for part in parts if state == "present" else []:  # a build that removes half of what it builds
         if values.get(part + "_state") == "absent":
             problems.append("%s_state='absent': this playbook builds, and with it the run would remove this part halfway through "
@@ -893,6 +897,11 @@ def check_across(found, context):
                                 "remove the peering with it first (playbooks/peering_teardown.yml), then build with the new one." % (
                                     r_host, as_written("vpc_peering_name", requester.get("peering_name"), requester.get("connect_name")),
                                     r_vpc["vpc_id"], a_vpc["vpc_id"], peering["id"], peering["name"], group, host, peering["name"]))
+        for peering in [p for p in found[a_host].get("peerings_now") or [] if p["vpcs"] == pair and p["name"] == requester.get("peering_name")]:
+            problems.append("host %s (a requester) and host %s (its accepter): the peering between them named %r, %s, was requested by "
+                            "host %s's VPC, %s, and a requester cannot accept it. Put host %s back among the requesters and host %s among the "
+                            "accepters, or remove the peering first (playbooks/peering_teardown.yml) to build it the other way." % (
+                                r_host, a_host, peering["name"], peering["id"], a_host, a_vpc["vpc_id"], a_host, r_host))
         if r_vpc["vpc_id"] == a_vpc["vpc_id"]:
             problems.append("%s: both are %s, and a VPC cannot peer with itself. Name the other end's VPC." % (where, r_vpc["vpc_id"]))
         elif _overlap(r_vpc, a_vpc):
@@ -1216,25 +1225,41 @@ def preflight(module, host, parts, state, variables, specs, context=None):
 
 def unplanned(module, values, planned, state):
     """connect.yml builds, and connect_teardown.yml tears down, what the plan names: what connect.yml made (Name
-    connect_name plus a link's hash) that the current plan does not name would stay, so the inputs changed since the build."""
-    prefix = re.compile(r"^%s-[0-9a-f]{8}$" % re.escape(values.get("connect_name") or "crossvpc-connect"))
-    ec2, left = client(module, "ec2"), []
+    connect_name plus a link's hash) that the current plan does not name would stay, so the inputs changed since the build.
+    A part named another prefix plus the hash of one of this plan's parts was made under another connect_name."""
+    name = values.get("connect_name") or "crossvpc-connect"
+    prefix = re.compile(r"^%s-[0-9a-f]{8}$" % re.escape(name))
+    hashes = set(n.rsplit("-", 1)[-1] for n in planned)
+    ec2, left, renamed = client(module, "ec2"), [], {}
     for _part, _variable, kind, operation, key, id_key, status in TORN_DOWN:
         for item in paginate(ec2, operation, key, "list the %ss" % kind):
-            name = tags_of(item).get("Name") or ""
-            if prefix.match(name) and name not in planned and _state(item, status) not in GONE:
-                left.append("%s %s (%s)" % (kind, item[id_key], name))
+            made = tags_of(item).get("Name") or ""
+            if _state(item, status) in GONE:
+                continue
+            if prefix.match(made) and made not in planned:
+                left.append("%s %s (%s)" % (kind, item[id_key], made))
+            elif re.match(r"^.+-[0-9a-f]{8}$", made) and made.rsplit("-", 1)[1] in hashes and made not in planned:
+                renamed.setdefault(made.rsplit("-", 1)[0], []).append("%s %s (%s)" % (kind, item[id_key], made))
+    problems = []
+    for old, parts in sorted(renamed.items()):
+        fix = ("With the new name the build would make each part again beside the old one and leave that one's link open. Set "
+               "connect_name back to %r, or run playbooks/connect_teardown.yml with connect_name=%r first." % (old, old)
+               if state == "present" else "With this name the teardown finds none of them. Run it with connect_name=%r." % old)
+        problems.append("connect_name=%r: connect.yml made %s for this plan's links under connect_name=%r (the name plus the link's "
+                        "hash). %s" % (name, ", ".join(sorted(set(parts))), old, fix))
     if not left:
-        return []
+        return problems
     them = "them" if len(left) > 1 else "it"
     if state == "present":
-        return ["connect.yml made %s, which the plan made now does not name (a link taken out, or its server, ports or method "
-                "changed), and connect.yml does not remove what it built for an older plan: %s would stay, and keep its link open. "
-                "Put the link back as it was, or run playbooks/connect_teardown.yml with the inputs of the build first, then build "
-                "the new plan." % (", ".join(sorted(set(left))), them)]
-    return ["connect.yml made %s, which the plan made now does not name: the teardown would leave %s. The plan's inputs "
-            "(connect_links, connect_vpcs, connect_expected_vpcs, connect_name) changed since the build: run the teardown with "
-            "the inputs of the build, then build the new plan." % (", ".join(sorted(set(left))), them)]
+        return problems + [
+            "connect.yml made %s, which the plan made now does not name (a link taken out, or its server, ports or method "
+            "changed), and connect.yml does not remove what it built for an older plan: %s would stay, and keep its link open. "
+            "Put the link back as it was, or run playbooks/connect_teardown.yml with the inputs of the build first, then build "
+            "the new plan." % (", ".join(sorted(set(left))), them)]
+    return problems + [
+        "connect.yml made %s, which the plan made now does not name: the teardown would leave %s. The plan's inputs "
+        "(connect_links, connect_vpcs, connect_expected_vpcs, connect_name) changed since the build: run the teardown with "
+        "the inputs of the build, then build the new plan." % (", ".join(sorted(set(left))), them)]
 
 
 GONE_FIX = ("If that VPC was deleted, nothing of the connection is left in it: take it out of the inventory. Otherwise "

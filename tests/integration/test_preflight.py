@@ -59,7 +59,8 @@ CASES = {
                        ("privatelink_provider_port=70000: is not a TCP port",)),
             "p_subnet_missing": (variant("account_a", privatelink_provider_subnet_names=[A_SUBNETS[0], "crossvpc-lab-a-private-9"]),
                                  ("privatelink_provider_subnet_names[1]='crossvpc-lab-a-private-9': no subnet has this Name tag",)),
-            "p_nlb_missing": (variant("account_a", privatelink_provider_nlb_arn=NLB_ARN),
+            "p_nlb_missing": (variant("account_a", privatelink_provider_nlb_arn=NLB_ARN, privatelink_provider_subnet_names=DELETE,
+                                      privatelink_provider_targets=DELETE),
                               (f"privatelink_provider_nlb_arn='{NLB_ARN}': no such load balancer",)),
             "p_dns": (variant("account_a", privatelink_provider_private_dns_name="not a domain"),
                       ("privatelink_provider_private_dns_name='not a domain'",)),
@@ -467,6 +468,18 @@ def test_a_connect_build_or_teardown_whose_plan_no_longer_names_what_was_made_is
                                     "it built for an older plan: it would stay") in build["msg"], build
     planned = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", context={"planned_names": ["crossvpc-connect-0123abcd"]})
     assert not planned.get("failed"), planned
+    # connect_name changed since the build: the plan's parts are there under the old name plus the same hashes.
+    renamed = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", state="present", connect_name="crossvpc-konnect",
+                             context={"planned_names": ["crossvpc-konnect-0123abcd"]})
+    assert renamed.get("failed") and (f"connect_name='crossvpc-konnect': connect.yml made transit gateway {tgw} (crossvpc-connect-0123abcd) "
+                                      "for this plan's links under connect_name='crossvpc-connect' (the name plus the link's hash). With the "
+                                      "new name the build would make each part again beside the old one and leave that one's link open. "
+                                      "Set connect_name back to 'crossvpc-connect', or run playbooks/connect_teardown.yml with "
+                                      "connect_name='crossvpc-connect' first.") in renamed["msg"], renamed
+    renamed = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", connect_name="crossvpc-konnect",
+                             context={"planned_names": ["crossvpc-konnect-0123abcd"]})
+    assert renamed.get("failed") and renamed["msg"].endswith("With this name the teardown finds none of them. Run it with "
+                                                             "connect_name='crossvpc-connect'."), renamed
     assert localaws.control.mutating_calls(mark) == []
 
 

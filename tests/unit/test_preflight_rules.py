@@ -364,12 +364,34 @@ def test_a_provider_without_targets_is_refused_unless_it_brings_its_nlb():
                 if "privatelink_provider_targets" in p]
 
 
+def test_a_provider_that_brings_its_nlb_gives_nothing_to_make_one_from():
+    nlb = ALB.replace("app/web", "net/web")
+    problems = problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], aws_region="us-east-1", privatelink_provider_nlb_arn=nlb))
+    assert [p.split(": both set")[0] for p in problems] == [
+        "privatelink_provider_nlb_arn and privatelink_provider_subnet_names", "privatelink_provider_nlb_arn and privatelink_provider_targets"]
+    assert problems[0].endswith("the role makes none: leave privatelink_provider_subnet_names out, or privatelink_provider_nlb_arn "
+                                "for the role to make one.")
+    assert problems_of("privatelink_provider", {"aws_region": "us-east-1", "privatelink_provider_name": "demo",
+                                                "privatelink_provider_port": 8443, "privatelink_provider_nlb_arn": nlb}) == []
+
+
 def test_across_hosts_a_peering_whose_ends_give_two_names_is_refused():
     ends = {"a": {"peering_vpc": found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16"), "peering_name": "one"},
             "c": {"peering_vpc": found("vpc-c", "vpc_peering_vpc_name='c'", "10.1.0.0/16"), "peering_name": "other"}}
     assert check_across(ends, {"peering_pairs": [["a", "c"]]}) == [
         "host a's vpc_peering_name='one' and host c's vpc_peering_name='other': the two ends of one peering find its connection "
         "and security groups by one name. Give both the same."]
+
+
+def test_across_hosts_ends_swapped_on_a_built_peering_are_refused():
+    built = {"id": "pcx-1", "name": "one", "vpcs": ["vpc-a", "vpc-c"]}
+    ends = {"a": {"peering_vpc": found("vpc-a", "vpc_peering_vpc_name='a'", "10.0.0.0/16"), "peering_name": "one", "peerings_now": []},
+            "c": {"peering_vpc": found("vpc-c", "vpc_peering_vpc_name='c'", "10.1.0.0/16"), "peering_name": "one", "peerings_now": [built]}}
+    assert check_across(ends, {"peering_pairs": [["a", "c"]]}) == [
+        "host a (a requester) and host c (its accepter): the peering between them named 'one', pcx-1, was requested by host c's VPC, "
+        "vpc-c, and a requester cannot accept it. Put host c back among the requesters and host a among the accepters, or remove the "
+        "peering first (playbooks/peering_teardown.yml) to build it the other way."]
+    assert check_across(ends, {"peering_pairs": [["c", "a"]]}) == []
 
 
 def test_a_link_to_a_vpc_without_service_targets_is_refused():
