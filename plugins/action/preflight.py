@@ -19,8 +19,8 @@ from ansible.plugins.action import ActionBase
 ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
 # Variables of the playbooks themselves, besides the roles' own.
 # Checked on every host: the account's, and playbook variables whose names no role prefix covers.
-COMMON = ("aws_account_id", "aws_region", "aws_profile", "aws_account_profiles", "reachability_check", "transit_gateway_check",
-          "connect_name")
+COMMON = ("aws_account_id", "aws_region", "aws_profile", "aws_account_profiles", "aws_accounts_left_out", "reachability_check",
+          "transit_gateway_check", "connect_name")
 
 
 def missing_account_ids(task_vars, message):

@@ -16,7 +16,8 @@ description:
   - Each account is reached through an AWS profile. A profile with C(role_arn) and C(source_profile) (or
     C(credential_source)) assumes a role in that account, as a cross-account setup does.
   - An account whose profile fails (a role that cannot be assumed, credentials that do not work) is left out with a
-    warning naming it and the error; the other accounts are listed. If no account can be read, parsing fails.
+    warning naming it and the error; the other accounts are listed, and the group C(all) variable C(aws_accounts_left_out)
+    lists those left out (playbooks/connect.yml refuses to plan without them). If no account can be read, parsing fails.
   - A region or a filter given wrong is an error of the whole source, not of an account, and parsing fails naming the
     option and the value (see O(regions) and O(filters)).
   - VPCs tagged C(crossvpc:connect) are also listed in the host's C(connect_vpcs), so that playbooks/connect.yml runs from
@@ -371,11 +372,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             data = self._read_accounts(accounts, regions, filters, unknown_regions)
             if self.get_option("cache"):
                 self._cache[key] = data
-        self._populate(data)
+        if isinstance(data, list):  # a cache written before left-out accounts were kept
+            data = {"hosts": data, "left_out": []}
+        self._populate(data["hosts"], data["left_out"])
 
     def _read_accounts(self, accounts, regions, filters, unknown_regions):
         """The hosts of the accounts checked_accounts gave, each account's in each region."""
-        hosts, failed, seen = [], [], {}
+        hosts, failed, seen, left_out = [], [], {}, []
         for i, (profile, given_name) in enumerate(accounts):
             region = regions[0]
             try:
@@ -403,13 +406,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                              "either): %s" % (regions.index(region), region, botocore.__version__, error))
                 hosts = [h for h in hosts if h["profile"] != profile]
                 failed.append(profile)
+                left_out.append("accounts[%d] (profile %s): %s" % (i, profile, error))
                 self.display.warning("crossvpc.aws.vpcs: accounts[%d] (profile %s) is left out: %s. Check the profile, and that "
                                      "its role can be assumed." % (i, profile, error))
         if failed and not hosts:
             raise AnsibleParserError("crossvpc.aws.vpcs: no account could be read (profiles %s): see the warnings above." % ", ".join(failed))
-        return hosts
+        return {"hosts": hosts, "left_out": left_out}
 
-    def _populate(self, hosts):
+    def _populate(self, hosts, left_out):
         strict = self.get_option("strict")
         for entry in hosts:
             host = self.inventory.add_host(entry["host"])
@@ -427,3 +431,5 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), facts, host, strict=strict)
         # What reachability reads a path's far side with: every account's profile by account id.
         self.inventory.set_variable("all", "aws_account_profiles", dict((h["account"], h["profile"]) for h in hosts))
+        # connect.yml plans every account's VPCs together: a plan without an account's would be wrong, so it refuses to run.
+        self.inventory.set_variable("all", "aws_accounts_left_out", left_out)

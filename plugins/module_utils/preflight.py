@@ -338,6 +338,7 @@ PLAYBOOK_SPECS = {
     "aws_region": {"type": "str"},
     "aws_profile": {"type": "str"},
     "aws_account_profiles": {"type": "dict"},
+    "aws_accounts_left_out": {"type": "list", "elements": "str"},  # by the inventory plugin crossvpc.aws.vpcs
     "reachability_check": {"type": "bool"},
     # connect.yml's own (connect_plan.yml describes them; connectivity_plan checks the links).
     "connect_vpcs": {"type": "list", "elements": "dict"},
@@ -434,6 +435,10 @@ def check_variables(host, parts, state, variables, specs, context=None):
     if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
+    if "connect" in parts and values.get("aws_accounts_left_out"):
+        problems.append("aws_accounts_left_out=%r: the inventory plugin crossvpc.aws.vpcs could not read these accounts, and connect.yml "
+                        "plans every account's VPCs together, so its plan would miss theirs. Fix their profiles (or take them out of the "
+                        "plugin's accounts) and run again." % values["aws_accounts_left_out"])
     if state == "present" and "privatelink_provider" in parts and values.get("privatelink_provider_targets") == [] \
             and not values.get("privatelink_provider_nlb_arn"):
         problems.append("privatelink_provider_targets=[]: lists no target, so the load balancer the role makes would forward to "

@@ -81,6 +81,8 @@ def test_one_host_per_account_and_region_with_its_vpcs_and_an_account_that_fails
         assert variables["vpc_names"] == [v["name"] for v in variables["aws_vpcs"]]
     assert hosts["a_us_west_2"]["aws_vpcs"] == [] and hosts["a_us_east_1"]["aws_account_profiles"] == {
         "111111111111": "crossvpc-a", "222222222222": "crossvpc-b"}
+    [left_out] = hosts["a_us_east_1"]["aws_accounts_left_out"]  # connect.yml refuses to plan without it (test_preflight_rules)
+    assert left_out.startswith("accounts[2] (profile crossvpc-x): ") and "AccessDenied" in left_out, left_out
     [lab] = [v for v in hosts["a_us_east_1"]["aws_vpcs"] if v["vpc_id"] == lab_a["VpcId"]]
     assert lab["transit_gateway_attachments"] == [{"attachment_id": attachment, "transit_gateway_id": tgw, "state": "available"}]
     assert sorted(lab["subnets_by_zone"]) == ["us-east-1a", "us-east-1b"] and {t["main"] for t in lab["route_tables"]} == {True, False}

@@ -394,6 +394,15 @@ def test_across_hosts_ends_swapped_on_a_built_peering_are_refused():
     assert check_across(ends, {"peering_pairs": [["c", "a"]]}) == []
 
 
+def test_connect_refuses_to_plan_when_the_inventory_plugin_left_an_account_out():
+    left_out = ["accounts[1] (profile crossvpc-b): The config profile (crossvpc-b) could not be found"]
+    problems, _values = check_variables("h", ["connect"], "present", {"aws_region": "us-east-1", "aws_accounts_left_out": left_out}, SPECS)
+    assert problems == [f"aws_accounts_left_out={left_out!r}: the inventory plugin crossvpc.aws.vpcs could not read these accounts, and "
+                        "connect.yml plans every account's VPCs together, so its plan would miss theirs. Fix their profiles (or take them "
+                        "out of the plugin's accounts) and run again."]
+    assert check_variables("h", ["connect"], "present", {"aws_region": "us-east-1", "aws_accounts_left_out": []}, SPECS)[0] == []
+
+
 def test_a_link_to_a_vpc_without_service_targets_is_refused():
     from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
 
