@@ -855,6 +855,35 @@ def absent_across(found):
                             "transit_gateway_hub_route_tables associates (associate: %s), so it has no route and the check could "
                             "not pass. Associate it in a table, or check between associated spokes." % (
                                 host, verb, name, ", ".join(sorted(associated)) or "none"))
+    problems.extend(blackholed_checks(found, spokes))
+    return problems
+
+
+def blackholed_checks(found, spokes):
+    """A hub blackhole route at least as specific as a spoke VPC's range drops the traffic a table's attachments send to it
+    (a VPC attachment propagates its VPC's ranges, and AWS prefers the longer prefix, then the static route): a check
+    whose way out or back goes through it cannot pass."""
+    problems = []
+    blackholes = [(hub, route) for hub in sorted(found) for route in (found[hub] or {}).get("hub_blackholes") or []]
+    for host in sorted(h for h in found if (found[h] or {}).get("tgw_check") and blackholes):
+        address = found[host]["tgw_check"]
+        source = [vpc for _other, vpc in spokes if vpc.get("attachment") == found[host].get("tgw_check_from")][:1]
+        target = [vpc for _other, vpc in spokes if inside(address, vpc)][:1]
+        if not source or not target:
+            continue  # the rules above name what is missing
+        back = found[host].get("tgw_check_subnet")
+        ways = [("the way out (to %s)" % address, source[0], ipaddress.ip_network(address), target[0], inside(address, target[0])),
+                ("the way back (to %s)" % back, target[0], back and ipaddress.ip_network(back), source[0],
+                 back and inside(back.split("/")[0], source[0]))]
+        for hub, (variable, destination, table, associate) in blackholes:
+            hole = ipaddress.ip_network(destination)
+            for way, sender, reached, owner, vpc_range in [w for w in ways if w[2] and w[4]]:
+                associated = associate == "*" or sender["attachment"] in (associate or [])
+                if associated and hole.overlaps(reached) and hole.prefixlen >= ipaddress.ip_network(vpc_range).prefixlen:
+                    problems.append("host %s's %s (blackhole %s) in table %r, which associates %s: drops %s of host %s's "
+                                    "transit_gateway_check (it is at least as specific as the route %s propagates for %s), so the "
+                                    "check could not pass. Take the blackhole out, or check between other spokes." % (
+                                        hub, variable, destination, table, sender["attachment"], way, host, owner["named"], vpc_range))
     return problems
 
 
@@ -1139,6 +1168,9 @@ def look_up(module, problems, parts, values):
                                 route["attachment_name"]) for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
                                for j, route in enumerate(table.get("routes") or []) if route.get("attachment_name")]
         found["hub_associate"] = [table.get("associate") for table in values.get("transit_gateway_hub_route_tables") or []]
+        found["hub_blackholes"] = [("transit_gateway_hub_route_tables[%d].routes[%d]" % (i, j), route["destination_cidr"], table.get("name"),
+                                    table.get("associate")) for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
+                                   for j, route in enumerate(table.get("routes") or []) if route.get("blackhole")]
         aws.attachment_ids(problems, [("transit_gateway_hub_route_tables[%d].routes[%d].attachment_id" % (i, j), route["attachment_id"])
                                       for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
                                       for j, route in enumerate(table.get("routes") or []) if route.get("attachment_id")])
@@ -1200,6 +1232,7 @@ def look_up(module, problems, parts, values):
                                     "subnet of one of them." % (check["subnet_name"], vpc["VpcId"], ", ".join(
                                         "%s: %s" % (v["named"], v["vpc_id"]) for v in found.get("spoke_vpcs") or []) or "none found"))
                 found["tgw_check_from"] = spokes[0]["attachment"] if spokes else None
+                found["tgw_check_subnet"] = subnets[0]["CidrBlock"]
                 if spokes and inside(check["address"], spokes[0]):
                     problems.append("transit_gateway_check.address=%r: is in %s, the VPC the check starts from, so it would not "
                                     "cross the transit gateway. Give an address of another spoke's VPC." % (

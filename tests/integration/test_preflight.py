@@ -634,3 +634,27 @@ def test_a_given_load_balancer_must_listen_on_the_service_port(localaws, bare_la
     right = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", state="present", privatelink_provider_port=8443, **given)
     assert "listener" not in right.get("msg", ""), right
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_hub_blackhole_on_the_checks_way_back_is_refused_from_what_the_hosts_found(localaws, bare_lab):
+    """The tenth trial's v003: the hub blackholes VPC_C's range in the table of VPC_A, which the spoke's check calls from VPC_C.
+    Built, the run failed only at the reachability check; the hosts' look-ups give the check across hosts what it needs."""
+    spoke_c = {"vpc_name": "crossvpc-lab-c", "subnet_names": ["crossvpc-lab-c-private-1"], "name": "vpc-c"}
+    spoke_a = {"vpc_name": "crossvpc-lab-a", "subnet_names": A_SUBNETS, "name": "vpc-a"}
+    context = {"attachment_names": ["vpc-a", "vpc-c"]}
+    mark = localaws.control.mark()
+    hub = host_preflight(localaws, "account_a", ["transit_gateway_hub", "transit_gateway_spoke"], "crossvpc-a", state="present",
+                         context=context, transit_gateway_hub_name="blackholed", transit_gateway_spoke_vpcs=[spoke_a],
+                         transit_gateway_hub_route_tables=[{"name": "rt1", "associate": ["vpc-a", "vpc-c"], "propagate": ["vpc-a", "vpc-c"],
+                                                            "routes": [{"destination_cidr": "10.1.0.0/16", "blackhole": True}]}])
+    spoke = host_preflight(localaws, "account_b", ["transit_gateway_spoke"], "crossvpc-b", state="present", context=context,
+                           transit_gateway_spoke_vpcs=[spoke_c],
+                           transit_gateway_check={"subnet_name": "crossvpc-lab-c-private-1", "address": "10.0.1.10", "port": 8443})
+    assert not hub.get("failed") and not spoke.get("failed"), (hub, spoke)
+    across = checked_across({"account_a": hub["found"], "account_b": spoke["found"]})
+    assert across["msg"] == (
+        "host account_a's transit_gateway_hub_route_tables[0].routes[0] (blackhole 10.1.0.0/16) in table 'rt1', which associates vpc-a: "
+        "drops the way back (to 10.1.1.0/24) of host account_b's transit_gateway_check (it is at least as specific as the route "
+        "transit_gateway_spoke_vpcs[0] (crossvpc-lab-c) propagates for 10.1.0.0/16), so the check could not pass. Take the blackhole "
+        "out, or check between other spokes."), across
+    assert localaws.control.mutating_calls(mark) == []

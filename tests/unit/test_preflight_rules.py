@@ -528,6 +528,24 @@ def test_across_hosts_transit_gateway_checks_routes_and_service_names():
         "target group by that name. Give each a name of its own."]
 
 
+def test_across_hosts_a_hub_blackhole_on_the_checks_way_out_or_back_is_refused():
+    """The tenth trial's v003: a blackhole for the checking spoke's own range, in the table of the spoke it calls."""
+    def hosts(blackhole, associate=("a", "c")):
+        return {"hub": {"hub_blackholes": [("transit_gateway_hub_route_tables[0].routes[0]", blackhole, "rt1", list(associate))]},
+                "spoke": {"spoke_vpcs": [dict(found("vpc-a", "s[0] (a)", "10.0.0.0/16"), attachment="a"),
+                                         dict(found("vpc-c", "s[1] (c)", "10.1.0.0/16"), attachment="c")],
+                          "tgw_check": "10.0.1.10", "tgw_check_from": "c", "tgw_check_subnet": "10.1.1.0/24"}}
+    assert check_across(hosts("10.1.0.0/16"), {}) == [
+        "host hub's transit_gateway_hub_route_tables[0].routes[0] (blackhole 10.1.0.0/16) in table 'rt1', which associates a: drops "
+        "the way back (to 10.1.1.0/24) of host spoke's transit_gateway_check (it is at least as specific as the route s[1] (c) "
+        "propagates for 10.1.0.0/16), so the check could not pass. Take the blackhole out, or check between other spokes."]
+    [out] = check_across(hosts("10.0.1.0/24"), {})
+    assert "which associates c: drops the way out (to 10.0.1.10) of host spoke's" in out
+    # Less specific than the spoke's own range, elsewhere in it, or in a table no end of the check uses: the check passes.
+    assert check_across(hosts("10.0.0.0/8"), {}) == check_across(hosts("10.1.9.0/24"), {}) == []
+    assert check_across(hosts("10.1.0.0/16", associate=["c"]), {}) == []
+
+
 def test_every_host_pairs_with_a_host_of_the_other_group():
     from ansible_collections.crossvpc.aws.plugins.action.preflight import pairing_problems
 
