@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 
 from conftest import LAB_SNAPSHOT, REPO
-from localaws import ACCOUNT_A
+from localaws import ACCOUNT_A, ACCOUNT_B
 from weather import PROFILES, run
 
 pytestmark = pytest.mark.reliability
@@ -223,6 +223,22 @@ def test_errors_that_no_retry_fixes_fail_at_once(localaws, ansible, baseline, ca
     assert seconds < 15, f"{task} took {seconds:.1f}s to fail"
     assert [c for c in failed.mutating() if c[2] != action] == [], "something was made before the failure"
     assert ours(localaws, baseline) == (set(), set())
+
+
+def test_a_host_that_fails_mid_run_stops_every_host_with_its_own_error(localaws, ansible):
+    """One spoke's attachment refused, after the hub and the other spoke went on: the run ends there, on every host,
+    with AWS's words, and the hub does not go on to a play that needs what the failed spoke never made."""
+    message = "The request was refused by the spoke test (InvalidParameterValue)"
+    localaws.control.add_fault(service="ec2", action="CreateTransitGatewayVpcAttachment", account=ACCOUNT_B,
+                               code="InvalidParameterValue", status=400, message=message, count=5)
+    failed = run(localaws, ansible, "transit_gateway.yml")
+    localaws.control.clear_faults()
+    assert not failed.ok and len(failed.failures()) == 1, failed.explain()
+    [(task, host, result)] = failed.failures()
+    assert host == "account_b" and task.endswith("Attach the VPCs") and message in result["msg"], failed.explain()
+    assert [c for c in failed.calls if c["account"] == ACCOUNT_A and c["action"] == "AcceptTransitGatewayVpcAttachment"] == []
+    # The attachment account A asked for is made; a rerun (what a user does next) goes on from there.
+    assert ("CreateTransitGatewayVpcAttachment" in [c[2] for c in failed.mutating() if c[0] == ACCOUNT_A]), failed.explain()
 
 
 def test_throttling_a_few_times_is_retried(localaws, module, baseline):
