@@ -21,7 +21,7 @@ import tempfile
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.crossvpc.aws.plugins.module_utils import connectivity, load_balancing, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils import connectivity, load_balancing, security_groups, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     CrossvpcError, InvalidInput, call, client, known_profile, known_regions, paginate, region_problem, tags_of)
 
@@ -261,11 +261,16 @@ def _route_tables(name, tables):
 
 def connect_name(name, value):
     """connect.yml names each NLB connect_name + "-" + 8 hex characters, and an NLB name holds 32."""
-    if not load_balancing.LOAD_BALANCER_NAME.match(value + "-00000000"):
-        raise InvalidInput(name, value, "cannot start the names of the load balancers connect.yml makes (it adds a hyphen and "
-                           "8 characters): up to 23 letters, digits and hyphens, not starting with a hyphen nor with internal-.",
+    if not load_balancing.LOAD_BALANCER_NAME.match(value + "-00000000") or value.startswith("sg-"):
+        raise InvalidInput(name, value, "cannot start the names connect.yml gives its load balancers and security groups (it adds "
+                           "a hyphen and 8 characters): up to 23 letters, digits and hyphens, not starting with a hyphen, internal- "
+                           "or sg-.",
                            "Shorten or rename it.")
 
+
+# The consumer's security group description is "PrivateLink endpoint <name>: port <port> from its clients only".
+CONSUMER_GROUP = "the description of the role's security group, with the service's port"
+CONSUMER_NAME_LIMIT = 255 - len("PrivateLink endpoint : port 65535 from its clients only")
 
 TEARDOWNS = {"privatelink_provider": "privatelink_teardown.yml", "privatelink_consumer": "privatelink_teardown.yml",
              "vpc_peering": "peering_teardown.yml", "transit_gateway_hub": "transit_gateway_teardown.yml",
@@ -300,14 +305,15 @@ FORMATS = {
     "privatelink_provider_private_dns_name": lambda name, value: validation.dns_name(name, value) if value else None,
     "privatelink_provider_tags": _role_tags("privatelink_provider_name"),
     "privatelink_provider_wait_timeout": validation.positive_seconds,
-    "privatelink_consumer_name": _text(255 - len("-endpoint")),
+    "privatelink_consumer_name": lambda name, value: (validation.text(name, value, CONSUMER_NAME_LIMIT, CONSUMER_GROUP),
+                                                      security_groups.check_name(name, value, "-endpoint")),
     "privatelink_consumer_vpc_id": _id("vpc"),
     "privatelink_consumer_subnet_ids": _each(_id("subnet")),
     "privatelink_consumer_client_security_group_ids": _each(_id("sg")),
     "privatelink_consumer_client_cidrs": _each(validation.cidr),
     "privatelink_consumer_tags": _role_tags("privatelink_consumer_name"),
     "privatelink_consumer_wait_timeout": validation.positive_seconds,
-    "vpc_peering_name": _text(255 - len("-from-peer")),
+    "vpc_peering_name": lambda name, value: security_groups.check_name(name, value, "-from-peer"),
     "vpc_peering_vpc_id": _id("vpc"),
     "vpc_peering_connection_id": _id("pcx"),
     "vpc_peering_route_table_ids": _each(_id("rtb")),
@@ -435,6 +441,14 @@ def check_variables(host, parts, state, variables, specs, context=None):
     if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
+    # The roles' security group descriptions hold these names (and a peering's ports), and AWS cannot change a description.
+    if state == "present" and "vpc_peering" in parts and values.get("vpc_peering_allowed_ports"):
+        name, ports = values.get("vpc_peering_name") or "crossvpc-peering", values["vpc_peering_allowed_ports"]
+        described = "Peering %s: TCP %s from the peer VPC only" % (name, ",".join(str(p) for p in ports))
+        if len(described) > security_groups.TEXT_LIMIT:
+            problems.append("vpc_peering_name=%r and vpc_peering_allowed_ports=%r: make the description of the role's security group "
+                            "%d characters (%r), and AWS allows %d. Shorten the name or list fewer ports." % (
+                                name, ports, len(described), described[:60] + "...", security_groups.TEXT_LIMIT))
     if "connect" in parts and values.get("aws_accounts_left_out"):
         problems.append("aws_accounts_left_out=%r: the inventory plugin crossvpc.aws.vpcs could not read these accounts, and connect.yml "
                         "plans every account's VPCs together, so its plan would miss theirs. Fix their profiles (or take them out of the "

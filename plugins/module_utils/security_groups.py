@@ -12,11 +12,40 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.crossvpc.aws.plugins.module_utils import validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, CrossvpcError, InvalidInput, call, ec2_tag, error_code, paginate, tag_steps, tags_of)
+
+# CreateSecurityGroup (EC2 API reference): GroupName and GroupDescription, up to 255 characters of
+# a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$* ; a name may not start with sg-.
+TEXT_LIMIT = 255
+ALLOWED = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$")
+ALLOWED_TEXT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+
+
+def check_text(option, value, what=None):
+    """A group name or description as AWS accepts them: length and character set."""
+    what = what or "a security group %s" % option
+    validation.text(option, value, TEXT_LIMIT, what)
+    bad = sorted(set(c for c in value if not ALLOWED.match(c)))
+    if bad:
+        raise InvalidInput(option, value, "has characters AWS does not allow in %s: %s." % (what, " ".join(repr(c) for c in bad)),
+                           "Use only %s." % ALLOWED_TEXT)
+
+
+def check_name(option, value, suffix=""):
+    """A group's name; ``suffix``: what a role adds to the name variable ``option`` to name its group."""
+    what = "a security group name (the role's group is named %s%s)" % (value, suffix) if suffix else None
+    if not value.strip() or len(value + suffix) > TEXT_LIMIT or value.startswith("sg-"):
+        raise InvalidInput(option, value, "is not a valid security group name%s." % (
+            " (the role's group is named %s%s)" % (value, suffix) if suffix else ""),
+            "Use 1 to %d characters that do not start with sg-." % (TEXT_LIMIT - len(suffix)))
+    check_text(option, value, what)
+
 
 # kind -> (key of the source list in an IpPermission, key of the source in each item)
 SOURCE_KEYS = (

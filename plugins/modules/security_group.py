@@ -175,38 +175,20 @@ changes:
   sample: {"create": true, "authorize_ingress": [{"protocol": "tcp", "ports": "443", "cidr": "10.1.0.0/16"}]}
 """
 
-import re
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import security_groups, validation
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
 
-# CreateSecurityGroup (EC2 API reference): GroupName and GroupDescription, up to 255 characters of
-# a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$* ; a name may not start with sg-.
-TEXT_LIMIT = 255
-ALLOWED = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$")
-ALLOWED_TEXT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
 # What ports: [https] or [8443-8445] is told (the option takes whole numbers, one port each).
 PORTS_FIX = "Give TCP port numbers such as 443; ranges are not supported: list each port."
-
-
-def check_text(option, value):
-    """A group name or description as AWS accepts them: length and character set."""
-    validation.text(option, value, TEXT_LIMIT, "a security group %s" % option)
-    bad = sorted(set(c for c in value if not ALLOWED.match(c)))
-    if bad:
-        raise InvalidInput(option, value, "has characters AWS does not allow in a security group %s: %s." % (
-            option, " ".join(repr(c) for c in bad)), "Use only %s." % ALLOWED_TEXT)
 
 
 def validate(module):
     """The parsed sources; every problem is found before any API call."""
     params = module.params
-    if not params["name"].strip() or len(params["name"]) > TEXT_LIMIT or params["name"].startswith("sg-"):
-        raise InvalidInput("name", params["name"], "is not a valid security group name.",
-                           "Use 1 to 255 characters that do not start with sg-.")
-    check_text("name", params["name"])
+    security_groups.check_name("name", params["name"])
     if params["name"] == "default":  # AWS makes it with the VPC; its rules are everyone's who uses the VPC
         raise InvalidInput("name", params["name"], "is the VPC's default group, which AWS makes and this module does not manage "
                            "(its rules would be replaced).", "Name a group of its own.")
@@ -217,7 +199,7 @@ def validate(module):
     if not (params["description"] or "").strip():
         raise InvalidInput("description", params["description"], "is required with state=present.",
                            "Say what the group lets in, for example 'orders endpoint: 443 from its clients'.")
-    check_text("description", params["description"])
+    security_groups.check_text("description", params["description"])
     validation.tags("tags", params["tags"])
     for index, port in enumerate(params["ports"]):
         validation.port("ports[%d]" % index, port)

@@ -249,7 +249,8 @@ def test_a_consumer_or_spoke_must_be_in_the_region_of_the_service_or_hub(part, k
     ("transit_gateway_spoke", dict(GOOD["transit_gateway_spoke"], transit_gateway_check={"subnet_name": "c-1", "address": "eks-pod", "port": 1}),
      "transit_gateway_check.address='eks-pod': is not an IP address."),
     ("transit_gateway_hub", {"transit_gateway_hub_name": ""}, "transit_gateway_hub_name='': is empty"),
-    ("connect", {"connect_name": "bad name!"}, "connect_name='bad name!': cannot start the names of the load balancers"),
+    ("connect", {"connect_name": "bad name!"}, "connect_name='bad name!': cannot start the names connect.yml gives its load balancers"),
+    ("connect", {"connect_name": "sg-web"}, "connect_name='sg-web': cannot start the names connect.yml gives its load balancers and security"),
     ("connect", {"connect_name": "x" * 24}, "up to 23 letters"),
 ])
 def test_keys_names_and_playbook_variables(part, variables, expected):
@@ -362,6 +363,33 @@ def test_a_provider_without_targets_is_refused_unless_it_brings_its_nlb():
     assert not [p for p in problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], privatelink_provider_targets=[],
                                                                     privatelink_provider_nlb_arn=ALB.replace("app/web", "net/web")))
                 if "privatelink_provider_targets" in p]
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("privatelink_consumer_name", "sg-demo", "privatelink_consumer_name='sg-demo': is not a valid security group name (the role's group "
+     "is named sg-demo-endpoint). Use 1 to 246 characters that do not start with sg-."),
+    ("privatelink_consumer_name", "d\u00e9mo", "privatelink_consumer_name='d\u00e9mo': has characters AWS does not allow in a security group "
+     "name (the role's group is named d\u00e9mo-endpoint): '\u00e9'. Use only letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*."),
+    ("vpc_peering_name", "sg-peer", "vpc_peering_name='sg-peer': is not a valid security group name (the role's group is named "
+     "sg-peer-from-peer)."),
+    ("vpc_peering_name", "peer\u00e9", "vpc_peering_name='peer\u00e9': has characters AWS does not allow in a security group name"),
+])
+def test_a_name_that_names_a_roles_security_group_follows_aws_group_names(name, value, expected):
+    """The eleventh trial: refused only by the security_group module, after the peering or the provider's service was made."""
+    part = "vpc_peering" if name.startswith("vpc_peering") else "privatelink_consumer"
+    assert [p for p in problems_of(part, dict(GOOD[part], **{name: value})) if p.startswith(expected)]
+
+
+def test_a_roles_security_group_description_must_fit_what_aws_allows():
+    [problem] = problems_of("privatelink_consumer", dict(GOOD["privatelink_consumer"], aws_region="us-east-1", privatelink_consumer_name="x" * 201))
+    assert problem == (f"privatelink_consumer_name='{'x' * 201}': is 201 characters; AWS allows at most 200 in the description of the "
+                       "role's security group, with the service's port. Shorten it.")
+    ports = list(range(1000, 1060))
+    [problem] = problems_of("vpc_peering", dict(GOOD["vpc_peering"], aws_region="us-east-1", vpc_peering_allowed_ports=ports))
+    assert problem.startswith(f"vpc_peering_name='crossvpc-peering' and vpc_peering_allowed_ports={ports!r}: make the description of "
+                              "the role's security group 352 characters"), problem
+    assert problem.endswith("and AWS allows 255. Shorten the name or list fewer ports.")
+    assert problems_of("vpc_peering", dict(GOOD["vpc_peering"], aws_region="us-east-1", vpc_peering_allowed_ports=ports[:40])) == []
 
 
 def test_a_provider_that_brings_its_nlb_gives_nothing_to_make_one_from():
