@@ -18,11 +18,12 @@ from ansible_collections.crossvpc.aws.plugins.module_utils.privatelink import GO
 
 # The names AWS takes (CreateLoadBalancer, CreateTargetGroup): 1-32 letters, digits or hyphens, not
 # starting or ending with a hyphen; a load balancer's may not start with internal- either (AWS refuses
-# it), a target group's may. LOAD_BALANCER_NAME is the one rule for load balancer names, of the module
-# and the preflight alike.
+# it), a target group's may, and may not hold two hyphens in a row (AWS's pattern (?!.*--)).
+# LOAD_BALANCER_NAME is the one rule for load balancer names, of the module and the preflight alike.
 LOAD_BALANCER_NAME = re.compile(r"^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
-TARGET_GROUP_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
+TARGET_GROUP_NAME = re.compile(r"^(?!.*--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 NAME_FIX = "Use 1-32 letters, digits or hyphens, not starting or ending with a hyphen."
+GROUP_NAME_FIX = NAME_FIX + " A target group's name may not hold two hyphens in a row."
 
 
 def check_names(name, group_name):
@@ -33,7 +34,12 @@ def check_names(name, group_name):
     if name is not None and not LOAD_BALANCER_NAME.match(name):
         raise InvalidInput("name", name, "is not a load balancer name.", NAME_FIX + " It may not start with internal-.")
     if group_name is not None and not TARGET_GROUP_NAME.match(group_name):
-        raise InvalidInput("target_group_name", group_name, "is not a target group name.", NAME_FIX)
+        raise InvalidInput("target_group_name", group_name, "is not a target group name.", GROUP_NAME_FIX)
+    made = target_group_name(name) if name is not None and group_name is None else None
+    if made and not TARGET_GROUP_NAME.match(made):
+        raise InvalidInput("name", name, "would name the target group %s (the name's first 29 characters and -tg), which AWS "
+                           "refuses: it holds two hyphens in a row." % made, "Use a name without two hyphens in a row, or give "
+                           "target_group_name.")
 
 
 def find_load_balancer(elb, name):
@@ -72,7 +78,7 @@ def subnets_of(load_balancer):
 
 def target_group_name(load_balancer_name):
     """The target group a load balancer of this name gets unless told otherwise (a group's name holds 32)."""
-    return load_balancer_name[:29] + "-tg"
+    return load_balancer_name[:29].rstrip("-") + "-tg"
 
 
 def find_target_group(elb, name):

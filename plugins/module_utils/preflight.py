@@ -261,10 +261,10 @@ def _route_tables(name, tables):
 
 def connect_name(name, value):
     """connect.yml names each NLB connect_name + "-" + 8 hex characters, and an NLB name holds 32."""
-    if not load_balancing.LOAD_BALANCER_NAME.match(value + "-00000000") or value.startswith("sg-"):
+    if not load_balancing.LOAD_BALANCER_NAME.match(value + "-00000000") or value.startswith("sg-") or "--" in value + "-":
         raise InvalidInput(name, value, "cannot start the names connect.yml gives its load balancers and security groups (it adds "
                            "a hyphen and 8 characters): up to 23 letters, digits and hyphens, not starting with a hyphen, internal- "
-                           "or sg-.",
+                           "or sg-, not ending with a hyphen, and no two hyphens in a row.",
                            "Shorten or rename it.")
 
 
@@ -560,9 +560,10 @@ def spoke_clashes(account, entries, others):
 
 def load_balancer_name(name, value):
     """The NLB the provider role makes is named after the service: ELBv2's name rules."""
-    if value and not load_balancing.LOAD_BALANCER_NAME.match(value):
-        raise InvalidInput(name, value, "cannot name the Network Load Balancer the role makes: up to 32 letters, digits and "
-                           "hyphens, not starting or ending with a hyphen, nor with internal-.",
+    if value and not (load_balancing.LOAD_BALANCER_NAME.match(value)
+                      and load_balancing.TARGET_GROUP_NAME.match(load_balancing.target_group_name(value))):
+        raise InvalidInput(name, value, "cannot name the Network Load Balancer and target group the role makes: up to 32 letters, "
+                           "digits and hyphens, not starting or ending with a hyphen, nor with internal-, and no two hyphens in a row.",
                            "Shorten or rename it, or give privatelink_provider_nlb_arn.")
 
 

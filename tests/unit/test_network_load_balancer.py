@@ -58,7 +58,18 @@ def test_a_target_group_name_may_start_with_internal():
     with pytest.raises(InvalidInput) as refused:
         network_load_balancer.desired_state(params(target_group_name="tg-"))
     assert refused.value.message == ("target_group_name='tg-': is not a target group name. Use 1-32 letters, digits or "
-                                     "hyphens, not starting or ending with a hyphen.")
+                                     "hyphens, not starting or ending with a hyphen. A target group's name may not hold two hyphens in a row.")
+
+
+def test_a_name_whose_target_group_name_aws_refuses_is_refused_before_any_call():
+    """The eleventh trial's nl14: crossvpc--demo made the load balancer, then AWS refused the target group crossvpc--demo-tg."""
+    with pytest.raises(InvalidInput) as refused:
+        network_load_balancer.desired_state(params(name="crossvpc--demo"))
+    assert refused.value.message.startswith("name='crossvpc--demo': would name the target group crossvpc--demo-tg (the name's first "
+                                            "29 characters and -tg), which AWS refuses: it holds two hyphens in a row.")
+    assert network_load_balancer.desired_state(params(name="crossvpc--demo", target_group_name="demo-tg"))["target_group_name"] == "demo-tg"
+    # Cut after a hyphen, the derived name does not end in two.
+    assert network_load_balancer.desired_state(params(name="a" * 28 + "-bc"))["target_group_name"] == "a" * 28 + "-tg"
 
 
 @pytest.mark.parametrize("given, option, fix", [

@@ -84,7 +84,7 @@ GOOD = {
 }
 ALB = "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef"
 VARIABLES = [
-    ("privatelink_provider_name", "x" * 33, "cannot name the Network Load Balancer the role makes"),
+    ("privatelink_provider_name", "x" * 33, "cannot name the Network Load Balancer and target group the role makes"),
     ("privatelink_provider_port", 70000, "privatelink_provider_port=70000: is not a TCP port."),
     ("privatelink_provider_consumer_accounts", ["*"], "privatelink_provider_consumer_accounts[0]='*': is not an AWS account id."),
     ("privatelink_provider_state", "gone", "privatelink_provider_state='gone': is not one of present, absent."),
@@ -250,6 +250,7 @@ def test_a_consumer_or_spoke_must_be_in_the_region_of_the_service_or_hub(part, k
      "transit_gateway_check.address='eks-pod': is not an IP address."),
     ("transit_gateway_hub", {"transit_gateway_hub_name": ""}, "transit_gateway_hub_name='': is empty"),
     ("connect", {"connect_name": "bad name!"}, "connect_name='bad name!': cannot start the names connect.yml gives its load balancers"),
+    ("connect", {"connect_name": "web-"}, "connect_name='web-': cannot start the names connect.yml gives"),
     ("connect", {"connect_name": "sg-web"}, "connect_name='sg-web': cannot start the names connect.yml gives its load balancers and security"),
     ("connect", {"connect_name": "x" * 24}, "up to 23 letters"),
 ])
@@ -390,6 +391,13 @@ def test_a_roles_security_group_description_must_fit_what_aws_allows():
                               "the role's security group 352 characters"), problem
     assert problem.endswith("and AWS allows 255. Shorten the name or list fewer ports.")
     assert problems_of("vpc_peering", dict(GOOD["vpc_peering"], aws_region="us-east-1", vpc_peering_allowed_ports=ports[:40])) == []
+
+
+def test_a_provider_name_whose_target_group_aws_refuses_is_refused():
+    """The eleventh trial's pl83: the load balancer was made, then AWS refused the target group crossvpc--demo-tg."""
+    [problem] = problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], aws_region="us-east-1",
+                                                         privatelink_provider_name="crossvpc--demo"))
+    assert problem.startswith("privatelink_provider_name='crossvpc--demo': cannot name the Network Load Balancer and target group")
 
 
 def test_a_provider_that_brings_its_nlb_gives_nothing_to_make_one_from():
