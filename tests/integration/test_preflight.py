@@ -658,3 +658,16 @@ def test_a_hub_blackhole_on_the_checks_way_back_is_refused_from_what_the_hosts_f
         "transit_gateway_spoke_vpcs[0] (crossvpc-lab-c) propagates for 10.1.0.0/16), so the check could not pass. Take the blackhole "
         "out, or check between other spokes."), across
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_input_the_planner_refuses_stops_connect_yml_with_its_words(localaws, ansible, bare_lab, tmp_path):
+    """The eleventh trial's cn27: an on-premises range over a VPC's is found by the planner (it reads the CIDRs); the run
+    crashed on the plan it did not get, and the planner's message was lost."""
+    groups = {"lab_accounts": {"account_a": (local_host("account_a"), ()), "account_b": (local_host("account_b"), ())}}
+    mark = localaws.control.mark()
+    run = ansible(REPO / "playbooks" / "connect.yml", inventory=write_inventory(tmp_path / "hosts.yml", groups),
+                  extra_vars={"connect_on_premises": [{"name": "dc1", "cidrs": ["10.1.0.0/16"]}]})
+    assert run.returncode != 0 and localaws.control.mutating_calls(mark) == [], run.stdout[-3000:]
+    [(name, _host, result)] = [(n, h, r) for n, h, r in run.tasks() if r.get("failed")]
+    assert name == "Stop on input the planner refuses (an on-premises range over a VPC's, a link to an unknown VPC)", run.stdout[-3000:]
+    assert "connect_on_premises[0]" in result["msg"] and "10.1.0.0/16" in result["msg"], result["msg"]
