@@ -24,7 +24,8 @@ description:
     this inventory (give C(connect_links) in another inventory source or with C(-e)). The tag's value is the VPC's
     C(group) unless it is empty or C(true); the subnets tagged C(crossvpc:connect) are its C(subnet_names) (else one
     named subnet per zone); the VPC's tags C(crossvpc:clients) and C(crossvpc:service-targets) give
-    C(client_security_group_names) and C(service_targets), comma-separated.
+    C(client_security_group_names) and C(service_targets), comma-separated. A tagged VPC or subnet without a Name tag
+    is listed in C(connect_unnamed) with a warning, and connect.yml refuses to plan until it has one.
   - The file's name must end in C(vpcs.yml) or C(vpcs.yaml).
   - A key of the file that is none of this plugin's options (those below, the constructed and cache ones included), for
     example C(regionz), fails parsing before any call to AWS, naming the key and the closest option.
@@ -346,6 +347,13 @@ def connect_vpc(vpc):
     return entry
 
 
+def unnamed_connect_parts(vpcs):
+    """The VPCs and subnets tagged crossvpc:connect that have no Name, which connect.yml would not find."""
+    return ["VPC %s" % v["vpc_id"] for v in vpcs if CONNECT_TAG in v["tags"] and not v["name"]] + [
+        "subnet %s of %s" % (s["subnet_id"], v["name"] or v["vpc_id"]) for v in vpcs if CONNECT_TAG in v["tags"]
+        for s in v["subnets"] if CONNECT_TAG in s["tags"] and not s["name"]]
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = "crossvpc.aws.vpcs"
@@ -423,6 +431,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             connect = [c for c in (connect_vpc(v) for v in entry["vpcs"]) if c]
             if connect:
                 variables["connect_vpcs"] = connect
+            unnamed = unnamed_connect_parts(entry["vpcs"])
+            if unnamed:  # connect.yml finds VPCs and subnets by Name: its preflight refuses to plan without these
+                variables["connect_unnamed"] = unnamed
+                self.display.warning("crossvpc.aws.vpcs: %s: tagged %s without a Name tag, so connect.yml cannot find %s. Give "
+                                     "each a Name tag." % (", ".join(unnamed), CONNECT_TAG, "it" if len(unnamed) == 1 else "them"))
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
             self._set_composite_vars(self.get_option("compose"), self.inventory.get_host(host).get_vars(), host, strict=strict)

@@ -345,6 +345,7 @@ PLAYBOOK_SPECS = {
     "aws_profile": {"type": "str"},
     "aws_account_profiles": {"type": "dict"},
     "aws_accounts_left_out": {"type": "list", "elements": "str"},  # by the inventory plugin crossvpc.aws.vpcs
+    "connect_unnamed": {"type": "list", "elements": "str"},  # by the inventory plugin crossvpc.aws.vpcs
     "reachability_check": {"type": "bool"},
     # connect.yml's own (connect_plan.yml describes them; connectivity_plan checks the links).
     "connect_vpcs": {"type": "list", "elements": "dict"},
@@ -449,6 +450,10 @@ def check_variables(host, parts, state, variables, specs, context=None):
             problems.append("vpc_peering_name=%r and vpc_peering_allowed_ports=%r: make the description of the role's security group "
                             "%d characters (%r), and AWS allows %d. Shorten the name or list fewer ports." % (
                                 name, ports, len(described), described[:60] + "...", security_groups.TEXT_LIMIT))
+    if "connect" in parts and values.get("connect_unnamed"):
+        problems.append("connect_unnamed=%r: tagged crossvpc:connect, these have no Name tag, and connect.yml finds VPCs and subnets "
+                        "by Name, so the plan would leave them out. Give each a Name tag (or take crossvpc:connect off it) and run "
+                        "again." % values["connect_unnamed"])
     if "connect" in parts and values.get("aws_accounts_left_out"):
         problems.append("aws_accounts_left_out=%r: the inventory plugin crossvpc.aws.vpcs could not read these accounts, and connect.yml "
                         "plans every account's VPCs together, so its plan would miss theirs. Fix their profiles (or take them out of the "

@@ -42,6 +42,9 @@ def test_one_host_per_account_and_region_with_its_vpcs_and_an_account_that_fails
     for n, zone in ((1, "a"), (2, "b"), (3, "b")):
         west.create_subnet(VpcId=vpc, CidrBlock=f"10.80.{n}.0/24", AvailabilityZone=f"us-west-2{zone}",
                            TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"west-{n}"}]}])
+    # Tagged for connect.yml without a Name: connect.yml could not find it (the eleventh trial's iv20 dropped such a VPC).
+    unnamed = west.create_subnet(VpcId=vpc, CidrBlock="10.80.4.0/24", AvailabilityZone="us-west-2a", TagSpecifications=[
+        {"ResourceType": "subnet", "Tags": [{"Key": "crossvpc:connect", "Value": "true"}]}])["Subnet"]["SubnetId"]
     [lab_a] = ec2_a.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
     tgw = ec2_a.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
     lab_a_subnets = [s["SubnetId"] for s in ec2_a.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [lab_a["VpcId"]]}])["Subnets"]]
@@ -91,6 +94,8 @@ def test_one_host_per_account_and_region_with_its_vpcs_and_an_account_that_fails
         "name": "west", "subnet_names": ["west-1", "west-2"], "group": "edge", "client_security_group_names": ["west-a", "west-b"],
         "service_targets": ["10.80.1.10"]}]
     assert "connect_vpcs" not in hosts["a_us_east_1"]
+    assert hosts[f"{b}_us_west_2"]["connect_unnamed"] == [f"subnet {unnamed} of west"]  # connect.yml refuses (test_preflight_rules)
+    assert f"subnet {unnamed} of west: tagged crossvpc:connect without a Name tag" in warned, warned
 
     # Cached: a VPC made since is listed only once the cache is flushed.
     west.create_vpc(CidrBlock="10.81.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "later"}]}])

@@ -437,6 +437,10 @@ def test_connect_refuses_to_plan_when_the_inventory_plugin_left_an_account_out()
                         "connect.yml plans every account's VPCs together, so its plan would miss theirs. Fix their profiles (or take them "
                         "out of the plugin's accounts) and run again."]
     assert check_variables("h", ["connect"], "present", {"aws_region": "us-east-1", "aws_accounts_left_out": []}, SPECS)[0] == []
+    unnamed = ["VPC vpc-0123456789abcdef0"]
+    assert check_variables("h", ["connect"], "present", {"aws_region": "us-east-1", "connect_unnamed": unnamed}, SPECS)[0] == [
+        f"connect_unnamed={unnamed!r}: tagged crossvpc:connect, these have no Name tag, and connect.yml finds VPCs and subnets by Name, "
+        "so the plan would leave them out. Give each a Name tag (or take crossvpc:connect off it) and run again."]
 
 
 def test_a_link_to_a_vpc_without_service_targets_is_refused():
