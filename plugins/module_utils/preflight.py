@@ -1183,6 +1183,8 @@ def look_up(module, problems, parts, values):
                 if _state(g, "State") not in GONE]
         found.update(hub_state(aws, as_written("transit_gateway_hub_name", name, values.get("connect_name")), live,
                                [g for g in live if tags_of(g).get("Name") == name]), building=True)
+        if found.get("hub_id"):
+            stale_hub_tables(problems, aws, found["hub_id"], values)
         # Static routes by attachment name: the other spokes route their ranges.
         found["hub_routes"] = [("transit_gateway_hub_route_tables[%d].routes[%d].destination_cidr" % (i, j), route["destination_cidr"],
                                 route["attachment_name"]) for i, table in enumerate(values.get("transit_gateway_hub_route_tables") or [])
@@ -1404,6 +1406,26 @@ TORN_DOWN = (
      "VpcPeeringConnections", "VpcPeeringConnectionId", "Status.Code"),
 )
 GONE = ("deleted", "deleting", "failed", "rejected", "expired")
+
+
+# The role's default transit_gateway_hub_route_tables (roles/transit_gateway_hub/meta/argument_specs.yml).
+HUB_TABLES_DEFAULT = [{"name": "spokes"}]
+
+
+def stale_hub_tables(problems, aws, gateway, values):
+    """A route table of the hub's gateway that the list no longer names (renamed, or taken out) would stay, with its
+    propagations: the build does not remove a table it is no longer given."""
+    tables = values["transit_gateway_hub_route_tables"] if "transit_gateway_hub_route_tables" in values else HUB_TABLES_DEFAULT
+    listed = [table.get("name") for table in tables]
+    for table in paginate(aws.ec2, "describe_transit_gateway_route_tables", "TransitGatewayRouteTables",
+                          "list the route tables of %s" % gateway, Filters=[{"Name": "transit-gateway-id", "Values": [gateway]}]):
+        name = tags_of(table).get("Name")
+        if name and name not in listed and _state(table, "State") not in GONE:
+            problems.append(
+                "transit_gateway_hub_route_tables (names %s): the hub's gateway %s has the route table %r (%s), which the list no "
+                "longer names, and the build does not remove a table it is not given: it would stay with its propagations. Name it "
+                "again (if it was renamed), or remove it first: crossvpc.aws.transit_gateway_route_table name=%s transit_gateway_id=%s "
+                "state=absent." % (", ".join(map(repr, listed)) or "none", gateway, name, table["TransitGatewayRouteTableId"], name, gateway))
 
 
 def hub_state(aws, named, live, mine):

@@ -671,3 +671,23 @@ def test_input_the_planner_refuses_stops_connect_yml_with_its_words(localaws, an
     [(name, _host, result)] = [(n, h, r) for n, h, r in run.tasks() if r.get("failed")]
     assert name == "Stop on input the planner refuses (an on-premises range over a VPC's, a link to an unknown VPC)", run.stdout[-3000:]
     assert "connect_on_premises[0]" in result["msg"] and "10.1.0.0/16" in result["msg"], result["msg"]
+
+
+def test_a_hub_route_table_the_list_no_longer_names_is_refused(localaws, bare_lab):
+    """The eleventh trial's tw52: the table renamed, the build made the new one and left the old with its propagations."""
+    ec2 = localaws.client("ec2")
+    tags = [{"ResourceType": "transit-gateway", "Tags": [{"Key": "Name", "Value": "hub-tables"}]}]
+    tgw = ec2.create_transit_gateway(TagSpecifications=tags)["TransitGateway"]["TransitGatewayId"]
+    table = ec2.create_transit_gateway_route_table(TransitGatewayId=tgw, TagSpecifications=[
+        {"ResourceType": "transit-gateway-route-table", "Tags": [{"Key": "Name", "Value": "spokes"}]}])["TransitGatewayRouteTable"]
+    mark = localaws.control.mark()
+    renamed = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", state="present", transit_gateway_hub_name="hub-tables",
+                             context={"attachment_names": []},
+                             transit_gateway_hub_route_tables=[{"name": "spokes2", "associate": "*", "propagate": "*"}])
+    assert renamed.get("failed") and (
+        f"transit_gateway_hub_route_tables (names 'spokes2'): the hub's gateway {tgw} has the route table 'spokes' "
+        f"({table['TransitGatewayRouteTableId']}), which the list no longer names") in renamed["msg"], renamed
+    kept = host_preflight(localaws, "account_a", ["transit_gateway_hub"], "crossvpc-a", state="present", transit_gateway_hub_name="hub-tables",
+                          context={"attachment_names": []})  # the role's default table is "spokes"
+    assert not kept.get("failed"), kept
+    assert localaws.control.mutating_calls(mark) == []
