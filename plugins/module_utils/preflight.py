@@ -907,6 +907,27 @@ def blackholed_checks(found, spokes):
     return problems
 
 
+def moved_peerings(found, context):
+    """A live peering of a pair's name that joins other VPCs than any pair of this run: an end moved to another VPC, and
+    the build would make a second connection and leave that one, its routes and its group live."""
+    pairs = sorted(dict((context or {}).get("peering_pairs") or {}).items())
+    ends = [(r, a, (found.get(r) or {}).get("peering_vpc"), (found.get(a) or {}).get("peering_vpc")) for r, a in pairs]
+    joined = set(tuple(sorted([rv["vpc_id"], av["vpc_id"]])) for _r, _a, rv, av in ends if rv and av)
+    problems, told = [], set()
+    for requester, accepter, r_vpc, a_vpc in [e for e in ends if e[2] and e[3]]:
+        name = found[requester].get("peering_name")
+        for peering in [p for host in (requester, accepter) for p in found[host].get("peerings_named") or []]:
+            if tuple(peering["vpcs"]) in joined or peering["id"] in told:
+                continue
+            told.add(peering["id"])
+            problems.append("host %s's and host %s's %s: the peering of this name, %s, joins %s, not %s and %s, so the build would "
+                            "make a second one and leave that one live, its routes and security group open. Give the VPCs it joins, or "
+                            "remove it first (playbooks/peering_teardown.yml with those VPCs), then build." % (
+                                requester, accepter, as_written("vpc_peering_name", name, found[requester].get("connect_name")),
+                                peering["id"], " and ".join(peering["vpcs"]), r_vpc["named"], a_vpc["named"]))
+    return problems
+
+
 def check_across(found, context):
     """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
     ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
@@ -915,6 +936,7 @@ def check_across(found, context):
     two hosts' findings say together: nothing is concluded from what a failed host did not find."""
     problems = []
     whole = not (context or {}).get("failed_hosts")
+    problems.extend(moved_peerings(found, context))
     for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):  # {requester: accepter}
         ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
         if not all(vpc for _host, vpc in ends):
@@ -1161,6 +1183,12 @@ def look_up(module, problems, parts, values):
             found["connect_name"] = values.get("connect_name")
             # A connection between the two ends named otherwise: its security group is found by that name (check across hosts).
             found["peerings_now"] = peerings_of(aws, vpc)
+            # The live connections of this name, wherever they are: one between other VPCs means an end moved (a second would be made).
+            found["peerings_named"] = [
+                {"id": p["VpcPeeringConnectionId"], "vpcs": sorted([p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]])}
+                for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections", "list the peering connections "
+                                  "named %s" % found["peering_name"], Filters=[{"Name": "tag:Name", "Values": [found["peering_name"] or ""]}])
+                if _state(p, "Status.Code") not in GONE]
             found["peering_groups"] = [g["GroupName"] for g in aws.read("security groups", vpc["VpcId"]) if g["GroupName"].endswith("-from-peer")]
             aws.peering_connection(problems, values.get("vpc_peering_connection_id"), vpc)
             wanted = values.get("vpc_peering_route_table_tags") or {}

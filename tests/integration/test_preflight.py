@@ -691,3 +691,25 @@ def test_a_hub_route_table_the_list_no_longer_names_is_refused(localaws, bare_la
                           context={"attachment_names": []})  # the role's default table is "spokes"
     assert not kept.get("failed"), kept
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_built_peering_whose_end_moved_to_another_vpc_is_refused(localaws, bare_lab):
+    """The eleventh trial's pe45: the accepter's VPC changed, the build made a second peering and left the first one live."""
+    ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
+    [vpc_a] = ec2_a.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
+    [vpc_c] = ec2_b.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-c"]}])["Vpcs"]
+    ec2_b.create_vpc(CidrBlock="10.5.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "moved-to"}]}])
+    built = ec2_a.create_vpc_peering_connection(VpcId=vpc_a["VpcId"], PeerVpcId=vpc_c["VpcId"], PeerOwnerId="222222222222", TagSpecifications=[
+        {"ResourceType": "vpc-peering-connection", "Tags": [{"Key": "Name", "Value": "moved"}]}])["VpcPeeringConnection"]
+    mark = localaws.control.mark()
+    requester = host_preflight(localaws, "account_a", ["vpc_peering"], "crossvpc-a", state="present", vpc_peering_name="moved",
+                               vpc_peering_vpc_name="crossvpc-lab-a")
+    accepter = host_preflight(localaws, "account_b", ["vpc_peering"], "crossvpc-b", state="present", vpc_peering_name="moved",
+                              vpc_peering_vpc_name="moved-to")
+    across = checked_across({"account_a": requester["found"], "account_b": accepter["found"]}, {"peering_pairs": {"account_a": "account_b"}})
+    assert across["msg"] == (
+        f"host account_a's and host account_b's vpc_peering_name='moved': the peering of this name, {built['VpcPeeringConnectionId']}, "
+        f"joins {' and '.join(sorted([vpc_a['VpcId'], vpc_c['VpcId']]))}, not vpc_peering_vpc_name='crossvpc-lab-a' and "
+        "vpc_peering_vpc_name='moved-to', so the build would make a second one and leave that one live, its routes and security "
+        "group open. Give the VPCs it joins, or remove it first (playbooks/peering_teardown.yml with those VPCs), then build."), across
+    assert localaws.control.mutating_calls(mark) == []
