@@ -6,6 +6,7 @@ back with boto3 and the call log.
 """
 
 import contextlib
+import fcntl
 import importlib
 import io
 import json
@@ -224,19 +225,21 @@ def lab(ansible, localaws, tmp_path_factory):
         shared = shared.parent  # this run's, common to its workers
     snapshot_file, result_file = shared / "lab.snapshot", shared / "lab-build.json"
     localaws.control.restore(EMPTY_SNAPSHOT)
-    if result_file.exists():
-        localaws.control.load(LAB_SNAPSHOT, snapshot_file)
-        localaws.control.restore(LAB_SNAPSHOT)
-        stored = json.loads(result_file.read_text())
-        return PlaybookResult(types.SimpleNamespace(**stored["completed"]), stored["output"])
-    built = ansible(REPO / "playbooks" / "lab.yml")
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    localaws.control.save(LAB_SNAPSHOT)
-    localaws.control.export(LAB_SNAPSHOT, snapshot_file)
-    partial = result_file.with_suffix(".partial")
-    partial.write_text(json.dumps({"completed": {"returncode": built.returncode, "stdout": built.stdout, "stderr": built.stderr},
-                                   "output": built.output}))
-    partial.replace(result_file)  # last: the snapshot file is whole once this is there
+    # One worker builds while another that needs the lab at the same time waits for its file (both building
+    # would cost twice the CPU, and write one file at once).
+    with open(shared / "lab.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if result_file.exists():
+            localaws.control.load(LAB_SNAPSHOT, snapshot_file)
+            localaws.control.restore(LAB_SNAPSHOT)
+            stored = json.loads(result_file.read_text())
+            return PlaybookResult(types.SimpleNamespace(**stored["completed"]), stored["output"])
+        built = ansible(REPO / "playbooks" / "lab.yml")
+        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+        localaws.control.save(LAB_SNAPSHOT)
+        localaws.control.export(LAB_SNAPSHOT, snapshot_file)
+        result_file.write_text(json.dumps({"completed": {"returncode": built.returncode, "stdout": built.stdout, "stderr": built.stderr},
+                                           "output": built.output}))
     return built
 
 

@@ -784,6 +784,13 @@ def renamed_privatelink(found, providers):
         mine, theirs = found.get(consumer) or {}, found.get(provider) or {}
         if "vpc_endpoints" not in mine or "account_services" not in theirs:
             continue
+        for service, named in sorted((mine.get("account_services") or {}).items()):
+            if named == theirs.get("provider_name") and service in (theirs.get("account_endpoint_services") or []):
+                problems.append("host %s (a consumer) and host %s (its provider): this consumer's account %s has the service named %r, "
+                                "%s, and an endpoint of the provider's account %s calls it: the two accounts swapped since the build, "
+                                "which would make a second service and endpoint and leave that one connected. Put the hosts back in "
+                                "their groups, or tear the built one down first (playbooks/privatelink_teardown.yml with the inventory "
+                                "of the build)." % (consumer, provider, mine.get("account"), named, service, theirs.get("account")))
         for endpoint in [e for e in mine["vpc_endpoints"] if e["name"] == mine.get("consumer_name")]:
             service = endpoint["service_name"]
             if service in theirs["account_services"] and service != theirs["provider_service"]:
@@ -1101,6 +1108,10 @@ def look_up(module, problems, parts, values):
                                         "list the endpoint services") if _state(s, "ServiceState") not in GONE]
         found["account_services"] = dict((s["ServiceName"], tags_of(s).get("Name")) for s in services)
         found["provider_service"] = next((s["ServiceName"] for s in services if tags_of(s).get("Name") == found["provider_name"]), None)
+        # The services this account's endpoints call: one of a consumer's account named as this service means the two swapped.
+        found["account_endpoint_services"] = sorted(set(
+            e.get("ServiceName") for e in paginate(aws.ec2, "describe_vpc_endpoints", "VpcEndpoints", "list the endpoints")
+            if _state(e, "State") not in GONE))
         arn = values.get("privatelink_provider_nlb_arn")
         if arn:
             elb = client(module, "elbv2")
@@ -1160,6 +1171,8 @@ def look_up(module, problems, parts, values):
             elsewhere = [e for e in endpoints if name and tags_of(e).get("Name") == name and e["VpcId"] != vpc["VpcId"]]
             found["vpc_endpoints"] = [{"id": e["VpcEndpointId"], "name": tags_of(e).get("Name"), "service_name": e.get("ServiceName")}
                                       for e in endpoints if e["VpcId"] == vpc["VpcId"]]
+            services = paginate(aws.ec2, "describe_vpc_endpoint_service_configurations", "ServiceConfigurations", "list the endpoint services")
+            found["account_services"] = dict((s["ServiceName"], tags_of(s).get("Name")) for s in services if _state(s, "ServiceState") not in GONE)
             for endpoint in elsewhere:  # the role finds its endpoint by name in its VPC: it would make a second one
                 problems.append("privatelink_consumer_name=%r: endpoint %s of this name is in %s, and this host's endpoint goes in %s. "
                                 "An endpoint stays in its VPC: remove the old one first (playbooks/privatelink_teardown.yml with "

@@ -713,3 +713,30 @@ def test_a_built_peering_whose_end_moved_to_another_vpc_is_refused(localaws, bar
         "vpc_peering_vpc_name='moved-to', so the build would make a second one and leave that one live, its routes and security "
         "group open. Give the VPCs it joins, or remove it first (playbooks/peering_teardown.yml with those VPCs), then build."), across
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_privatelink_whose_provider_and_consumer_accounts_swapped_is_refused(localaws, bare_lab):
+    """The eleventh trial's pb21: account B made the provider, account A the consumer, on a built PrivateLink: the build made a
+    second service and endpoint, and A's service stayed open to B, B's endpoint connected."""
+    ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
+    subnets = [s["SubnetId"] for s in ec2_a.describe_subnets(Filters=[{"Name": "tag:Name", "Values": A_SUBNETS}])["Subnets"]]
+    nlb = localaws.client("elbv2").create_load_balancer(Name="swapped", Type="network", Scheme="internal", Subnets=subnets)
+    service = ec2_a.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb["LoadBalancers"][0]["LoadBalancerArn"]], AcceptanceRequired=False,
+        TagSpecifications=[{"ResourceType": "vpc-endpoint-service", "Tags": [{"Key": "Name", "Value": "swapped"}]}])["ServiceConfiguration"]
+    ec2_a.modify_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"], AddAllowedPrincipals=["arn:aws:iam::222222222222:root"])
+    b_subnets = ec2_b.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-b-private-1"]}])["Subnets"]
+    ec2_b.create_vpc_endpoint(VpcEndpointType="Interface", VpcId=b_subnets[0]["VpcId"], ServiceName=service["ServiceName"],
+                              SubnetIds=[b_subnets[0]["SubnetId"]],
+                              TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "Name", "Value": "swapped"}]}])
+    mark = localaws.control.mark()
+    provider = host_preflight(localaws, "account_b", ["privatelink_provider"], "crossvpc-b", state="present", privatelink_provider_name="swapped",
+                              privatelink_provider_port=8443, privatelink_provider_subnet_names=["crossvpc-lab-b-private-1"],
+                              privatelink_provider_targets=["10.0.1.10"])
+    consumer = host_preflight(localaws, "account_a", ["privatelink_consumer"], "crossvpc-a", state="present", privatelink_consumer_name="swapped",
+                              privatelink_consumer_subnet_names=[A_SUBNETS[0]], privatelink_consumer_client_security_group_names=["default"])
+    across = checked_across({"account_b": provider["found"], "account_a": consumer["found"]}, {"service_provider": {"account_a": "account_b"}})
+    assert (f"host account_a (a consumer) and host account_b (its provider): this consumer's account 111111111111 has the service named "
+            f"'swapped', {service['ServiceName']}, and an endpoint of the provider's account 222222222222 calls it: the two accounts "
+            "swapped since the build") in across["msg"], across
+    assert localaws.control.mutating_calls(mark) == []
