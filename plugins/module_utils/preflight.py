@@ -863,8 +863,19 @@ def absent_across(found):
     hubs = set((found[h] or {}).get("hub_id") for h in found)
     for hub in sorted(h for h in found if (found[h] or {}).get("hub_missing")):
         gateways = dict((g, n) for g, n in found[hub]["hub_missing"]["gateways"].items() if g not in hubs)  # not another hub host's
+        owners = found[hub]["hub_missing"].get("owners") or {}
         for host, entry in [(h, e) for h in sorted(found) for e in (found[h] or {}).get("spoke_attached") or []]:
             for gateway in [g for g in entry["gateways"] if g in gateways]:
+                owner = owners.get(gateway)
+                if owner and owner != found[hub].get("account"):  # shared with this account: its Name tag is the owner's to see
+                    problems.append("host %s's %s: no transit gateway of account %s has this Name tag, and host %s's %s is attached to %s "
+                                    "of account %s, shared with this one: the hub moved to another account since that attachment, so %s" % (
+                                        hub, found[hub]["hub_missing"]["named"], found[hub].get("account"), host, entry["named"], gateway,
+                                        owner, "the build would make a second gateway and leave that one. Keep the hub in account %s, "
+                                        "or tear that hub down first (playbooks/transit_gateway_teardown.yml with the inventory of the "
+                                        "build)." % owner if found[hub].get("building") else "the teardown would leave both. Run it with "
+                                        "the hub's host in account %s." % owner))
+                    continue
                 problems.append("host %s's %s: no transit gateway has this Name tag, and host %s's %s is attached to %s (%s) of that "
                                 "account, so %s" % (hub, found[hub]["hub_missing"]["named"], host, entry["named"], gateway, gateways[gateway],
                                                     "the build would make a second gateway and leave that one. Keep the name %r, or tear "
@@ -1473,7 +1484,8 @@ def hub_state(aws, named, live, mine):
     """For the check across hosts: the hub's gateway and its VPCs' attachments (each must be a spoke's), or, when
     its name finds none, the account's gateways (a spoke attached to one of them means the name changed)."""
     if not mine:
-        return {"hub_missing": {"named": named, "gateways": dict((g["TransitGatewayId"], tags_of(g).get("Name")) for g in live)}}
+        return {"hub_missing": {"named": named, "gateways": dict((g["TransitGatewayId"], tags_of(g).get("Name")) for g in live),
+                                "owners": dict((g["TransitGatewayId"], g.get("OwnerId")) for g in live)}}
     return {"hub_named": "%s (%s)" % (named, mine[0]["TransitGatewayId"]), "hub_id": mine[0]["TransitGatewayId"], "hub_attachments": [
         {"id": a["TransitGatewayAttachmentId"], "type": a.get("ResourceType"), "vpc": a.get("ResourceId"), "account": a.get("ResourceOwnerId")}
         for a in paginate(aws.ec2, "describe_transit_gateway_attachments", "TransitGatewayAttachments",

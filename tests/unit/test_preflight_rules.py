@@ -793,6 +793,13 @@ def test_a_build_with_a_renamed_hub_or_a_spoke_no_longer_listed_is_refused():
         "host hub's transit_gateway_hub_name='h2': no transit gateway has this Name tag, and host b's transit_gateway_spoke_vpcs[0] (c) "
         "is attached to tgw-1 (h) of that account, so the build would make a second gateway and leave that one. Keep the name 'h', or "
         "tear that hub down first (playbooks/transit_gateway_teardown.yml with that name)."]
+    # The hub's host moved to the account the gateway is shared with (the eleventh trial's tw50): its Name is the owner's to see.
+    found["hub"].update(account="2", hub_missing=dict(found["hub"]["hub_missing"], gateways={"tgw-1": None}, owners={"tgw-1": "1"}))
+    assert check_across(found, {}) == [
+        "host hub's transit_gateway_hub_name='h2': no transit gateway of account 2 has this Name tag, and host b's "
+        "transit_gateway_spoke_vpcs[0] (c) is attached to tgw-1 of account 1, shared with this one: the hub moved to another account "
+        "since that attachment, so the build would make a second gateway and leave that one. Keep the hub in account 1, or tear that "
+        "hub down first (playbooks/transit_gateway_teardown.yml with the inventory of the build)."]
 
 
 def test_a_peering_renamed_while_its_security_group_is_live_is_refused():
