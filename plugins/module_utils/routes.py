@@ -226,16 +226,16 @@ def target_problem(ec2, option, target_id, vpc_ids=()):
     if prefix == "i":
         found = [i for r in found for i in r.get("Instances", [])]
     if not found:
-        return "not found in this account and region."
+        return "not found in this account and region. Check the id, the account (profile) and the region."
     status = found[0].get("State") or found[0].get("Status") or {}
     status = status.get("Code") or status.get("Name") if isinstance(status, dict) else status
     if status in DEAD_STATES:
-        return "is %s, so a route to it would be a blackhole." % status
+        return "is %s, so a route to it would be a blackhole. Route to a live one." % status
     if prefix == "pcx":
         joined = [found[0].get(side, {}).get("VpcId") for side in ("RequesterVpcInfo", "AccepterVpcInfo")]
         strangers = sorted(set(vpc_ids) - set(joined))
         if strangers:
-            return "joins %s, not %s, the VPC of the route tables to route; AWS refuses it there." % (
+            return "joins %s, not %s, the VPC of the route tables to route; AWS refuses it there. Give the peering of that VPC." % (
                 " and ".join(joined), ", ".join(strangers))
     return None
 

@@ -242,7 +242,7 @@ def test_unknown_ids_fail_before_any_mutating_call(localaws, module, net):
          "subnet_ids: subnet-0000000000000dead not found"),
         ({"vpc_id": net["vpc"], "route_table_tags": {"tier": "nope"}}, "matched no route table"),
         ({"vpc_id": net["vpc"], "vpc_peering_connection_id": "pcx-0000000000000dead"},
-         "vpc_peering_connection_id='pcx-0000000000000dead': not found in this account and region"),
+         "vpc_peering_connection_id='pcx-0000000000000dead': not found in this account and region. Check the id, the account"),
     ]
     for selection, message in cases:
         args = {"destination_cidrs": ["10.1.0.0/16"], "vpc_peering_connection_id": net["pcx"]}
