@@ -213,6 +213,23 @@ def _whole_number_problem(where, entry, value):
     return None
 
 
+def _choice_problem(spec, params, kwargs):
+    """Options given together that exclude each other, or none of options one of which is needed, with the values and
+    a fix (top-level options, by name or alias)."""
+    names = dict((alias, name) for name, option in spec.items() for alias in [name] + list(option.get("aliases") or []))
+    given = dict((names[k], v) for k, v in params.items() if k in names and v is not None)
+    for group in kwargs.get("mutually_exclusive") or []:
+        both = [name for name in group if name in given]
+        if len(both) > 1:
+            return "%s: given together (%s), and they exclude each other. Give only one of %s." % (
+                " and ".join(both), ", ".join("%s=%r" % (name, given[name]) for name in both), ", ".join(group))
+    for group in kwargs.get("required_one_of") or []:
+        if not [name for name in group if name in given]:
+            return "%s: none is given, and the module needs one of them. Give one (ansible-doc <module> says what each " \
+                   "does)." % " or ".join(group)
+    return None
+
+
 def _shape_problem(spec, params, prefix="", path=""):
     """(option as written, value, what it should be, spec path) for the first option whose value Ansible could
     not turn into the list of mappings or the mapping its suboptions need, or into the whole number (or list
@@ -273,6 +290,11 @@ def new_module(argument_spec, fixes=None, **kwargs):
     except Exception:  # pylint: disable=broad-except  # AnsibleModule reports unreadable parameters itself.
         raw = {}
     problem = _shape_problem(argument_spec, raw if isinstance(raw, dict) else {})
+    conflict = _choice_problem(argument_spec, raw if isinstance(raw, dict) else {}, kwargs) if problem is None else None
+    if conflict:  # Ansible's own message names the options, not the values given nor what to do
+        unchecked = dict((k, v) for k, v in kwargs.items() if k not in ("mutually_exclusive", "required_one_of"))
+        module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **unchecked)
+        module.fail_json(msg=conflict.replace("<module>", module._name))  # pylint: disable=protected-access
     if problem is None:
         return AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
     where, value, what, path = problem
