@@ -62,7 +62,9 @@ def _typed(name, value, kind):
             return value
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value)
-        raise InvalidInput(name, value, "is not a whole number.", "Give a number, for example %s: 600." % name)
+        ranged = isinstance(value, str) and re.match(r"^\s*\d+\s*-\s*\d+\s*$", value)
+        raise InvalidInput(name, value, "is not a whole number%s." % (" (a range is not taken: list each port)" if ranged else ""),
+                           "Give digits only, for example %s: %s." % (name, 8443 if "port" in name else 600))
     if kind == "bool":
         if isinstance(value, bool):
             return value
