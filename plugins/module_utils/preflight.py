@@ -818,6 +818,14 @@ def absent_across(found):
     host lists."""
     problems = check_links(found) + wrong_account_profiles(found)
     services = [(host, (found[host] or {}).get("service_name")) for host in sorted(found) if (found[host] or {}).get("service_name")]
+    consumers = set(found[host].get("account") for host in found if "endpoints" in (found[host] or {}))
+    for provider in sorted(h for h in found if (found[h] or {}).get("service_connections")):
+        for connection in [c for c in found[provider]["service_connections"] if c["account"] not in consumers]:
+            problems.append("host %s's %s: endpoint %s of account %s is connected to its service %s, and no consumer host of this "
+                            "teardown is in that account, so the teardown would stop at the service (AWS keeps a service with live "
+                            "connections). Add that account's consumer host to the consumer group, or have it remove %s first." % (
+                                provider, found[provider]["service_named"], connection["endpoint"], connection["account"],
+                                found[provider]["service_name"], connection["endpoint"]))
     # Endpoints another consumer host of this run names are its own (a teardown that stopped halfway, run again).
     claimed = set((found[host] or {}).get("endpoint_name") for host in found)
     for host in sorted(found):
@@ -1534,6 +1542,12 @@ def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
         mine = [i for i in live if tags_of(i).get("Name") == name]
         if part == "privatelink_provider":
             found["service_name"] = mine[0].get("ServiceName") if mine else None
+            # Its live connections: one from an account no consumer host of the teardown is in would stop it at the service.
+            found["service_connections"] = [
+                {"endpoint": c.get("VpcEndpointId"), "account": c.get("VpcEndpointOwner")}
+                for c in paginate(aws.ec2, "describe_vpc_endpoint_connections", "VpcEndpointConnections", "list the connections of "
+                                  "%s" % mine[0]["ServiceId"], Filters=[{"Name": "service-id", "Values": [mine[0]["ServiceId"]]}])
+                if _state(c, "VpcEndpointState") in ("available", "pendingacceptance", "pending")] if mine else []
             found["services"] = dict((i.get("ServiceName"), tags_of(i).get("Name")) for i in live)
             found["service_named"] = "%s=%r" % (variable, name)
         if part == "privatelink_consumer" and consumer_vpc and mine and not [i for i in mine if i.get("VpcId") == consumer_vpc]:

@@ -739,4 +739,14 @@ def test_a_privatelink_whose_provider_and_consumer_accounts_swapped_is_refused(l
     assert (f"host account_a (a consumer) and host account_b (its provider): this consumer's account 111111111111 has the service named "
             f"'swapped', {service['ServiceName']}, and an endpoint of the provider's account 222222222222 calls it: the two accounts "
             "swapped since the build") in across["msg"], across
+    # A provider's teardown without a consumer host in the account whose endpoint is connected: it would stop at the service
+    # (the eleventh trial's pb20 was refused by the module, naming no host nor variable).
+    provider = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", privatelink_provider_name="swapped")
+    alone = checked_across({"account_a": provider["found"]})
+    assert (f"host account_a's privatelink_provider_name='swapped': endpoint vpce-") in alone["msg"] and (
+        f"of account 222222222222 is connected to its service {service['ServiceName']}, and no consumer host of this teardown is in "
+        "that account") in alone["msg"], alone
+    consumer = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="swapped",
+                              privatelink_consumer_subnet_names=["crossvpc-lab-b-private-1"])
+    assert not checked_across({"account_a": provider["found"], "account_b": consumer["found"]})["failed"]
     assert localaws.control.mutating_calls(mark) == []
