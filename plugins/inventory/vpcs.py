@@ -24,7 +24,8 @@ description:
     this inventory (give C(connect_links) in another inventory source or with C(-e)). The tag's value is the VPC's
     C(group) unless it is empty or C(true); the subnets tagged C(crossvpc:connect) are its C(subnet_names) (else one
     named subnet per zone); the VPC's tags C(crossvpc:clients) and C(crossvpc:service-targets) give
-    C(client_security_group_names) and C(service_targets), comma-separated. A tagged VPC or subnet without a Name tag
+    C(client_security_group_names) and C(service_targets), comma-separated; C(from_tags_of), the VPC's id, lets connect.yml's
+    preflight name the tag to fix. A tagged VPC or subnet without a Name tag
     is listed in C(connect_unnamed) with a warning, and connect.yml refuses to plan until it has one.
   - The file's name must end in C(vpcs.yml) or C(vpcs.yaml).
   - A key of the file that is none of this plugin's options (those below, the constructed and cache ones included), for
@@ -338,7 +339,8 @@ def connect_vpc(vpc):
     for subnet in vpc["subnets"]:
         if subnet["name"]:
             first_per_zone.setdefault(subnet["availability_zone"], subnet["name"])
-    entry = {"name": vpc["name"], "subnet_names": tagged or [first_per_zone[z] for z in sorted(first_per_zone)]}
+    entry = {"name": vpc["name"], "subnet_names": tagged or [first_per_zone[z] for z in sorted(first_per_zone)],
+             "from_tags_of": vpc["vpc_id"]}  # the preflight's messages name the tag to fix
     for key, tag in (("client_security_group_names", "crossvpc:clients"), ("service_targets", "crossvpc:service-targets")):
         if _listed(vpc["tags"].get(tag)):
             entry[key] = _listed(vpc["tags"][tag])

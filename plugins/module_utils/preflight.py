@@ -163,6 +163,10 @@ def _keys(name, entry, known):
 
 CHECK_KEYS = ("subnet_name", "address", "port", "security_group_names", "destination_security_group_names")
 CONNECT_VPC_KEYS = ("name", "subnet_names", "client_security_group_names", "service_targets", "group")
+# What the inventory plugin crossvpc.aws.vpcs reads each key of a connect_vpcs entry from (the entry's from_tags_of: the VPC).
+CONNECT_VPC_TAGS = {"service_targets": "its tag crossvpc:service-targets", "client_security_group_names": "its tag crossvpc:clients",
+                    "subnet_names": "the Name tags of its subnets (those tagged crossvpc:connect, else the first of each zone)",
+                    "name": "its Name tag"}
 ROUTE_TABLE_KEYS = ("name", "associate", "propagate", "routes")
 ROUTE_KEYS = ("destination_cidr", "attachment_name", "attachment_id", "blackhole")
 SPOKE_KEYS = ("vpc_id", "vpc_name", "subnet_ids", "subnet_names", "name", "dns_support", "ipv6_support", "appliance_mode_support", "tags")
@@ -218,7 +222,7 @@ def _connect_vpc(name, entry):
     """One of connect.yml's connect_vpcs: {name, subnet_names, client_security_group_names, service_targets}."""
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
         raise InvalidInput(name, entry, "has no name.", "Give each VPC its Name tag: {name: my-vpc, subnet_names: [...]}.")
-    _keys(name, entry, CONNECT_VPC_KEYS)
+    _keys(name, dict((k, v) for k, v in entry.items() if k != "from_tags_of"), CONNECT_VPC_KEYS)  # from_tags_of: the plugin's
     for key in ("subnet_names", "client_security_group_names", "service_targets"):
         if not isinstance(entry.get(key, []), list):
             raise InvalidInput("%s.%s" % (name, key), entry[key], "is not a list.", "Give a YAML list.")
@@ -1342,7 +1346,21 @@ def preflight(module, host, parts, state, variables, specs, context=None):
             found = look_up(module, problems, parts, values)
         else:
             found = look_up_teardown(module, problems, parts, values)
-    return problems, found
+    return tagged_sources(problems, variables.get("connect_vpcs")), found
+
+
+def tagged_sources(problems, entries):
+    """A connect_vpcs entry the inventory plugin made from a VPC's tags: each problem of it names the tag to fix too."""
+    named = []
+    for problem in problems:
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            vpc = entry.get("from_tags_of") if isinstance(entry, dict) else None
+            key = re.match(r"connect_vpcs\[%d\](?:\.(\w+))?" % i, problem)
+            if vpc and key:
+                problem += " (The inventory plugin crossvpc.aws.vpcs read connect_vpcs[%d] from VPC %s: fix %s.)" % (
+                    i, vpc, CONNECT_VPC_TAGS.get(key.group(1), "its tags"))
+        named.append(problem)
+    return named
 
 
 def unplanned(module, values, planned, state):

@@ -92,7 +92,7 @@ def test_one_host_per_account_and_region_with_its_vpcs_and_an_account_that_fails
     # Tagged crossvpc:connect: connect.yml's entry (one named subnet per zone, the first by name).
     assert hosts[f"{b}_us_west_2"]["connect_vpcs"] == [{
         "name": "west", "subnet_names": ["west-1", "west-2"], "group": "edge", "client_security_group_names": ["west-a", "west-b"],
-        "service_targets": ["10.80.1.10"]}]
+        "service_targets": ["10.80.1.10"], "from_tags_of": vpc}]
     assert "connect_vpcs" not in hosts["a_us_east_1"]
     assert hosts[f"{b}_us_west_2"]["connect_unnamed"] == [f"subnet {unnamed} of west"]  # connect.yml refuses (test_preflight_rules)
     assert f"subnet {unnamed} of west: tagged crossvpc:connect without a Name tag" in warned, warned

@@ -443,6 +443,18 @@ def test_connect_refuses_to_plan_when_the_inventory_plugin_left_an_account_out()
         "so the plan would leave them out. Give each a Name tag (or take crossvpc:connect off it) and run again."]
 
 
+def test_a_problem_of_an_entry_the_inventory_plugin_made_names_the_tag_to_fix():
+    """The eleventh trial's iv21: the message named connect_vpcs, which the user never wrote (the plugin made it from tags)."""
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import tagged_sources
+
+    entries = [{"name": "a", "subnet_names": ["a-1"]}, {"name": "b", "subnet_names": ["b-1"], "from_tags_of": "vpc-b"}]
+    problems = ["connect_vpcs[1].service_targets[1]='10.0.2.999': is not an IP address. Give an IPv4 or IPv6 address.",
+                "connect_vpcs[0].subnet_names[0]='a-9': no subnet has this Name tag.", "aws_region: not set."]
+    assert tagged_sources(problems, entries) == [
+        problems[0] + " (The inventory plugin crossvpc.aws.vpcs read connect_vpcs[1] from VPC vpc-b: fix its tag crossvpc:service-targets.)",
+        problems[1], problems[2]]
+
+
 def test_a_link_to_a_vpc_without_service_targets_is_refused():
     from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
 
