@@ -278,6 +278,10 @@ def connect_name(name, value):
 CONSUMER_GROUP = "the description of the role's security group, with the service's port"
 CONSUMER_NAME_LIMIT = 255 - len("PrivateLink endpoint : port 65535 from its clients only")
 
+# The roles' defaults these rules need (roles/*/meta/argument_specs.yml).
+HUB_TABLES_DEFAULT = [{"name": "spokes"}]
+PEERING_NAME_DEFAULT = "crossvpc-peering"
+
 TEARDOWNS = {"privatelink_provider": "privatelink_teardown.yml", "privatelink_consumer": "privatelink_teardown.yml",
              "vpc_peering": "peering_teardown.yml", "transit_gateway_hub": "transit_gateway_teardown.yml",
              "transit_gateway_spoke": "transit_gateway_teardown.yml"}
@@ -450,7 +454,7 @@ def check_variables(host, parts, state, variables, specs, context=None):
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
     # The roles' security group descriptions hold these names (and a peering's ports), and AWS cannot change a description.
     if state == "present" and "vpc_peering" in parts and values.get("vpc_peering_allowed_ports"):
-        name, ports = values.get("vpc_peering_name") or "crossvpc-peering", values["vpc_peering_allowed_ports"]
+        name, ports = values.get("vpc_peering_name") or PEERING_NAME_DEFAULT, values["vpc_peering_allowed_ports"]
         described = "Peering %s: TCP %s from the peer VPC only" % (name, ",".join(str(p) for p in ports))
         if len(described) > security_groups.TEXT_LIMIT:
             problems.append("vpc_peering_name=%r and vpc_peering_allowed_ports=%r: make the description of the role's security group "
@@ -1222,10 +1226,11 @@ def look_up(module, problems, parts, values):
             # A connection between the two ends named otherwise: its security group is found by that name (check across hosts).
             found["peerings_now"] = peerings_of(aws, vpc)
             # The live connections of this name, wherever they are: one between other VPCs means an end moved (a second would be made).
+            named = found["peering_name"] or PEERING_NAME_DEFAULT
             found["peerings_named"] = [
                 {"id": p["VpcPeeringConnectionId"], "vpcs": sorted([p["RequesterVpcInfo"]["VpcId"], p["AccepterVpcInfo"]["VpcId"]])}
-                for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections", "list the peering connections "
-                                  "named %s" % found["peering_name"], Filters=[{"Name": "tag:Name", "Values": [found["peering_name"] or ""]}])
+                for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections", "list the peering connections named "
+                                  "%s" % named, Filters=[{"Name": "tag:Name", "Values": [named]}])
                 if _state(p, "Status.Code") not in GONE]
             found["peering_groups"] = [g["GroupName"] for g in aws.read("security groups", vpc["VpcId"]) if g["GroupName"].endswith("-from-peer")]
             aws.peering_connection(problems, values.get("vpc_peering_connection_id"), vpc)
@@ -1486,10 +1491,6 @@ TORN_DOWN = (
      "VpcPeeringConnections", "VpcPeeringConnectionId", "Status.Code"),
 )
 GONE = ("deleted", "deleting", "failed", "rejected", "expired")
-
-
-# The role's default transit_gateway_hub_route_tables (roles/transit_gateway_hub/meta/argument_specs.yml).
-HUB_TABLES_DEFAULT = [{"name": "spokes"}]
 
 
 def stale_hub_tables(problems, aws, gateway, values):

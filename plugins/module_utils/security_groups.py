@@ -39,12 +39,11 @@ def check_text(option, value, what=None):
 
 def check_name(option, value, suffix=""):
     """A group's name; ``suffix``: what a role adds to the name variable ``option`` to name its group."""
-    what = "a security group name (the role's group is named %s%s)" % (value, suffix) if suffix else None
+    named = " (the role's group is named %s%s)" % (value, suffix) if suffix else ""
     if not value.strip() or len(value + suffix) > TEXT_LIMIT or value.startswith("sg-"):
-        raise InvalidInput(option, value, "is not a valid security group name%s." % (
-            " (the role's group is named %s%s)" % (value, suffix) if suffix else ""),
-            "Use 1 to %d characters that do not start with sg-." % (TEXT_LIMIT - len(suffix)))
-    check_text(option, value, what)
+        raise InvalidInput(option, value, "is not a valid security group name%s." % named,
+                           "Use 1 to %d characters that do not start with sg-." % (TEXT_LIMIT - len(suffix)))
+    check_text(option, value, "a security group name" + named)
 
 
 # kind -> (key of the source list in an IpPermission, key of the source in each item)
