@@ -743,7 +743,7 @@ def test_a_privatelink_whose_provider_and_consumer_accounts_swapped_is_refused(l
     # (the eleventh trial's pb20 was refused by the module, naming no host nor variable).
     provider = host_preflight(localaws, "account_a", ["privatelink_provider"], "crossvpc-a", privatelink_provider_name="swapped")
     alone = checked_across({"account_a": provider["found"]})
-    assert (f"host account_a's privatelink_provider_name='swapped': endpoint vpce-") in alone["msg"] and (
+    assert ("host account_a's privatelink_provider_name='swapped': endpoint vpce-") in alone["msg"] and (
         f"of account 222222222222 is connected to its service {service['ServiceName']}, and no consumer host of this teardown is in "
         "that account") in alone["msg"], alone
     consumer = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="swapped",
