@@ -208,6 +208,9 @@ def desired_state(module):
     if params["policy"] is not None:
         validation.policy_document("policy", params["policy"])
     validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
+    if not (params["name"] or "").strip():  # the endpoint is found by its Name tag
+        raise InvalidInput("name", params["name"], "is empty, and the module finds the endpoint by its Name tag.",
+                           "Give the endpoint a name, for example orders-api.")
     tags = validation.named_tags("tags", params["tags"], params["name"])
     return {"vpc_id": params["vpc_id"], "service_name": params["service_name"],
             # None: not managed (left as they are on an existing endpoint)

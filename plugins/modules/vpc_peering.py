@@ -452,11 +452,18 @@ def apply(module, ec2, connection, steps, params):
     if not steps:
         return connection
     timeout = params["wait_timeout"]
+    # The peer's ranges are not this account's to read: a wrong peer_vpc_cidrs shows only in AWS's answer.
+    given = " (peer_vpc_cidrs=%r: check them against the peer VPC's ranges)" % params["peer_vpc_cidrs"] if params["peer_vpc_cidrs"] else ""
     if "create" in steps:
         connection = peering.create(ec2, params["vpc_id"], params["peer_vpc_id"], params["peer_owner_id"],
                                     params["peer_region"] or module.region, params["tags"])
         if params["wait"]:
-            peering.wait_until(ec2, connection["VpcPeeringConnectionId"], ("pending-acceptance", "active"), timeout)
+            try:
+                peering.wait_until(ec2, connection["VpcPeeringConnectionId"], ("pending-acceptance", "active"), timeout)
+            except CrossvpcError as error:
+                if given and "it is failed" in error.message:
+                    error.message = error.message.rstrip(".") + given + "."
+                raise
     connection_id = connection["VpcPeeringConnectionId"]
     if "accept" in steps:
         peering.accept(ec2, connection_id)
@@ -466,7 +473,10 @@ def apply(module, ec2, connection, steps, params):
     if "dns" in steps:
         peering.set_dns(ec2, connection, params["vpc_id"], steps["dns"])
     ec2_tag(ec2, connection_id, steps.get("tag"), steps.get("untag"))
-    return peering.describe(ec2, connection_id)
+    connection = peering.describe(ec2, connection_id)
+    if "create" in steps and peering.status(connection) in peering.DEAD_STATES:  # waited for or not, it is no connection
+        raise CrossvpcError("AWS made peering connection %s, and %s%s." % (connection_id, peering.failure_reason(connection), given))
+    return connection
 
 
 def absent(module, ec2):

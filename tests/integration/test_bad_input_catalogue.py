@@ -125,6 +125,8 @@ CASES = [
                                                      "peer_vpc_cidrs": ["10.50.64.0/18"]},
          "have overlapping CIDRs", "10.50.0.0/16 overlaps 10.50.64.0/18", "PrivateLink", reads=True),
     # --- ids of the wrong kind -------------------------------------------------------------------
+    case("endpoint-name-empty", ENDPOINT, endpoint(name=""), "name='': is empty, and the module finds the endpoint by its Name tag.",
+         "Give the endpoint a name"),
     case("endpoint-subnet-is-a-vpc", ENDPOINT, endpoint(subnet_ids=[FAKE["vpc"]]),
          f"subnet_ids='{FAKE['vpc']}': is not a valid subnet id.", "Expected something like subnet-0123456789abcdef0."),
     case("nlb-subnet-is-a-vpc", NLB, nlb(subnet_ids=[FAKE["vpc"]]),

@@ -179,6 +179,18 @@ def test_a_peer_vpc_not_where_the_owner_and_region_say_names_all_three(localaws,
     assert live(localaws, A, vpc_a) == []
 
 
+def test_a_request_aws_answers_failed_fails_waited_for_or_not_naming_the_peer_cidrs_given(localaws, module):
+    """The twelfth trial's M54: peer_vpc_cidrs that hide the overlap (account A cannot read B's VPC): with wait=false the
+    run ended rc 0 with a connection AWS had already answered failed."""
+    vpc_a, vpc_b = new_vpc(localaws, A, "10.0.0.0/16"), new_vpc(localaws, B, "10.0.0.0/16")
+    made = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B, "peer_vpc_cidrs": ["10.2.0.0/16"],
+                            "wait": False})
+    [failed] = connections(localaws, A, vpc_a)
+    assert failed["Status"]["Code"] == "failed", failed
+    assert made.get("failed") and made["msg"].startswith(f"AWS made peering connection {failed['VpcPeeringConnectionId']}, and it is failed"), made
+    assert made["msg"].endswith("(peer_vpc_cidrs=['10.2.0.0/16']: check them against the peer VPC's ranges)."), made["msg"]
+
+
 def test_failed_peering_from_another_tool_is_not_reused_nor_duplicated(localaws, module):
     vpc_a, vpc_b = new_vpc(localaws, A, "10.0.0.0/16"), new_vpc(localaws, B, "10.0.0.0/16")
     ec2 = localaws.client("ec2", A)
