@@ -460,6 +460,9 @@ def check_variables(host, parts, state, variables, specs, context=None):
             problems.append("vpc_peering_name=%r and vpc_peering_allowed_ports=%r: make the description of the role's security group "
                             "%d characters (%r), and AWS allows %d. Shorten the name or list fewer ports." % (
                                 name, ports, len(described), described[:60] + "...", security_groups.TEXT_LIMIT))
+    if "connect" in parts and state == "present" and "planned_names" not in (context or {}) and not values.get("connect_links"):
+        problems.append("connect_links: not set. List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, "
+                        "ports: [443]}], in the inventory's group vars or with -e.")
     if "connect" in parts and values.get("connect_unnamed"):
         problems.append("connect_unnamed=%r: tagged crossvpc:connect, these have no Name tag, and connect.yml finds VPCs and subnets "
                         "by Name, so the plan would leave them out. Give each a Name tag (or take crossvpc:connect off it) and run "

@@ -222,7 +222,9 @@ def validate(module):
     if params["state"] in ("present", "absent"):
         if not params["attachments"]:
             raise InvalidInput("attachments", params["attachments"], "is empty.",
-                               "List the VPCs to attach, each with vpc_id and subnet_ids.")
+                               "List the VPCs to attach, each with vpc_id and subnet_ids." if params["state"] == "present" else
+                               "List the VPCs to detach in attachments, each with vpc_id (or vpc_name); vpc_ids decide only for "
+                               "state=accepted or rejected.")
         seen, named = set(), {}
         for index, wanted in enumerate(params["attachments"]):
             where = "attachments[%d]" % index

@@ -356,7 +356,7 @@ CASES = [
     case("service-absent-without-name-or-id", SERVICE_MODULE, {"state": "absent"},
          "name or service_id: none is given", "Give one (ansible-doc crossvpc.aws.vpc_endpoint_service says what each does)."),
     case("attach-absent-without-attachments", ATTACH, {"transit_gateway_id": FAKE["tgw"], "state": "absent"},
-         "attachments=None: is empty.", "List the VPCs to attach"),
+         "attachments=None: is empty.", "List the VPCs to detach in attachments"),
     case("route-absent-without-tables", ROUTE, {"state": "absent", "destination_cidrs": ["10.1.0.0/16"]},
          "route_table_ids or vpc_id: none is given", "Give one"),
     case("endpoint-absent-without-vpc", ENDPOINT, {"name": "catalogue", "state": "absent"},

@@ -427,7 +427,8 @@ def test_addresses_must_be_in_the_vpc_they_are_sent_to(localaws, bare_lab):
     assert provider.get("failed") and "privatelink_provider_targets[1]='10.1.1.10': is outside vpc-" in provider["msg"], provider
     assert "the VPC of the NLB's subnets (10.0.0.0/16)" in provider["msg"]
     connect = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", state="present", connect_vpcs=[
-        dict(local_host("account_a")["connect_vpcs"][0], service_targets=["10.1.1.10"])])
+        dict(local_host("account_a")["connect_vpcs"][0], service_targets=["10.1.1.10"])],
+        connect_links=[{"client": "crossvpc-lab-b", "server": "crossvpc-lab-a", "ports": [8443]}])
     assert connect.get("failed") and "connect_vpcs[0].service_targets[0]='10.1.1.10': is outside crossvpc-lab-a (10.0.0.0/16)" in connect["msg"]
     spoke = local_host("account_b")["transit_gateway_spoke_vpcs"]
     for check, expected in (({"subnet_name": "crossvpc-lab-b-private-1", "address": "10.0.1.10", "port": 8443},

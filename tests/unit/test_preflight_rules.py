@@ -155,7 +155,7 @@ def part_of(name):
     return next((p for p in PARTS if name.startswith(p + "_")), "transit_gateway_spoke")
 
 
-GOOD["connect"] = {}
+GOOD["connect"] = {"connect_links": [{"client": "x", "server": "y", "ports": [443]}]}
 
 
 def test_every_role_variable_has_a_case():
@@ -432,13 +432,13 @@ def test_across_hosts_ends_swapped_on_a_built_peering_are_refused():
 
 def test_connect_refuses_to_plan_when_the_inventory_plugin_left_an_account_out():
     left_out = ["accounts[1] (profile crossvpc-b): The config profile (crossvpc-b) could not be found"]
-    problems, _values = check_variables("h", ["connect"], "present", {"aws_region": "us-east-1", "aws_accounts_left_out": left_out}, SPECS)
+    problems, _values = check_variables("h", ["connect"], "present", dict(GOOD["connect"], aws_region="us-east-1", aws_accounts_left_out=left_out), SPECS)
     assert problems == [f"aws_accounts_left_out={left_out!r}: the inventory plugin crossvpc.aws.vpcs could not read these accounts, and "
                         "connect.yml plans every account's VPCs together, so its plan would miss theirs. Fix their profiles (or take them "
                         "out of the plugin's accounts) and run again."]
-    assert check_variables("h", ["connect"], "present", {"aws_region": "us-east-1", "aws_accounts_left_out": []}, SPECS)[0] == []
+    assert check_variables("h", ["connect"], "present", dict(GOOD["connect"], aws_region="us-east-1", aws_accounts_left_out=[]), SPECS)[0] == []
     unnamed = ["VPC vpc-0123456789abcdef0"]
-    assert check_variables("h", ["connect"], "present", {"aws_region": "us-east-1", "connect_unnamed": unnamed}, SPECS)[0] == [
+    assert check_variables("h", ["connect"], "present", dict(GOOD["connect"], aws_region="us-east-1", connect_unnamed=unnamed), SPECS)[0] == [
         f"connect_unnamed={unnamed!r}: tagged crossvpc:connect, these have no Name tag, and connect.yml finds VPCs and subnets by Name, "
         "so the plan would leave them out. Give each a Name tag (or take crossvpc:connect off it) and run again."]
 
@@ -557,8 +557,15 @@ def test_connect_links_need_ports_and_expected_counts_name_connect_expected_vpcs
                               "expected counts by group or account (111111111111, g)."), problem
 
 
+def test_connect_without_links_is_refused_naming_them():
+    """The twelfth trial's I10: Ansible's "'connect_links' is undefined" came from the plan's first task."""
+    assert problems_of("connect", {"aws_region": "us-east-1"}) == [
+        "connect_links: not set. List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, ports: [443]}], "
+        "in the inventory's group vars or with -e."]
+
+
 def test_a_connect_vpc_key_that_is_not_one_is_refused():
-    problems = problems_of("connect", {"aws_region": "us-east-1", "connect_vpcs": [{"name": "x", "subnet_names": ["s"], "gruop": "g"}]})
+    problems = problems_of("connect", dict(GOOD["connect"], aws_region="us-east-1", connect_vpcs=[{"name": "x", "subnet_names": ["s"], "gruop": "g"}]))
     assert problems == ["connect_vpcs[0].gruop='g': is not a key here. Did you mean group? Use name, subnet_names, "
                         "client_security_group_names, service_targets, group."], problems
 
@@ -758,8 +765,8 @@ def test_a_spoke_option_that_is_not_a_boolean_is_refused_and_a_build_that_remove
 
 def test_a_report_path_that_cannot_be_written_is_refused(tmp_path):
     assert [p.startswith("connect_report_path='/proc/nope/plan.md': cannot be written: /proc does not take new files")
-            for p in problems_of("connect", {"aws_region": "us-east-1", "connect_report_path": "/proc/nope/plan.md"})] == [True]
-    assert problems_of("connect", {"aws_region": "us-east-1", "connect_report_path": str(tmp_path / "new" / "plan.md")}) == []
+            for p in problems_of("connect", dict(GOOD["connect"], aws_region="us-east-1", connect_report_path="/proc/nope/plan.md"))] == [True]
+    assert problems_of("connect", dict(GOOD["connect"], aws_region="us-east-1", connect_report_path=str(tmp_path / "new" / "plan.md"))) == []
 
 
 def test_a_hub_teardown_whose_name_finds_nothing_while_a_spoke_is_attached_there_is_refused():
