@@ -274,9 +274,12 @@ def connect_name(name, value):
                            "Shorten or rename it.")
 
 
-# The consumer's security group description is "PrivateLink endpoint <name>: port <port> from its clients only".
-CONSUMER_GROUP = "the description of the role's security group, with the service's port"
-CONSUMER_NAME_LIMIT = 255 - len("PrivateLink endpoint : port 65535 from its clients only")
+def consumer_name(name, value):
+    """The consumer role's security group is <name>-endpoint, described "PrivateLink endpoint <name>: port <port> from its clients only"."""
+    validation.text(name, value, security_groups.TEXT_LIMIT - len("PrivateLink endpoint : port 65535 from its clients only"),
+                    "the description of the role's security group, with the service's port")
+    security_groups.check_name(name, value, "-endpoint")
+
 
 # The roles' defaults these rules need (roles/*/meta/argument_specs.yml).
 HUB_TABLES_DEFAULT = [{"name": "spokes"}]
@@ -315,8 +318,7 @@ FORMATS = {
     "privatelink_provider_private_dns_name": lambda name, value: validation.dns_name(name, value) if value else None,
     "privatelink_provider_tags": _role_tags("privatelink_provider_name"),
     "privatelink_provider_wait_timeout": validation.positive_seconds,
-    "privatelink_consumer_name": lambda name, value: (validation.text(name, value, CONSUMER_NAME_LIMIT, CONSUMER_GROUP),
-                                                      security_groups.check_name(name, value, "-endpoint")),
+    "privatelink_consumer_name": consumer_name,
     "privatelink_consumer_vpc_id": _id("vpc"),
     "privatelink_consumer_subnet_ids": _each(_id("subnet")),
     "privatelink_consumer_client_security_group_ids": _each(_id("sg")),
