@@ -281,6 +281,13 @@ def consumer_name(name, value):
     security_groups.check_name(name, value, "-endpoint")
 
 
+def peering_name(name, value):
+    """The peering role's security group is <name>-from-peer, described "Peering <name>: TCP from the peer VPC only"."""
+    validation.text(name, value, security_groups.TEXT_LIMIT - len("Peering : TCP from the peer VPC only"),
+                    "the description of the role's security group")
+    security_groups.check_name(name, value, "-from-peer")
+
+
 # The roles' defaults these rules need (roles/*/meta/argument_specs.yml).
 HUB_TABLES_DEFAULT = [{"name": "spokes"}]
 PEERING_NAME_DEFAULT = "crossvpc-peering"
@@ -325,7 +332,7 @@ FORMATS = {
     "privatelink_consumer_client_cidrs": _each(validation.cidr),
     "privatelink_consumer_tags": _role_tags("privatelink_consumer_name"),
     "privatelink_consumer_wait_timeout": validation.positive_seconds,
-    "vpc_peering_name": lambda name, value: security_groups.check_name(name, value, "-from-peer"),
+    "vpc_peering_name": peering_name,
     "vpc_peering_vpc_id": _id("vpc"),
     "vpc_peering_connection_id": _id("pcx"),
     "vpc_peering_route_table_ids": _each(_id("rtb")),
@@ -454,14 +461,6 @@ def check_variables(host, parts, state, variables, specs, context=None):
     if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
-    # The roles' security group descriptions hold these names (and a peering's ports), and AWS cannot change a description.
-    if state == "present" and "vpc_peering" in parts and values.get("vpc_peering_allowed_ports"):
-        name, ports = values.get("vpc_peering_name") or PEERING_NAME_DEFAULT, values["vpc_peering_allowed_ports"]
-        described = "Peering %s: TCP %s from the peer VPC only" % (name, ",".join(str(p) for p in ports))
-        if len(described) > security_groups.TEXT_LIMIT:
-            problems.append("vpc_peering_name=%r and vpc_peering_allowed_ports=%r: make the description of the role's security group "
-                            "%d characters (%r), and AWS allows %d. Shorten the name or list fewer ports." % (
-                                name, ports, len(described), described[:60] + "...", security_groups.TEXT_LIMIT))
     if "connect" in parts and state == "present" and "planned_names" not in (context or {}) and not values.get("connect_links"):
         problems.append("connect_links: not set. List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, "
                         "ports: [443]}], in the inventory's group vars or with -e.")
@@ -1255,6 +1254,10 @@ def look_up(module, problems, parts, values):
         # Its gateway's attachments must all be the spokes' (a VPC no longer listed would stay attached), and a spoke
         # attached to another gateway of this account means the hub's name changed (a second gateway would be made).
         name = values.get("transit_gateway_hub_name")
+        if account in (values.get("transit_gateway_hub_spoke_accounts") or []):
+            problems.append("transit_gateway_hub_spoke_accounts=%r: lists %s, the hub's own account, and RAM shares only with "
+                            "other accounts: its spokes attach to the gateway as they are. Take %s off the list." % (
+                                values["transit_gateway_hub_spoke_accounts"], account, account))
         live = [g for g in paginate(aws.ec2, "describe_transit_gateways", "TransitGateways", "list the transit gateways")
                 if _state(g, "State") not in GONE]
         found.update(hub_state(aws, as_written("transit_gateway_hub_name", name, values.get("connect_name")), live,

@@ -127,6 +127,9 @@ CASES = {
         "hub": {
             "account_a": (hub_only(), ()),
             "h_asn": (hub_only(transit_gateway_hub_asn=100), ("transit_gateway_hub_asn=100",)),
+            "h_own_account": (hub_only(transit_gateway_hub_spoke_accounts=["222222222222", "111111111111"]),
+                              ("transit_gateway_hub_spoke_accounts=['222222222222', '111111111111']: lists 111111111111, the hub's own "
+                               "account", "Take 111111111111 off the list.")),
             "h_table_associate": (hub_only(transit_gateway_hub_route_tables=[{"name": "spokes", "associate": "spokes"}]),
                                   ("transit_gateway_hub_route_tables[0].associate='spokes': is neither '*' nor a list",)),
             "h_unknown_attachment": (hub_only(transit_gateway_hub_route_tables=[{"name": "spokes", "associate": ["vpc-a", "vpc-x"]}]),
