@@ -169,6 +169,6 @@ def test_consumer_role_an_account_not_allowed_fails_before_anything_is_made(loca
     assert failed.get("failed") and "does not exist, or does not allow this account" in failed["msg"], failed
     assert mutating(localaws, mark) == []
     assert {c["action"] for c in localaws.control.calls(mark) if c["account"] == ACCOUNT_C} == {
-        "DescribeVpcEndpoints", "DescribeSubnets", "DescribeVpcEndpointServices"}
+        "DescribeVpcEndpoints", "DescribeVpcs", "DescribeSubnets", "DescribeVpcEndpointServices"}
     assert ec2_c.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["pl-role-outsider-endpoint"]}])[
         "SecurityGroups"] == []
