@@ -13,9 +13,24 @@ PrivateLink. Moto keeps each account's endpoint services and endpoints apart and
   longer crashes on them); services report their Tags;
   ModifyVpcEndpoint applies PrivateDnsEnabled and ModifyVpcEndpointServiceConfiguration applies
   RemovePrivateDnsName.
+- DescribeVpcEndpointServicePermissions gives each AllowedPrincipal its PrincipalType (``All``,
+  ``Account``, ``Role``, ``User``, ``Service``, ``OrganizationUnit``), ServicePermissionId and
+  ServiceId, and honours its filters; ModifyVpcEndpointServicePermissions answers AddedPrincipals.
+  Moto gave the Principal alone.
 
 VPCs. A DescribeVpcs filter AWS does not have is ``InvalidParameterValue`` ("The filter 'x' is
 invalid", HTTP 400), as on AWS, where moto answered HTTP 500; moto keeps filtering on the real ones.
+
+Security groups. A group still in use is not deleted (``DependencyViolation``, "resource sg-...
+has a dependent object"): referenced by another group's rule, in any account, or held by a live
+interface endpoint, a network interface, a running instance or a load balancer. A rule may name
+another VPC's group (another account's, by UserId) only across an active peering of the two VPCs,
+otherwise ``InvalidGroup.NotFound`` ("... belong to different networks"). Moto deleted any group,
+and took any group of the caller's account and none of another's.
+
+DryRun. An EC2 request with DryRun=true that IAM enforcement lets through is answered
+``DryRunOperation`` (HTTP 412) and not made, reads included; one it refuses stays
+``UnauthorizedOperation``. Moto ignored the flag on most actions and made the request.
 
 VPC peering. Moto registers one connection object with the requester's backend and, across
 accounts or regions, the accepter's; it compares no CIDRs and checks few rights. Here:
@@ -1275,6 +1290,235 @@ def _patch_transit_gateway(response):
     _patch_vpc_routes_to_tgw()
 
 
+# === Endpoint service permissions ===============================================================
+# Moto answers each AllowedPrincipal with its Principal alone and ModifyVpcEndpointServicePermissions
+# with ReturnValue alone. AWS's AllowedPrincipal (EC2 API reference) also has PrincipalType ("All |
+# Service | OrganizationUnit | Account | User | Role"), ServicePermissionId and ServiceId, and Modify
+# answers the same for each added principal (AddedPrincipals).
+
+PERMISSION_FILTERS = {"principal": _field("Principal"), "principal-type": _field("PrincipalType")}
+
+
+def _principal_type(principal):
+    """AWS's PrincipalType of an allowed principal, or None for a form AWS would not take."""
+    if principal == "*":
+        return "All"
+    parts = principal.split(":", 5)
+    if len(parts) == 6 and parts[2] == "iam":
+        if parts[5] == "root":
+            return "Account"
+        return {"role": "Role", "user": "User"}.get(parts[5].split("/", 1)[0])
+    if len(parts) == 6 and parts[2] == "organizations" and parts[5].startswith("ou/"):
+        return "OrganizationUnit"
+    if principal.endswith(".amazonaws.com"):  # a service principal, e.g. elasticloadbalancing.amazonaws.com
+        return "Service"
+    return None
+
+
+def _permission_view(service, principal):
+    """The principal's permission, with the id it got when it was first allowed (kept until removed)."""
+    from moto.ec2.utils import random_id
+
+    ids = service.__dict__.setdefault("localaws_permission_ids", {})
+    if principal not in ids:
+        ids[principal] = random_id(prefix="vpce-svc-perm")
+    view = {"Principal": principal, "ServicePermissionId": ids[principal], "ServiceId": service.id}
+    if _principal_type(principal):
+        view["PrincipalType"] = _principal_type(principal)
+    return view
+
+
+def _patch_service_permissions(response):
+    from moto.core.responses import ActionResult
+
+    def describe_vpc_endpoint_service_permissions(self):
+        filters = _checked_filters(self, PERMISSION_FILTERS, tags=False)
+        service_id = self._get_param("ServiceId")
+        principals = self.ec2_backend.describe_vpc_endpoint_service_permissions(service_id)
+        service = self.ec2_backend.configurations[service_id]
+        ids = list(service.__dict__.get("localaws_permission_ids", {}))
+        # In the order they were allowed (moto keeps them in a set's order).
+        principals = sorted(principals, key=lambda p: ids.index(p) if p in ids else len(ids))
+        views = [_permission_view(service, p) for p in principals]
+        return ActionResult({"AllowedPrincipals": _filtered(views, filters, PERMISSION_FILTERS)})
+
+    def modify_vpc_endpoint_service_permissions(self):
+        service_id = self._get_param("ServiceId")
+        added = self._get_param("AddAllowedPrincipals", [])
+        removed = self._get_param("RemoveAllowedPrincipals", [])
+        self.ec2_backend.modify_vpc_endpoint_service_permissions(service_id, added, removed)
+        service = self.ec2_backend.configurations[service_id]
+        ids = service.__dict__.setdefault("localaws_permission_ids", {})
+        for principal in list(ids):
+            if principal not in service.principals:
+                del ids[principal]
+        views = [_permission_view(service, p) for p in dict.fromkeys(added) if p in service.principals]
+        return ActionResult({"AddedPrincipals": views, "ReturnValue": True})
+
+    response.describe_vpc_endpoint_service_permissions = describe_vpc_endpoint_service_permissions
+    response.modify_vpc_endpoint_service_permissions = modify_vpc_endpoint_service_permissions
+
+
+# === DryRun =====================================================================================
+# EC2 API reference, DryRun (every action): "Checks whether you have the required permissions for
+# the action, without actually making the request, and provides an error response. If you have the
+# required permissions, the error response is DryRunOperation. Otherwise, it is
+# UnauthorizedOperation." Moto ignores the flag on most actions and made the request. Here every EC2
+# action with DryRun=true that IAM enforcement (authz.py, which answers before moto) lets through is
+# answered DryRunOperation, HTTP 412, before moto runs it: reads too, and no parameter is checked.
+
+DRY_RUN_MESSAGE = "Request would have succeeded, but DryRun flag is set."
+
+
+def _dry_run_answer():
+    from werkzeug.exceptions import HTTPException
+
+    from localaws.errors import error_response
+
+    status, _headers, body = error_response("ec2", "DryRunOperation", DRY_RUN_MESSAGE, 412)
+    answer = HTTPException(description=body)
+    answer.code = status
+    return answer
+
+
+def _patch_dry_run(response):
+    # Moto's call_action runs this hook after localaws's request hook (authz) and before the action,
+    # and answers an HTTPException raised here with its description and code.
+    original = response._authenticate_and_authorize_normal_action
+
+    def authenticate_and_authorize(self, resource="*"):
+        original(self, resource)
+        if self._get_bool_param("DryRun", False):
+            raise _dry_run_answer()
+
+    response._authenticate_and_authorize_normal_action = authenticate_and_authorize
+
+
+# === Security groups ============================================================================
+# Moto deletes a group whatever still uses it, and a rule may name a group of any VPC of the
+# caller's account but of no other account. On AWS:
+#
+# - DeleteSecurityGroup: "If you attempt to delete a security group that is associated with an
+#   instance or network interface, is referenced by another security group in the same VPC, or
+#   has a VPC association, the operation fails" with DependencyViolation (EC2 API reference); a
+#   rule of a peer VPC's group (another account's too) holds it as well (VPC peering guide).
+# - A rule may name a group of another VPC, in the same account or another, only when the two VPCs
+#   are peered (active, same region): "You can reference the security groups of a peer VPC" (VPC
+#   peering guide); otherwise InvalidGroup.NotFound, "You have specified two resources that belong
+#   to different networks." The pair names the peer's account as UserId.
+
+OTHER_NETWORK = "You have specified two resources that belong to different networks."
+
+
+def _region_groups(region):
+    for backend in _region_backends(region):
+        for groups in list(backend.groups.values()):
+            yield from list(groups.values())
+
+
+def _group_user(group):
+    """The id of something that holds ``group`` (AWS refuses to delete it), or None."""
+    backend, region = group.ec2_backend, group.ec2_backend.region_name
+    for other in _region_groups(region):
+        if other.id != group.id and any((rule.source_group or {}).get("GroupId") == group.id
+                                        for rule in other.ingress_rules + other.egress_rules):
+            return other.id
+    for endpoint in list(backend.vpc_end_points.values()):
+        if endpoint.state in LIVE_STATES and group.id in (endpoint.security_group_ids or []):
+            return endpoint.id
+    for eni in list(backend.enis.values()):
+        instance = getattr(eni, "instance", None)
+        # (moto keeps an instance's primary interface after it terminates; AWS deletes it)
+        if instance is not None and instance.state == "terminated":
+            continue
+        if group.id in [g.id for g in eni.group_set]:
+            return eni.id
+    for reservation in list(backend.reservations.values()):
+        for instance in reservation.instances:
+            if instance.state != "terminated" and group.id in [g.id for g in instance.security_groups]:
+                return instance.id
+    from moto.elbv2.models import elbv2_backends
+
+    regions = dict.get(elbv2_backends, backend.account_id) or {}
+    for balancer in list(getattr(dict.get(regions, region), "load_balancers", {}).values()):
+        if group.id in (balancer.security_groups or []):
+            return balancer.arn
+    return None
+
+
+def _referenced_group(backend, pair):
+    """The group a UserIdGroupPair names by GroupId: of the caller's account, or of UserId's."""
+    owner = pair.get("UserId") or backend.account_id
+    if owner == backend.account_id:
+        return backend.get_security_group_from_id(pair["GroupId"])
+    peer = next((b for b in _region_backends(backend.region_name) if b.account_id == owner), None)
+    return peer.get_security_group_from_id(pair["GroupId"]) if peer is not None else None
+
+
+def _peered(vpc_id, peer_vpc_id, region):
+    return any(pcx.status["Code"] == "active" and {pcx.vpc.id, pcx.peer_vpc.id} == {vpc_id, peer_vpc_id}
+               for backend in _region_backends(region) for pcx in list(backend.vpc_pcxs.values()))
+
+
+def _patch_security_group_models():
+    from moto.ec2.exceptions import EC2ClientError, InvalidSecurityGroupNotFoundError
+    from moto.ec2.models.security_groups import SecurityGroupBackend
+
+    original_add_source_group = SecurityGroupBackend._add_source_group
+
+    def add_source_group(self, source_groups, vpc_id):
+        # Moto looks every pair up in the caller's account; a pair naming another account (UserId)
+        # is that account's group. What AWS derives (VpcId, VpcPeeringConnectionId, PeeringStatus) is
+        # not kept, so that revoking the rule matches it however it was asked for.
+        pairs = []
+        for pair in source_groups or []:
+            owner = pair.get("UserId")
+            if not owner or owner == self.account_id or "GroupId" not in pair:
+                pairs += original_add_source_group(self, [pair], vpc_id)
+                continue
+            if _referenced_group(self, pair) is None:
+                raise InvalidSecurityGroupNotFoundError(pair["GroupId"])
+            kept = {k: v for k, v in pair.items() if k not in ("VpcId", "VpcPeeringConnectionId", "PeeringStatus")}
+            pairs.append(dict(kept, OwnerId=owner))
+        return pairs
+
+    def authorizing(original):
+        signature = inspect.signature(original)
+
+        def authorize(self, *args, **kwargs):
+            a = signature.bind(self, *args, **kwargs).arguments
+            group = self.get_security_group_by_name_or_id(a["group_name_or_id"], a.get("vpc_id"))
+            for pair in (a.get("source_groups") or []) if group is not None else []:
+                referenced = _referenced_group(self, pair) if "GroupId" in pair else None
+                if referenced is not None and referenced.vpc_id != group.vpc_id and not _peered(
+                        group.vpc_id, referenced.vpc_id, self.region_name):
+                    raise EC2ClientError("InvalidGroup.NotFound", OTHER_NETWORK)
+            return original(self, *args, **kwargs)
+        return authorize
+
+    SecurityGroupBackend._add_source_group = add_source_group
+    SecurityGroupBackend.authorize_security_group_ingress = authorizing(
+        SecurityGroupBackend.authorize_security_group_ingress)
+    SecurityGroupBackend.authorize_security_group_egress = authorizing(
+        SecurityGroupBackend.authorize_security_group_egress)
+
+
+def _patch_security_group_responses(response):
+    from moto.ec2.exceptions import DependencyViolationError
+
+    original_delete = response.delete_security_group
+
+    def delete_security_group(self):
+        # Here, not in the backend: moto's DeleteVpc deletes the VPC's default group through it.
+        asked = self._get_param("GroupId") or self._get_param("GroupName")
+        group = self.ec2_backend.get_security_group_by_name_or_id(asked) if asked else None
+        if group is not None and _group_user(group) is not None:
+            raise DependencyViolationError(f"resource {group.id} has a dependent object")
+        return original_delete(self)
+
+    response.delete_security_group = delete_security_group
+
+
 def install():
     from moto.ec2.responses import EC2Response
 
@@ -1286,3 +1530,7 @@ def install():
     _patch_peering_responses(EC2Response)
     _patch_transit_gateway(EC2Response)
     _patch_vpc_filters(EC2Response)
+    _patch_service_permissions(EC2Response)
+    _patch_security_group_models()
+    _patch_security_group_responses(EC2Response)
+    _patch_dry_run(EC2Response)

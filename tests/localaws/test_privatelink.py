@@ -292,3 +292,35 @@ def test_endpoint_dns_name_has_the_aws_shape(localaws):
     dns = endpoint["DnsEntries"][0]["DnsName"]
     assert re.fullmatch(r"%s-[a-z0-9]{8}\.%s\.us-east-1\.vpce\.amazonaws\.com" % (
         endpoint["VpcEndpointId"], service["ServiceId"]), dns), dns
+
+
+def test_permissions_name_each_principal_type_as_aws_does(localaws):
+    account, role, user = (f"arn:aws:iam::{ACCOUNT_B}:root", f"arn:aws:iam::{ACCOUNT_B}:role/consumer",
+                           f"arn:aws:iam::{ACCOUNT_B}:user/someone")
+    expected = {"*": "All", account: "Account", role: "Role", user: "User"}
+    service = provide_service(localaws)
+    ec2 = localaws.client("ec2", "crossvpc-a")
+    added = ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"], AddAllowedPrincipals=list(expected))["AddedPrincipals"]
+    assert {p["Principal"]: p["PrincipalType"] for p in added} == expected
+    allowed = ec2.describe_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"])["AllowedPrincipals"]
+    assert {p["Principal"]: p["PrincipalType"] for p in allowed} == expected
+    assert {p["ServiceId"] for p in allowed} == {service["ServiceId"]}
+    assert all(re.fullmatch(r"vpce-svc-perm-[0-9a-f]{17}", p["ServicePermissionId"]) for p in allowed)
+    # The permission keeps its id: the one Modify answered is the one Describe shows.
+    assert {p["Principal"]: p["ServicePermissionId"] for p in added} == \
+        {p["Principal"]: p["ServicePermissionId"] for p in allowed}
+    # AWS's two filters.
+    by_type = ec2.describe_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"], Filters=[{"Name": "principal-type", "Values": ["Role", "User"]}])
+    assert sorted(p["Principal"] for p in by_type["AllowedPrincipals"]) == [role, user]
+    by_name = ec2.describe_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"], Filters=[{"Name": "principal", "Values": [account]}])
+    assert [p["PrincipalType"] for p in by_name["AllowedPrincipals"]] == ["Account"]
+    # Adding a principal again keeps its permission; removing one drops it.
+    again = ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service["ServiceId"], AddAllowedPrincipals=[role], RemoveAllowedPrincipals=[user])
+    assert [p["ServicePermissionId"] for p in again["AddedPrincipals"]] == \
+        [p["ServicePermissionId"] for p in allowed if p["Principal"] == role]
+    left = ec2.describe_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"])["AllowedPrincipals"]
+    assert sorted(p["Principal"] for p in left) == sorted(["*", account, role])
