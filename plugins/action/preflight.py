@@ -111,6 +111,11 @@ def inventory_problems(parts, groups, hostvars):
     is refused. A value every host shares (group_vars/all) is a setting, not a sign of the role.
     ``hostvars``: host -> its variables, untemplated."""
     problems = []
+    if "connect" in parts and not groups.get("all"):
+        # An inventory source that fails (the plugin's own refusal too) is only a warning to Ansible, which then runs with none.
+        problems.append("the inventory has no hosts, so connect.yml has no VPC to plan. If it is a crossvpc.aws.vpcs plugin file, "
+                        "Ansible turned the plugin's error into the warning above (\"Failed to parse inventory\"): fix what it says. "
+                        "Otherwise give one host per account, each with its connect_vpcs.")
     known = sorted(g for g in groups if g not in ("all", "ungrouped") and groups[g])
     families = [[p for p in family if p in parts] for family in FAMILIES if any(p in parts for p in family)]
     filled = [(part, i, group) for family in families for part in family for i, group in enumerate(parts[part]) if groups.get(group)]

@@ -17,6 +17,7 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore itself.
 
+import difflib
 import hashlib
 import os
 import re
@@ -335,11 +336,15 @@ def known_regions():
 
 def region_problem(region):
     """Why ``region`` cannot be used, or None; the text goes after "region='xx-fake-1': "."""
-    if region in known_regions():
+    known = known_regions()
+    if region in known:
         return None
+    if region.lower() in known:
+        return ("is not an AWS region: region names are lower case.", "Use %s." % region.lower())
+    close = difflib.get_close_matches(region, sorted(known), 1)
     return ("is not an AWS region that botocore %s knows." % botocore.__version__,
-            "Check the name (for example us-east-1). A region newer than this botocore can be allowed with "
-            "the environment variable %s=%s." % (EXTRA_REGIONS_VARIABLE, region))
+            "Check the name (for example us-east-1).%s A region newer than this botocore can be allowed with "
+            "the environment variable %s=%s." % (" Did you mean %s?" % close[0] if close else "", EXTRA_REGIONS_VARIABLE, region))
 
 
 def checked_region(module):

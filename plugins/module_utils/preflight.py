@@ -416,6 +416,14 @@ REQUIRED = {
     ],
 }
 
+# What an emptied list means to a user who built with it (the build removes nothing it is no longer given).
+EMPTY_FIX = {
+    "transit_gateway_spoke_vpcs": (" transit_gateway.yml attaches the VPCs listed and detaches none: to detach this account's VPCs, take "
+                                   "the host out of the spoke group and run playbooks/transit_gateway_teardown.yml, or, for one VPC, "
+                                   "crossvpc.aws.vpc_route state=absent for its routes to the gateway, then "
+                                   "crossvpc.aws.transit_gateway_attachment state=absent."),
+}
+
 # Parts whose host must be in the region of another host's resource: (part, context key, problem).
 SAME_REGION = [
     ("privatelink_consumer", "service_region", "the provider's service is in %(there)s, and an interface endpoint reaches services "
@@ -462,8 +470,12 @@ def check_variables(host, parts, state, variables, specs, context=None):
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
     if "connect" in parts and state == "present" and "planned_names" not in (context or {}) and not values.get("connect_links"):
-        problems.append("connect_links: not set. List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, "
-                        "ports: [443]}], in the inventory's group vars or with -e.")
+        problems.append("%s. List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, ports: [443]}], in the "
+                        "inventory's group vars or with -e.%s" % (
+                            "connect_links: not set" if values.get("connect_links") is None else "connect_links=%r: lists no link"
+                            % (values["connect_links"],), "" if values.get("connect_links") is None else
+                            " connect.yml builds the links listed and removes none: to remove what it built, run "
+                            "playbooks/connect_teardown.yml with the links it built."))
     if "connect" in parts and values.get("connect_unnamed"):
         problems.append("connect_unnamed=%r: tagged crossvpc:connect, these have no Name tag, and connect.yml finds VPCs and subnets "
                         "by Name, so the plan would leave them out. Give each a Name tag (or take crossvpc:connect off it) and run "
@@ -480,7 +492,9 @@ def check_variables(host, parts, state, variables, specs, context=None):
         for part in ["common"] + list(parts):
             for names, fix in REQUIRED[part]:
                 if not any(values.get(n) not in (None, "", [], {}) or n in wrong for n in names):
-                    problems.append("%s: not set. %s" % (" or ".join(names), fix))
+                    empty = [n for n in names if values.get(n) is not None]
+                    problems.append("%s. %s%s" % ("%s=%r: is empty" % (empty[0], values[empty[0]]) if empty else
+                                                  "%s: not set" % " or ".join(names), fix, EMPTY_FIX.get(empty[0], "") if empty else ""))
         for first, second, fix in EXCLUSIVE:
             if values.get(first) and values.get(second):
                 problems.append("%s and %s: both set (%r, %r). %s" % (first, second, values[first], values[second], fix))
@@ -488,6 +502,14 @@ def check_variables(host, parts, state, variables, specs, context=None):
         if values.get(part + "_state") == "absent":
             problems.append("%s_state='absent': this playbook builds, and with it the run would remove this part halfway through "
                             "the build. Leave %s_state out, and run playbooks/%s to remove it." % (part, part, TEARDOWNS.get(part)))
+    for part in parts if state == "absent" else []:  # the teardown sets it: a host's value would be ignored
+        if values.get(part + "_state") not in (None, "absent") and part in TEARDOWNS:
+            problems.append("%s_state=%r: this playbook tears down, and removes this part whatever it says. Leave %s_state out, and "
+                            "run playbooks/%s to build it." % (part, values[part + "_state"], part, TEARDOWNS[part].replace("_teardown", "")))
+    if state == "absent" and "vpc_peering" in parts and "vpc_peering_remove_connection" in values \
+            and host not in (context or {}).get("peering_pairs", {host: None}):
+        problems.append("vpc_peering_remove_connection=%r: set on an accepter, and only the requester removes the connection, so "
+                        "it would be ignored. Set it on the requester's host." % (values["vpc_peering_remove_connection"],))
     for name in NAMES:  # the Name tags that find what a role made: a role's default, or given, never empty
         if name in values and values[name] in (None, ""):
             problems.append("%s=%r: is empty, and it is the Name tag that finds what the role makes on every run. Give a "
@@ -738,7 +760,13 @@ def check_credentials(module, problems, values):
     try:
         account = call(client(module, "sts"), "get_caller_identity", "read the account of the credentials")["Account"]
     except CrossvpcError as error:
-        problems.append("aws_profile=%r: its credentials do not work: %s" % (profile, error.message))
+        if profile:
+            problems.append("aws_profile=%r: its credentials do not work: %s. Check the profile's keys or role (aws sts "
+                            "get-caller-identity --profile %s)." % (profile, error.message.rstrip("."), profile))
+        else:
+            problems.append("aws_profile: not set, and the credentials of the environment do not work: %s. Set aws_profile for this "
+                            "host to a profile of your AWS config, or give credentials in the environment (AWS_PROFILE, or "
+                            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)." % error.message.rstrip("."))
         return None
     expected = values.get("aws_account_id")
     if expected and expected != account:
@@ -1078,10 +1106,14 @@ def check_links(found):
                                  **found[hosts[0]].get("connect_options", {}))
     except InvalidInput as error:
         if error.parameter == "vpcs":  # too few: say which hosts give none
+            plugin = [h for h in sorted(found) if (found[h] or {}).get("from_plugin")]
             return ["connect_vpcs: the hosts list %d VPC(s) (%s), and connect.yml connects two or more. Hosts without connect_vpcs: %s. "
-                    "List each account's VPCs in its host's connect_vpcs." % (
-                        len(where), ", ".join("host %s's %s" % (host, name) for host, _j, name, _vpc in where),
-                        ", ".join(h for h in sorted(found) if "connect_vpcs" not in (found[h] or {})) or "none")]
+                    "%s" % (len(where), ", ".join("host %s's %s" % (host, name) for host, _j, name, _vpc in where),
+                            ", ".join(h for h in sorted(found) if not (found[h] or {}).get("connect_vpcs")) or "none",
+                            "The inventory plugin crossvpc.aws.vpcs lists the VPCs tagged crossvpc:connect (with a Name tag) in the "
+                            "accounts and regions it reads (%s): tag the VPCs to connect, or check its regions." % ", ".join(
+                                "host %s: %s" % (h, found[h].get("region")) for h in plugin) if plugin
+                            else "List each account's VPCs in its host's connect_vpcs.")]
         vpc = re.match(r"vpcs\[(\d+)\]", error.parameter)
         written = ("host %s's connect_vpcs[%d]" % where[int(vpc.group(1))][:2] + error.parameter[vpc.end():] if vpc
                    else "connect_" + error.parameter)
@@ -1279,6 +1311,7 @@ def look_up(module, problems, parts, values):
         found["connect_vpcs"] = [dict((k, entry[k]) for k in ("name", "group") if entry.get(k)) for entry in values.get("connect_vpcs") or []]
         found["connect_servers"] = [entry["name"] for entry in values.get("connect_vpcs") or [] if entry.get("service_targets")]
         found["connect_links"] = values.get("connect_links")
+        found["from_plugin"], found["region"] = "aws_accounts_left_out" in values, values.get("aws_region")  # the plugin sets it
         found["connect_options"] = dict((option, values["connect_" + option]) for option in CONNECT_OPTIONS if "connect_" + option in values)
     for i, entry in enumerate(values.get("connect_vpcs") or [] if "connect" in parts else []):
         name = "connect_vpcs[%d]" % i
@@ -1339,7 +1372,7 @@ def look_up(module, problems, parts, values):
                                     "cross the transit gateway. Give an address of another spoke's VPC." % (
                                         check["address"], spokes[0]["named"]))
             routed = values.get("transit_gateway_spoke_route_cidrs")
-            if routed and not inside(check["address"], {"cidrs": routed}):
+            if routed is not None and not inside(check["address"], {"cidrs": routed}):
                 problems.append("transit_gateway_check.address=%r: is outside transit_gateway_spoke_route_cidrs=%r, the ranges this "
                                 "host's VPCs send to the transit gateway, so the check could not pass. Route its range too." % (
                                     check["address"], routed))

@@ -56,6 +56,7 @@ options:
   destination_cidrs:
     description:
       - IPv4 or IPv6 CIDR blocks to route, for example the peer VPC's CIDRs.
+      - Empty only with O(exclusive=true), which then removes every route to the target from the selected route tables.
     type: list
     elements: str
     required: true
@@ -218,9 +219,9 @@ def validate(params, check_mode):
     if params["vpc_id"]:
         validation.resource_id("vpc_id", params["vpc_id"], "vpc")
     validation.resource_ids("subnet_ids", params["subnet_ids"], "subnet")
-    if not params["destination_cidrs"]:
+    if not params["destination_cidrs"] and not params["exclusive"]:
         raise InvalidInput("destination_cidrs", params["destination_cidrs"], "is empty.",
-                           "Name at least one CIDR to route.")
+                           "Name at least one CIDR to route, or set exclusive=true to remove every route to the target.")
     destinations = [str(n) for n in validation.cidrs("destination_cidrs", params["destination_cidrs"])]
     target = None
     for option, _key, prefixes in routes.TARGETS:

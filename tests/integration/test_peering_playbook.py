@@ -110,17 +110,22 @@ def test_two_peerings_in_one_run_one_account_and_across_regions(localaws, ansibl
     inventory_data["all"]["children"]["requester"]["hosts"][f"{name}_requester"].update(
         vpc_peering_allowed_ports=[], vpc_peering_route_table_ids=requester["tables"][:1])
     hosts.write_text(json.dumps(inventory_data))
+    kept = live(localaws, requester["profile"], requester["vpc"], requester["region"])
     narrowed = ansible(PEERING, "--limit", f"{name}_requester,{name}_accepter", inventory=hosts)
     assert narrowed.returncode == 0, narrowed.stdout + narrowed.stderr
     assert peer_groups(requester, name) == []
     assert list(peer_routes(requester, accepter["cidr"])) == requester["tables"][:1]
     assert set(accepter["tables"]) <= set(peer_routes(accepter, requester["cidr"]))  # the other end as it was
 
+    # The same-account requester keeps its connection (the thirteenth trial's PR08: the teardown deleted it regardless).
+    inventory_data["all"]["children"]["requester"]["hosts"][f"{name}_requester"]["vpc_peering_remove_connection"] = False
+    hosts.write_text(json.dumps(inventory_data))
     teardown = ansible(TEARDOWN, inventory=hosts)
     assert teardown.returncode == 0, teardown.stdout + teardown.stderr
     for name, (requester, accepter) in pairs.items():
-        assert live(localaws, requester["profile"], requester["vpc"], requester["region"]) == []
-        assert live(localaws, accepter["profile"], accepter["vpc"], accepter["region"]) == []
+        left = [(p["VpcPeeringConnectionId"], "active") for p in kept] if name == "peering-same-account" else []
+        for end in (requester, accepter):
+            assert [(p["VpcPeeringConnectionId"], p["Status"]["Code"]) for p in live(localaws, end["profile"], end["vpc"], end["region"])] == left
         for end, peer in ((requester, accepter), (accepter, requester)):
             assert peer_routes(end, peer["cidr"]) == {}
             assert peer_groups(end, name) == []
@@ -129,6 +134,7 @@ def test_two_peerings_in_one_run_one_account_and_across_regions(localaws, ansibl
     again = ansible(TEARDOWN, inventory=hosts)
     assert again.returncode == 0 and again.changed() == 0, again.stats
     assert mutating(localaws, mark) == []
+    localaws.client("ec2", "crossvpc-a").delete_vpc_peering_connection(VpcPeeringConnectionId=kept[0]["VpcPeeringConnectionId"])
 
 
 def test_overlapping_vpcs_are_refused_before_any_change(localaws, ansible, tmp_path):

@@ -505,6 +505,14 @@ INVENTORY_PARTS = {"privatelink_provider": ["provider"], "privatelink_consumer":
                    "transit_gateway_hub": ["hub"], "transit_gateway_spoke": ["spoke"]}
 
 
+def test_connect_on_an_inventory_without_hosts_points_at_the_plugins_warning():
+    """The thirteenth trial's IV16: a plugin file Ansible failed to parse left no host, and the run failed on an undefined variable."""
+    from ansible_collections.crossvpc.aws.plugins.action.preflight import inventory_problems
+
+    [problem] = inventory_problems({"connect": ["all"]}, {"all": [], "ungrouped": []}, {})
+    assert problem.startswith("the inventory has no hosts, so connect.yml has no VPC to plan. If it is a crossvpc.aws.vpcs plugin file")
+
+
 def test_a_misspelt_group_is_refused_naming_the_group_and_the_host_it_leaves_out():
     from ansible_collections.crossvpc.aws.plugins.action.preflight import inventory_problems
 
@@ -667,6 +675,42 @@ def test_too_few_vpcs_for_connect_names_the_hosts_without_connect_vpcs():
     found = {"a": {"account": "111111111111", "connect_vpcs": [{"name": "x"}], "connect_links": []}, "b": {"account": "222222222222"}}
     assert check_links(found) == ["connect_vpcs: the hosts list 1 VPC(s) (host a's x), and connect.yml connects two or more. Hosts without "
                                   "connect_vpcs: b. List each account's VPCs in its host's connect_vpcs."]
+
+
+def test_too_few_vpcs_from_the_inventory_plugin_says_to_tag_them():
+    """The thirteenth trial's IV13: the plugin read a region with no tagged VPC, and the fix was a static inventory's."""
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import check_links
+
+    found = {"a": {"account": "111111111111", "connect_vpcs": [], "connect_links": [], "from_plugin": True, "region": "eu-west-1"}}
+    assert check_links(found) == ["connect_vpcs: the hosts list 0 VPC(s) (), and connect.yml connects two or more. Hosts without "
+                                  "connect_vpcs: a. The inventory plugin crossvpc.aws.vpcs lists the VPCs tagged crossvpc:connect (with a "
+                                  "Name tag) in the accounts and regions it reads (host a: eu-west-1): tag the VPCs to connect, or check "
+                                  "its regions."]
+
+
+def test_an_emptied_list_is_named_as_written_with_what_emptying_it_does_not_do():
+    """The thirteenth trial's TB04, CC17: [] was reported "not set", and the fix did not say how to remove what was built."""
+    [problem] = problems_of("transit_gateway_spoke", dict(GOOD["transit_gateway_spoke"], aws_region="us-east-1", transit_gateway_spoke_vpcs=[]))
+    assert problem.startswith("transit_gateway_spoke_vpcs=[]: is empty. List this account's VPCs to attach")
+    assert "take the host out of the spoke group and run playbooks/transit_gateway_teardown.yml" in problem
+    [problem] = problems_of("connect", dict(GOOD["connect"], aws_region="us-east-1", connect_links=[]))
+    assert problem.startswith("connect_links=[]: lists no link. List the links to connect")
+    assert problem.endswith("to remove what it built, run playbooks/connect_teardown.yml with the links it built.")
+
+
+def test_a_teardown_refuses_a_state_it_would_ignore():
+    """The thirteenth trial's PT10, PR08: privatelink_provider_state: present and an accepter's vpc_peering_remove_connection were
+    ignored by the teardowns (the requester's is now honoured)."""
+    provider = dict(GOOD["privatelink_provider"], privatelink_provider_state="present")
+    problems, _values = check_variables("a", ["privatelink_provider"], "absent", provider, SPECS)
+    assert problems == ["privatelink_provider_state='present': this playbook tears down, and removes this part whatever it says. Leave "
+                        "privatelink_provider_state out, and run playbooks/privatelink.yml to build it."]
+    pairs = {"peering_pairs": {"r": "a"}}
+    accepter = dict(GOOD["vpc_peering"], vpc_peering_remove_connection=False)
+    assert check_variables("a", ["vpc_peering"], "absent", accepter, SPECS, pairs)[0] == [
+        "vpc_peering_remove_connection=False: set on an accepter, and only the requester removes the connection, so it would be "
+        "ignored. Set it on the requester's host."]
+    assert check_variables("r", ["vpc_peering"], "absent", accepter, SPECS, pairs)[0] == []
 
 
 def test_the_planners_limits_are_connect_variables_checked_by_the_planners_rules():

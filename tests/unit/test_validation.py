@@ -188,6 +188,13 @@ def test_regions_come_from_botocore_and_the_escape_hatch(monkeypatch):
     assert "CROSSVPC_EXTRA_REGIONS=xx-fake-1" in str(error.value)
     with pytest.raises(InvalidInput):
         validation.region("region", "aws-global")  # a pseudo-region of the endpoint data, not a region
+    # The thirteenth trial's X11: upper case was told to go into CROSSVPC_EXTRA_REGIONS.
+    with pytest.raises(InvalidInput) as error:
+        validation.region("aws_region", "US-EAST-1")
+    assert str(error.value) == "aws_region='US-EAST-1': is not an AWS region: region names are lower case. Use us-east-1."
+    with pytest.raises(InvalidInput) as error:
+        validation.region("region", "us-eats-1")
+    assert "Did you mean us-east-1?" in str(error.value)
     monkeypatch.setenv("CROSSVPC_EXTRA_REGIONS", "xx-fake-1, xx-fake-2")
     assert validation.region("region", "xx-fake-2") == "xx-fake-2"
 
