@@ -158,8 +158,6 @@ CASES = [
          "attachments[0].vpc_id='@vpc_b': no such VPC in this account and region.", FIX_ACCOUNT, reads=True),
     case("endpoint-subnet-of-account-b", ENDPOINT, endpoint(vpc_id="@vpc_a", subnet_ids=["@subnet_b"]),
          "subnet_ids='@subnet_b': not found in this account and region.", FIX_ACCOUNT, reads=True),
-    case("endpoint-vpc-of-account-b", ENDPOINT, endpoint(vpc_id="@vpc_b", subnet_ids=["@subnet_a1"]),
-         "vpc_id='@vpc_b': no such VPC in this account and region (nor shared with it).", FIX_ACCOUNT, reads=True),
     case("nlb-subnet-of-account-b", NLB, nlb(name="catalogue-b", subnet_ids=["@subnet_b"]),
          "subnet_ids='@subnet_b': not found in this account and region.", FIX_ACCOUNT, reads=True),
     # --- one VPC or one name for two attachments (the tenth trial's x012, m164) --------------------------

@@ -479,7 +479,7 @@ def test_endpoint_bad_input(localaws, module, service, consumer, names):
         ({"subnet_ids": [consumer["subnets"][0], same_az]}, "an interface endpoint takes one subnet per availability zone",
          False),
         ({"security_group_ids": [other["group"]]}, f"not found in {consumer['vpc']}", False),
-        ({"vpc_id": "vpc-0000000000000dead"}, "not to vpc_id vpc-0000000000000dead", False),
+        ({"vpc_id": "vpc-0000000000000dead"}, "vpc_id='vpc-0000000000000dead': no such VPC in this account and region", False),
         ({"service_name": "com.amazonaws.vpce.us-east-1.vpce-svc-0000000000000dead"},
          "does not exist, or does not allow this account", False),
         ({"subnet_ids": [consumer["subnets"][0], consumer["subnets"][0]]},

@@ -94,10 +94,10 @@ def test_a_group_of_an_interface_endpoint_or_network_interface_is_not_deleted(lo
 
 def test_a_rule_names_another_vpcs_group_only_across_an_active_peering(localaws):
     ec2_a, ec2_b = localaws.client("ec2", "crossvpc-a"), localaws.client("ec2", "crossvpc-b")
-    vpc_a, _ = vpc_and_subnet(ec2_a)
-    vpc_b, _ = vpc_and_subnet(ec2_b)
+    vpc_a = vpc_and_subnet(ec2_a)[0]
+    vpc_b = vpc_and_subnet(ec2_b)[0]
     group_a, group_b = new_group(ec2_a, vpc_a), new_group(ec2_b, vpc_b)
-    other_vpc_a, _ = vpc_and_subnet(ec2_a)
+    other_vpc_a = vpc_and_subnet(ec2_a)[0]
     unpeered_a = new_group(ec2_a, other_vpc_a)
 
     # Not peered: another account's group, or another VPC's of the same account, is another network.
