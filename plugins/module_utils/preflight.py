@@ -469,13 +469,13 @@ def check_variables(host, parts, state, variables, specs, context=None):
     if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
-    if "connect" in parts and state == "present" and "planned_names" not in (context or {}) and not values.get("connect_links"):
-        problems.append("%s. List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, ports: [443]}], in the "
-                        "inventory's group vars or with -e.%s" % (
-                            "connect_links: not set" if values.get("connect_links") is None else "connect_links=%r: lists no link"
-                            % (values["connect_links"],), "" if values.get("connect_links") is None else
-                            " connect.yml builds the links listed and removes none: to remove what it built, run "
-                            "playbooks/connect_teardown.yml with the links it built."))
+    links = values.get("connect_links")
+    if "connect" in parts and state == "present" and "planned_names" not in (context or {}) and not links:
+        fix = ("List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, ports: [443]}], in the inventory's "
+               "group vars or with -e.")
+        problems.append("connect_links: not set. %s" % fix if links is None else "connect_links=%r: lists no link. %s connect.yml builds "
+                        "the links listed and removes none: to remove what it built, run playbooks/connect_teardown.yml with the links "
+                        "it built." % (links, fix))
     if "connect" in parts and values.get("connect_unnamed"):
         problems.append("connect_unnamed=%r: tagged crossvpc:connect, these have no Name tag, and connect.yml finds VPCs and subnets "
                         "by Name, so the plan would leave them out. Give each a Name tag (or take crossvpc:connect off it) and run "
