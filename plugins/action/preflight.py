@@ -162,7 +162,8 @@ def inventory_problems(parts, groups, hostvars):
 
 def part_groups(args):
     """{part: [groups]} of the task's parts (a group given alone as a string)."""
-    return dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.get("parts") or {}).items() if p in GROUP_VARS)
+    return dict((p, [g] if isinstance(g, str) else list(g)) for p, g in (args.get("parts") or {}).items()
+                if p in GROUP_VARS or p == "connect")
 
 
 def role_specs(role):

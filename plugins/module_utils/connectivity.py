@@ -68,8 +68,6 @@ def _ports(parameter, values):
     if not isinstance(values, list):
         raise InvalidInput(parameter, values, "is not a list of ports.", "For example [443, 8443].")
     for i, value in enumerate(values):
-        if isinstance(value, bool):
-            raise InvalidInput("%s[%d]" % (parameter, i), value, "is not a TCP port.", "Use a number from 1 to 65535.")
         validation.port("%s[%d]" % (parameter, i), value)
     return sorted(set(values))
 

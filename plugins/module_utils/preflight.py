@@ -180,7 +180,8 @@ def _check(name, value):
             raise InvalidInput(name, value, "has no %s." % key,
                                "Give subnet_name (where the check starts), address and port (what it must reach).")
     _address("%s.address" % name, value["address"])
-    validation.port("%s.port" % name, value["port"])
+    port = value["port"]  # the reachability module's port is an int option: Ansible takes "8443" as 8443
+    validation.port("%s.port" % name, int(port) if isinstance(port, str) and port.strip().isdigit() else port)
 
 
 def _spoke_vpc(name, entry):

@@ -131,7 +131,9 @@ def service_name(parameter, value, region):
 
 
 def port(parameter, value):
-    if not isinstance(value, int) or not 1 <= value <= 65535:
+    if isinstance(value, str) and value.strip().isdigit():  # quoted in YAML: where no option type turns it into a number
+        raise InvalidInput(parameter, value, "is text, not a number.", "Write it without quotes: %s." % value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
         raise InvalidInput(parameter, value, "is not a TCP port.", "Use a number from 1 to 65535.")
     return value
 

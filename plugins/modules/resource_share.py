@@ -205,6 +205,10 @@ def desired_state(module):
     if params["state"] == "accepted":
         validation.account_id("owner_account_id", params["owner_account_id"],
                               "Give the 12-digit id of the account that shares the resources.")
+    elif params["owner_account_id"] is not None:  # a receiving account's task without state=accepted would make a share of its own
+        raise InvalidInput("owner_account_id", params["owner_account_id"], "is read with state=accepted only, and state=%s makes or "
+                           "removes a share this account owns." % params["state"],
+                           "To accept the share from that account, set state=accepted; to manage your own share, leave owner_account_id out.")
     validation.positive_seconds("wait_timeout", params["wait_timeout"])
     validation.tags("tags", params["tags"])
     return {"name": params["name"], "resources": params["resource_arns"], "principals": params["principals"],

@@ -213,3 +213,13 @@ def test_an_eleven_digit_account_id_says_how_its_leading_zero_was_lost():
     assert str(error.value) == (
         "privatelink_provider_consumer_accounts[0]='12345678901': is not an AWS account id. Use the 12-digit id of the AWS account. "
         "If you wrote 012345678901 unquoted, YAML read a number and dropped its leading zero: quote it ('012345678901').")
+
+
+def test_a_quoted_port_says_to_drop_the_quotes():
+    """The fourteenth trial's C26: ports: ['8443'] in connect_links was told to use a number from 1 to 65535."""
+    with pytest.raises(InvalidInput) as error:
+        validation.port("connect_links[0].ports[0]", "8443")
+    assert str(error.value) == "connect_links[0].ports[0]='8443': is text, not a number. Write it without quotes: 8443."
+    with pytest.raises(InvalidInput) as error:
+        validation.port("ports[0]", True)  # Ansible and Python read True as 1
+    assert "is not a TCP port" in str(error.value)
