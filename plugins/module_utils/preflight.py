@@ -997,6 +997,33 @@ def moved_peerings(found, context):
     return problems
 
 
+def routed_subnets(tables, subnets, selected):
+    """[(subnet CIDR, its route table, whether the peering routes it)]: a subnet without a table of its own uses the main one."""
+    main = next((t["RouteTableId"] for t in tables for a in t.get("Associations") or [] if a.get("Main")), None)
+    table_of = dict((a["SubnetId"], t["RouteTableId"]) for t in tables for a in t.get("Associations") or [] if a.get("SubnetId"))
+    return [(s["CidrBlock"], table_of.get(s["SubnetId"], main), table_of.get(s["SubnetId"], main) in selected) for s in subnets]
+
+
+def unrouted_peering_checks(found, context):
+    """A check whose subnet, or whose address in the peer, is in a route table the peering's narrowed list leaves out: the
+    build would finish (or, on a built peering, take that table's route away) and then the check fail."""
+    problems = []
+    for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):
+        for host, peer in ((requester, accepter), (accepter, requester)):
+            mine, theirs = found.get(host) or {}, found.get(peer) or {}
+            if not mine.get("peering_check"):
+                continue
+            ends = [("subnet", cidr, host, mine) for cidr in (mine.get("peering_check_from") or [])[:1]]
+            ends.append(("address", mine["peering_check"], peer, theirs))
+            for what, where, owner, routed in [(w, a, o, f["peering_routed"]) for w, a, o, f in ends if f.get("peering_routed")]:
+                for cidr, table, kept in routed["subnets"]:
+                    if not kept and inside(where.split("/")[0], {"cidrs": [cidr]}):
+                        problems.append("host %s's vpc_peering_check: its %s %s is in subnet %s, whose route table %s is not in host "
+                                        "%s's %s, so the path would have no route there and the check could not pass. Add %s to it, "
+                                        "or check a subnet it routes." % (host, what, where, cidr, table, owner, routed["given"], table))
+    return problems
+
+
 def check_across(found, context):
     """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
     ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
@@ -1006,6 +1033,7 @@ def check_across(found, context):
     problems = []
     whole = not (context or {}).get("failed_hosts")
     problems.extend(moved_peerings(found, context))
+    problems.extend(unrouted_peering_checks(found, context))
     for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):  # {requester: accepter}
         ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
         if not all(vpc for _host, vpc in ends):
@@ -1280,9 +1308,17 @@ def look_up(module, problems, parts, values):
             if wanted and not [t for t in tables if all(tags_of(t).get(k) == v for k, v in wanted.items())]:
                 problems.append("vpc_peering_route_table_tags=%r: no route table of %s has these tags, so nothing would be "
                                 "routed. Check the tags." % (wanted, vpc["VpcId"]))
+            if tables:  # narrowed: which subnets it routes, for the checks of both ends (check across hosts)
+                given = "vpc_peering_route_table_ids" if values.get("vpc_peering_route_table_ids") else "vpc_peering_route_table_tags"
+                found["peering_routed"] = {"given": "%s=%r" % (given, values[given]), "subnets": routed_subnets(
+                    tables, [s for s in aws.subnets() if s["VpcId"] == vpc["VpcId"]],
+                    values.get("vpc_peering_route_table_ids") or [t["RouteTableId"] for t in tables
+                                                                  if all(tags_of(t).get(k) == v for k, v in wanted.items())])}
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
                 found["peering_check"] = values["vpc_peering_check"]["address"]
+                found["peering_check_from"] = [s["CidrBlock"] for s in aws.subnets() if s["VpcId"] == vpc["VpcId"]
+                                               and tags_of(s).get("Name") == values["vpc_peering_check"]["subnet_name"]]
     if "transit_gateway_hub" in parts:
         # Its gateway's attachments must all be the spokes' (a VPC no longer listed would stay attached), and a spoke
         # attached to another gateway of this account means the hub's name changed (a second gateway would be made).

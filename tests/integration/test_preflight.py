@@ -754,3 +754,28 @@ def test_a_privatelink_whose_provider_and_consumer_accounts_swapped_is_refused(l
                               privatelink_consumer_subnet_names=["crossvpc-lab-b-private-1"])
     assert not checked_across({"account_a": provider["found"], "account_b": consumer["found"]})["failed"]
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_peering_check_through_a_route_table_the_peering_leaves_out_is_refused(localaws, bare_lab):
+    """The fifteenth trial's R027: the requester's route tables narrowed past the accepter's check address, found from AWS."""
+    ec2 = localaws.client("ec2")
+    [vpc_a] = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
+    [subnet] = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": [A_SUBNETS[0]]}])["Subnets"]  # holds 10.0.1.10
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_a["VpcId"]]}])["RouteTables"]
+    [its] = [t["RouteTableId"] for t in tables if subnet["SubnetId"] in [a.get("SubnetId") for a in t.get("Associations") or []]]
+    others = sorted(t["RouteTableId"] for t in tables if t["RouteTableId"] != its)
+    mark = localaws.control.mark()
+    requester = host_preflight(localaws, "account_a", ["vpc_peering"], "crossvpc-a", state="present", vpc_peering_vpc_name="crossvpc-lab-a",
+                               vpc_peering_route_table_ids=others)
+    accepter = host_preflight(localaws, "account_b", ["vpc_peering"], "crossvpc-b", state="present", vpc_peering_vpc_name="crossvpc-lab-c",
+                              vpc_peering_check={"subnet_name": "crossvpc-lab-c-private-1", "address": "10.0.1.10", "port": 8443})
+    across = checked_across({"account_a": requester["found"], "account_b": accepter["found"]}, {"peering_pairs": {"account_a": "account_b"}})
+    assert across["msg"] == (
+        f"host account_b's vpc_peering_check: its address 10.0.1.10 is in subnet {subnet['CidrBlock']}, whose route table {its} is not in "
+        f"host account_a's vpc_peering_route_table_ids={others!r}, so the path would have no route there and the check could not pass. "
+        f"Add {its} to it, or check a subnet it routes."), across
+    everything = checked_across({"account_a": host_preflight(localaws, "account_a", ["vpc_peering"], "crossvpc-a", state="present",
+                                                             vpc_peering_vpc_name="crossvpc-lab-a", vpc_peering_route_table_ids=others + [its])["found"],
+                                 "account_b": accepter["found"]}, {"peering_pairs": {"account_a": "account_b"}})
+    assert not everything["failed"], everything
+    assert localaws.control.mutating_calls(mark) == []

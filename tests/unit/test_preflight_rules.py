@@ -881,3 +881,22 @@ def test_a_peering_renamed_while_its_security_group_is_live_is_refused():
         "'old', or remove the peering with it first (playbooks/peering_teardown.yml), then build with the new one."]
     ends["b"]["peering_groups"] = []  # no group of the old name: renaming only retags the connection
     assert check_across(ends, {"peering_pairs": [["a", "b"]]}) == []
+
+
+def test_a_peering_check_through_a_route_table_the_peering_leaves_out_is_refused():
+    """The fifteenth trial's R027/R017: the requester's route tables narrowed past the accepter's check address; the build
+    finished (or took the route away) and then the check failed."""
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import unrouted_peering_checks
+
+    routed = {"given": "vpc_peering_route_table_ids=['rtb-2']", "subnets": [("10.0.1.0/24", "rtb-1", False), ("10.0.2.0/24", "rtb-2", True)]}
+    found = {"r": {"peering_routed": routed}, "a": {"peering_check": "10.0.1.10", "peering_check_from": ["10.1.1.0/24"]}}
+    assert unrouted_peering_checks(found, {"peering_pairs": {"r": "a"}}) == [
+        "host a's vpc_peering_check: its address 10.0.1.10 is in subnet 10.0.1.0/24, whose route table rtb-1 is not in host r's "
+        "vpc_peering_route_table_ids=['rtb-2'], so the path would have no route there and the check could not pass. Add rtb-1 to it, "
+        "or check a subnet it routes."]
+    found["a"]["peering_check"] = "10.0.2.10"
+    assert unrouted_peering_checks(found, {"peering_pairs": {"r": "a"}}) == []
+    # The check's own subnet, on the end that narrowed.
+    found = {"r": {"peering_routed": routed, "peering_check": "10.1.1.10", "peering_check_from": ["10.0.1.0/24"]}, "a": {}}
+    assert unrouted_peering_checks(found, {"peering_pairs": {"r": "a"}})[0].startswith(
+        "host r's vpc_peering_check: its subnet 10.0.1.0/24 is in subnet 10.0.1.0/24, whose route table rtb-1")
