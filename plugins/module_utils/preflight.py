@@ -1024,6 +1024,30 @@ def unrouted_peering_checks(found, context):
     return problems
 
 
+def closed_peering_checks(found, context):
+    """A check that the far end's security groups would not let through: the far end's vpc_peering_allowed_ports without
+    its port (the check evaluates that end's <name>-from-peer group), or destination groups not in the far VPC."""
+    problems = []
+    for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):
+        for host, peer in ((requester, accepter), (accepter, requester)):
+            mine, theirs = found.get(host) or {}, found.get(peer) or {}
+            if not mine.get("peering_check_to") or "group_names" not in theirs:
+                continue
+            (port, groups), opened = mine["peering_check_to"], [int(p) for p in theirs["peering_ports"] if str(p).strip().isdigit()]
+            made = "%s-from-peer" % (theirs.get("peering_name") or PEERING_NAME_DEFAULT) if theirs["peering_ports"] else None
+            missing = [g for g in groups or [] if g not in theirs["group_names"] and g != made]
+            if missing:
+                problems.append("host %s's vpc_peering_check.destination_security_group_names=%r: host %s's VPC (%s) has no group "
+                                "named %s, so the check could not be run. Name groups of that VPC." % (
+                                    host, groups, peer, theirs["peering_vpc"]["named"], ", ".join(missing)))
+            elif not groups and opened and port not in opened:
+                problems.append("host %s's vpc_peering_check.port=%d: host %s's vpc_peering_allowed_ports=%r open only those ports "
+                                "to this VPC (its group %s, which the check evaluates), so the check could not pass. Add %d to host "
+                                "%s's vpc_peering_allowed_ports, or give vpc_peering_check.destination_security_group_names: the "
+                                "groups that open it." % (host, port, peer, theirs["peering_ports"], made, port, peer))
+    return problems
+
+
 def check_across(found, context):
     """What no host can see alone, from every host's look-ups (``found``: host -> the preflight's
     ``found``): a peering of a VPC with itself or with overlapping ranges, spokes with overlapping ranges,
@@ -1034,6 +1058,7 @@ def check_across(found, context):
     whole = not (context or {}).get("failed_hosts")
     problems.extend(moved_peerings(found, context))
     problems.extend(unrouted_peering_checks(found, context))
+    problems.extend(closed_peering_checks(found, context))
     for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):  # {requester: accepter}
         ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
         if not all(vpc for _host, vpc in ends):
@@ -1297,7 +1322,10 @@ def look_up(module, problems, parts, values):
                 for p in paginate(aws.ec2, "describe_vpc_peering_connections", "VpcPeeringConnections", "list the peering connections named "
                                   "%s" % named, Filters=[{"Name": "tag:Name", "Values": [named]}])
                 if _state(p, "Status.Code") not in GONE]
-            found["peering_groups"] = [g["GroupName"] for g in aws.read("security groups", vpc["VpcId"]) if g["GroupName"].endswith("-from-peer")]
+            # The VPC's group names: the other end's check may name them as its destination (check across hosts).
+            found["group_names"] = [g["GroupName"] for g in aws.read("security groups", vpc["VpcId"])]
+            found["peering_groups"] = [g for g in found["group_names"] if g.endswith("-from-peer")]
+            found["peering_ports"] = values.get("vpc_peering_allowed_ports") or []
             aws.peering_connection(problems, values.get("vpc_peering_connection_id"), vpc)
             wanted = values.get("vpc_peering_route_table_tags") or {}
             tables = aws.read("route tables", vpc["VpcId"]) if wanted or values.get("vpc_peering_route_table_ids") else []
@@ -1305,18 +1333,20 @@ def look_up(module, problems, parts, values):
                 if not [t for t in tables if t["RouteTableId"] == table_id]:
                     problems.append("vpc_peering_route_table_ids[%d]=%r: no such route table in %s %s. Check the id." % (
                         i, table_id, vpc["VpcId"], aws.where))
-            if wanted and not [t for t in tables if all(tags_of(t).get(k) == v for k, v in wanted.items())]:
+            selected = values.get("vpc_peering_route_table_ids") or [
+                t["RouteTableId"] for t in tables if all(tags_of(t).get(k) == v for k, v in wanted.items())]
+            if wanted and not selected:
                 problems.append("vpc_peering_route_table_tags=%r: no route table of %s has these tags, so nothing would be "
                                 "routed. Check the tags." % (wanted, vpc["VpcId"]))
             if tables:  # narrowed: which subnets it routes, for the checks of both ends (check across hosts)
                 given = "vpc_peering_route_table_ids" if values.get("vpc_peering_route_table_ids") else "vpc_peering_route_table_tags"
                 found["peering_routed"] = {"given": "%s=%r" % (given, values[given]), "subnets": routed_subnets(
-                    tables, [s for s in aws.subnets() if s["VpcId"] == vpc["VpcId"]],
-                    values.get("vpc_peering_route_table_ids") or [t["RouteTableId"] for t in tables
-                                                                  if all(tags_of(t).get(k) == v for k, v in wanted.items())])}
+                    tables, [s for s in aws.subnets() if s["VpcId"] == vpc["VpcId"]], selected)}
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
                 found["peering_check"] = values["vpc_peering_check"]["address"]
+                found["peering_check_to"] = (int(values["vpc_peering_check"]["port"]),
+                                             values["vpc_peering_check"].get("destination_security_group_names"))
                 found["peering_check_from"] = [s["CidrBlock"] for s in aws.subnets() if s["VpcId"] == vpc["VpcId"]
                                                and tags_of(s).get("Name") == values["vpc_peering_check"]["subnet_name"]]
     if "transit_gateway_hub" in parts:

@@ -19,8 +19,8 @@ def new_network(localaws, profile, region, cidr):
     base = cidr.rsplit(".", 2)[0]
     tables = []
     for n, zone in ((1, "a"), (2, "b")):
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base}.{n}.0/24",
-                                   AvailabilityZone=f"{region}{zone}")["Subnet"]["SubnetId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base}.{n}.0/24", AvailabilityZone=f"{region}{zone}", TagSpecifications=[
+            {"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"{base}.{n}"}]}])["Subnet"]["SubnetId"]
         table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
         ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
         tables.append(table)
@@ -70,6 +70,11 @@ CASES = {
 def test_two_peerings_in_one_run_one_account_and_across_regions(localaws, ansible, tmp_path):
     pairs = {f"peering-{case}": tuple(new_network(localaws, *end) for end in ends) for case, ends in CASES.items()}
     hosts = inventory(tmp_path, pairs)
+    # A requester's check runs too (the fifteenth trial: only the accepter's did, a requester's was ignored).
+    inventory_data = json.loads(hosts.read_text())
+    inventory_data["all"]["children"]["requester"]["hosts"]["peering-same-account_requester"]["vpc_peering_check"] = {
+        "subnet_name": "10.31.1", "address": "10.32.2.10", "port": 8443}
+    hosts.write_text(json.dumps(inventory_data))
 
     mark = localaws.control.mark()
     check = ansible(PEERING, check=True, inventory=hosts)
@@ -82,6 +87,9 @@ def test_two_peerings_in_one_run_one_account_and_across_regions(localaws, ansibl
     converge = ansible(PEERING, inventory=hosts)
     assert converge.returncode == 0, converge.stdout + converge.stderr
     assert check.changes() == converge.changes()  # --check named exactly the changes the build made
+    path = converge.result("Follow the path from a subnet here to the address and port in vpc_peering_check, with read-only calls",
+                           "peering-same-account_requester")
+    assert path["reachable"] and "peering connection" in [hop["hop"] for hop in path["hops"]], path
     for name, (requester, accepter) in pairs.items():
         [pcx] = live(localaws, accepter["profile"], accepter["vpc"], accepter["region"])
         assert pcx["Status"]["Code"] == "active"

@@ -779,3 +779,30 @@ def test_a_peering_check_through_a_route_table_the_peering_leaves_out_is_refused
                                  "account_b": accepter["found"]}, {"peering_pairs": {"account_a": "account_b"}})
     assert not everything["failed"], everything
     assert localaws.control.mutating_calls(mark) == []
+
+
+def test_a_peering_check_the_far_ends_groups_would_not_let_through_is_refused(localaws, bare_lab):
+    """The fifteenth trial's R028: the requester's vpc_peering_allowed_ports without the accepter's check port built the
+    peering, then the check failed; a destination group that is not in the far VPC failed only at the check."""
+    mark = localaws.control.mark()
+    requester = host_preflight(localaws, "account_a", ["vpc_peering"], "crossvpc-a", state="present", vpc_peering_vpc_name="crossvpc-lab-a",
+                               vpc_peering_allowed_ports=[443])
+
+    def accepter(**to):
+        return host_preflight(localaws, "account_b", ["vpc_peering"], "crossvpc-b", state="present", vpc_peering_vpc_name="crossvpc-lab-c",
+                              vpc_peering_check=dict(subnet_name="crossvpc-lab-c-private-1", address="10.0.1.10", **to))["found"]
+
+    def across(**to):
+        return checked_across({"account_a": requester["found"], "account_b": accepter(**to)}, {"peering_pairs": {"account_a": "account_b"}})
+
+    assert across(port=8443)["msg"] == (
+        "host account_b's vpc_peering_check.port=8443: host account_a's vpc_peering_allowed_ports=[443] open only those ports to this "
+        "VPC (its group crossvpc-peering-from-peer, which the check evaluates), so the check could not pass. Add 8443 to host account_a's "
+        "vpc_peering_allowed_ports, or give vpc_peering_check.destination_security_group_names: the groups that open it.")
+    assert not across(port=443)["failed"]
+    assert across(port=8443, destination_security_group_names=["default", "nope"])["msg"] == (
+        "host account_b's vpc_peering_check.destination_security_group_names=['default', 'nope']: host account_a's VPC "
+        "(vpc_peering_vpc_name='crossvpc-lab-a') has no group named nope, so the check could not be run. Name groups of that VPC.")
+    # The group the far end's allowed ports make is a name the check may give before it exists.
+    assert not across(port=443, destination_security_group_names=["default", "crossvpc-peering-from-peer"])["failed"]
+    assert localaws.control.mutating_calls(mark) == []
