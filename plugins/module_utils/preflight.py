@@ -463,10 +463,14 @@ def check_variables(host, parts, state, variables, specs, context=None):
             else:
                 values[name] = value
         elif name not in OUTPUTS:  # a role's prefix, not its variable: a typo, which the role would ignore
-            meant = meant_variables(name, [n for n in specs if n.split("_")[0] == name.split("_")[0]])
+            kin = [n for n in specs if n.split("_")[0] == name.split("_")[0]]
+            meant = meant_variables(name, kin)
+            hint = " Did you mean %s?" % " or ".join(meant) if meant else ""
+            subnets = [n for n in kin if n.startswith(name.rsplit("_vpc_", 1)[0] + "_subnet_")]
+            if "_vpc_" in name and not [n for n in kin if n.startswith(name.rsplit("_vpc_", 1)[0] + "_vpc_")] and subnets:
+                hint = " Its VPC is the one of its subnets: give %s." % " or ".join(sorted(subnets))  # the provider has no VPC variable
             problems.append("%s=%r: is not a variable of %s.%s (As written it is ignored.)" % (
-                name, variables[name], " or ".join(p for p in parts if name.startswith(p + "_")) or " or ".join(parts),
-                " Did you mean %s?" % " or ".join(meant) if meant else ""))
+                name, variables[name], " or ".join(p for p in parts if name.startswith(p + "_")) or " or ".join(parts), hint))
     if state == "absent" and "transit_gateway_spoke" in parts and values.get("transit_gateway_spoke_vpcs") == []:
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
@@ -681,15 +685,18 @@ class Account:
                 problems.append("%s=%r: %s %s. %s" % (
                     name_name, vpc_name, "matches %d VPCs (%s)" % (len(found), ", ".join(v["VpcId"] for v in found))
                     if found else "no VPC has this Name tag", self.where,
-                    "Give the VPC's id instead." if found else "Check the name, the account (aws_profile) and aws_region."))
+                    "Check the name, the account (aws_profile) and aws_region." if not found else
+                    "Give %s instead, or give each VPC a Name tag of its own." % id_name if id_name else
+                    "Give each VPC a Name tag of its own: the playbook finds it by that tag."))
                 found = []
         else:
             return None
         return found[0] if found else None
 
-    def subnets_named(self, problems, ids_name, ids, names_name, names, vpc=None, vpc_name=None):
+    def subnets_named(self, problems, ids_name, ids, names_name, names, vpc=None, vpc_name=None, vpc_option=None):
         """The subnets listed by id or Name tag, each resolving to exactly one subnet (of ``vpc`` when
-        given); every one must resolve, and at most one per Availability Zone."""
+        given); every one must resolve, and at most one per Availability Zone. ``vpc_option``: the variable
+        that would narrow the names to one VPC, when the caller has one."""
         found = []
         for i, subnet_id in enumerate(ids or []):
             match = [s for s in self.subnets() if s["SubnetId"] == subnet_id]
@@ -709,8 +716,11 @@ class Account:
                 problems.append("%s[%d]=%r: no subnet has this Name tag %s%s. Check the name, or list the subnets by id." % (
                     names_name, i, name, self.where, " in %s" % (vpc_name or vpc["VpcId"]) if vpc and match else ""))
             elif len(inside) > 1:
-                problems.append("%s[%d]=%r: %d subnets have this Name tag %s (%s). Give the VPC, or the subnets' ids." % (
-                    names_name, i, name, len(inside), self.where, ", ".join(s["SubnetId"] for s in inside)))
+                fixes = (["List them by id in %s" % ids_name] if ids_name else []) + (
+                    ["give %s" % vpc_option] if vpc_option and vpc is None else []) + ["give each subnet a Name tag of its own"]
+                fixes[0] = fixes[0][0].upper() + fixes[0][1:]
+                problems.append("%s[%d]=%r: %d subnets have this Name tag %s (%s). %s." % (
+                    names_name, i, name, len(inside), self.where, ", ".join(s["SubnetId"] for s in inside), ", or ".join(fixes)))
             else:
                 found += inside
         where = ids_name if ids else names_name
@@ -1274,7 +1284,7 @@ def look_up(module, problems, parts, values):
         vpc = aws.vpc(problems, "privatelink_consumer_vpc_id", values.get("privatelink_consumer_vpc_id"), None, None)
         subnets = aws.subnets_named(problems, "privatelink_consumer_subnet_ids", values.get("privatelink_consumer_subnet_ids"),
                                     "privatelink_consumer_subnet_names", values.get("privatelink_consumer_subnet_names"), vpc,
-                                    "privatelink_consumer_vpc_id=%r" % vpc["VpcId"] if vpc else None)
+                                    "privatelink_consumer_vpc_id=%r" % vpc["VpcId"] if vpc else None, "privatelink_consumer_vpc_id")
         if vpc is None and subnets:
             vpc = {"VpcId": subnets[0]["VpcId"]}  # the subnets' VPC (no DescribeVpcs, which the role never needs)
         if vpc is not None:

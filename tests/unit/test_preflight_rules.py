@@ -649,6 +649,13 @@ def test_a_variable_with_a_roles_prefix_that_the_role_does_not_have_is_refused_n
             for p in problems] == [True], problems
 
 
+def test_a_vpc_variable_of_the_provider_which_has_none_points_to_its_subnets():
+    """The fifteenth trial's D003: privatelink_provider_vpc_id was met with a did-you-mean of an unrelated variable."""
+    problems = problems_of("privatelink_provider", dict(GOOD["privatelink_provider"], aws_region="us-east-1", privatelink_provider_vpc_id="x"))
+    assert problems == ["privatelink_provider_vpc_id='x': is not a variable of privatelink_provider. Its VPC is the one of its subnets: give "
+                        "privatelink_provider_subnet_ids or privatelink_provider_subnet_names. (As written it is ignored.)"]
+
+
 def test_an_attachment_associated_with_two_hub_route_tables_is_refused():
     problems, _values = check_variables("hub", ["transit_gateway_hub"], "present", dict(
         GOOD["transit_gateway_hub"], aws_region="us-east-1", transit_gateway_hub_route_tables=[
@@ -900,3 +907,32 @@ def test_a_peering_check_through_a_route_table_the_peering_leaves_out_is_refused
     found = {"r": {"peering_routed": routed, "peering_check": "10.1.1.10", "peering_check_from": ["10.0.1.0/24"]}, "a": {}}
     assert unrouted_peering_checks(found, {"peering_pairs": {"r": "a"}})[0].startswith(
         "host r's vpc_peering_check: its subnet 10.0.1.0/24 is in subnet 10.0.1.0/24, whose route table rtb-1")
+
+
+def test_a_name_shared_by_two_vpcs_or_subnets_says_what_this_variable_can_do_about_it():
+    """The fifteenth trial's D003/D004: connect_vpcs' name matching two VPCs said "give the id", which connect_vpcs has no
+    key for, and a provider's subnet name matching two subnets said "Give the VPC", which the provider has no variable for."""
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import Account
+
+    def tagged(name, **resource):
+        return dict(resource, Tags=[{"Key": "Name", "Value": name}])
+
+    account = Account.__new__(Account)  # its reads given, not made
+    account.where, account._read = "in account 1, r", {
+        ("vpcs", None): [tagged("twin", VpcId="vpc-1"), tagged("twin", VpcId="vpc-2")],
+        ("subnets", None): [tagged("s", SubnetId="subnet-1", VpcId="vpc-1"), tagged("s", SubnetId="subnet-2", VpcId="vpc-2")]}
+    problems = []
+    assert account.vpc(problems, None, None, "connect_vpcs[0].name", "twin") is None
+    account.vpc(problems, "vpc_peering_vpc_id", None, "vpc_peering_vpc_name", "twin")
+    account.subnets_named(problems, "privatelink_provider_subnet_ids", [], "privatelink_provider_subnet_names", ["s"])
+    account.subnets_named(problems, "privatelink_consumer_subnet_ids", [], "privatelink_consumer_subnet_names", ["s"],
+                          vpc_option="privatelink_consumer_vpc_id")
+    assert problems == [
+        "connect_vpcs[0].name='twin': matches 2 VPCs (vpc-1, vpc-2) in account 1, r. Give each VPC a Name tag of its own: the playbook "
+        "finds it by that tag.",
+        "vpc_peering_vpc_name='twin': matches 2 VPCs (vpc-1, vpc-2) in account 1, r. Give vpc_peering_vpc_id instead, or give each VPC a "
+        "Name tag of its own.",
+        "privatelink_provider_subnet_names[0]='s': 2 subnets have this Name tag in account 1, r (subnet-1, subnet-2). List them by id in "
+        "privatelink_provider_subnet_ids, or give each subnet a Name tag of its own.",
+        "privatelink_consumer_subnet_names[0]='s': 2 subnets have this Name tag in account 1, r (subnet-1, subnet-2). List them by id in "
+        "privatelink_consumer_subnet_ids, or give privatelink_consumer_vpc_id, or give each subnet a Name tag of its own."]
