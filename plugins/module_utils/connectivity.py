@@ -67,6 +67,9 @@ def _ports(parameter, values):
         return []
     if not isinstance(values, list):
         raise InvalidInput(parameter, values, "is not a list of ports.", "For example [443, 8443].")
+    if not values:  # an emptied list is a mistake more often than a way of saying "none"
+        raise InvalidInput(parameter, values, "lists no port.", "List the server's ports, for example [443], or leave %s out to plan "
+                           "without ports (a PrivateLink link needs them)." % parameter.rsplit(".", 1)[-1])
     for i, value in enumerate(values):
         validation.port("%s[%d]" % (parameter, i), value)
     return sorted(set(values))

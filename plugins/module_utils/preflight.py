@@ -1165,6 +1165,11 @@ def check_links(found):
         return []
     where = [(host, j, vpc["name"], dict(vpc, account_id=found[host].get("account"))) for host in hosts
              for j, vpc in enumerate(found[host]["connect_vpcs"])]
+    links = found[hosts[0]]["connect_links"] or []
+    portless = ["connect_links[%d]=%r: gives no ports. connect.yml opens and checks each link on its ports: give them, for example "
+                "ports: [443]." % (i, link) for i, link in enumerate(links) if isinstance(link, dict) and not link.get("ports")]
+    if [link for link in links if isinstance(link, dict) and link.get("ports") == []]:
+        return portless  # the planner refuses an emptied list for a reason that is not connect.yml's
     try:
         connectivity.check_input([vpc for _host, _j, _name, vpc in where], found[hosts[0]]["connect_links"],
                                  **found[hosts[0]].get("connect_options", {}))
@@ -1194,9 +1199,7 @@ def check_links(found):
     serving = set(name for host in hosts for name in found[host].get("connect_servers") or [])
     return ["connect_links[%d].server=%r: its connect_vpcs entry (host %s's connect_vpcs[%d]) has no service_targets, the addresses "
             "connect.yml sends the link's traffic to. Give them." % ((i, link["server"]) + next(w[:2] for w in where if w[2] == link["server"]))
-            for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if link["server"] not in serving] + [
-        "connect_links[%d]=%r: gives no ports. connect.yml opens and checks each link on its ports: give them, for example "
-        "ports: [443]." % (i, link) for i, link in enumerate(found[hosts[0]]["connect_links"] or []) if not link.get("ports")]
+            for i, link in enumerate(links) if link["server"] not in serving] + portless
 
 
 def provider_built(module, problems, where, name, port, subnets):

@@ -112,6 +112,7 @@ options:
         description:
           - The TCP ports the server listens on. Required when the link ends up as PrivateLink, which carries only
             the ports of an NLB listener.
+          - Leave it out to plan a link without ports; an empty list is refused, as an emptied list is usually a mistake.
         type: list
         elements: int
       service:

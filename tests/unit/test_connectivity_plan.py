@@ -22,7 +22,7 @@ def vpc(name, account, *cidrs, ipv6=(), region=None):
 
 
 def link(client, server, *ports, service=None):
-    return {"client": client, "server": server, "ports": list(ports), "service": service}
+    return {"client": client, "server": server, "ports": list(ports) or None, "service": service}
 
 
 def many(n, accounts=(ACCT_A, ACCT_B), region=None):
@@ -349,6 +349,8 @@ BAD_INPUT = [
     pytest.param(LAB, [link("VPC_B", "VPC_A", 0)], {}, "links[0].ports[0]=0: is not a TCP port.", id="port-zero"),
     pytest.param(LAB, [link("VPC_B", "VPC_A", 65536)], {}, "links[0].ports[0]=65536: is not a TCP port.", id="port-high"),
     pytest.param(LAB, None, {"all_to_all": True, "default_ports": [70000]}, "default_ports[0]=70000", id="default-port"),
+    pytest.param(LAB, [{"client": "VPC_B", "server": "VPC_A", "ports": []}], {}, "links[0].ports=[]: lists no port. List the server's "
+                 "ports, for example [443], or leave ports out", id="ports-emptied"),
     pytest.param(LAB, None, {}, "links=None: no links given.", id="no-links"),
     pytest.param(LAB, [link("VPC_B", "VPC_A")], {"all_to_all": True}, "is given with all_to_all=true", id="both"),
     pytest.param(LAB[:1], None, {"all_to_all": True}, "vpcs=", id="one-vpc"),

@@ -560,7 +560,8 @@ def test_connect_links_need_ports_and_expected_counts_name_connect_expected_vpcs
             "connect_links": [{"client": "x", "server": "y", "ports": []}]}
     assert check_links({"h1": host}) == ["connect_links[0]={'client': 'x', 'server': 'y', 'ports': []}: gives no ports. connect.yml opens "
                                          "and checks each link on its ports: give them, for example ports: [443]."]
-    [problem] = check_links({"h1": dict(host, connect_options={"expected_vpcs": {"gg": 5}})})
+    [problem] = check_links({"h1": dict(host, connect_links=[{"client": "x", "server": "y", "ports": [443]}],
+                                        connect_options={"expected_vpcs": {"gg": 5}})})
     assert problem.startswith("connect_expected_vpcs={'gg': 5}: names 'gg', which is neither a VPC's group nor its account. Key the "
                               "expected counts by group or account (111111111111, g)."), problem
 
