@@ -23,7 +23,8 @@ description:
     to another account's VPC without O(peer_vpc_cidrs) is refused, since AWS would find an overlap only
     after the request.
   - A request that failed earlier (AWS keeps it visible to the requester for two hours) is not
-    repeated unless the peer's CIDRs are known and do not overlap.
+    repeated unless the peer VPC is in this account and its CIDRs, read again, no longer overlap. Across
+    accounts the same request would fail the same way, whatever O(peer_vpc_cidrs) says.
   - Each side sets its own DNS resolution option, as AWS requires; it is applied once the
     connection is active, so the requester sets it on a run after the accepter has accepted.
   - Tags on a peering connection are per account on AWS, so each side manages its own.
@@ -307,15 +308,24 @@ def refuse_overlap(module, vpc, peer_cidrs):
 
 def refuse_blind_request(module, vpc, connections):
     """A request to another account's VPC needs that VPC's CIDRs: this account cannot read them, and
-    without them an overlap is found by AWS only after the request, which then stays failed (and a
-    request that failed before would fail the same way)."""
+    without them an overlap is found by AWS only after the request, which then stays failed. A request
+    that failed before would fail the same way, with or without them."""
     params = module.params
     peer_owner = params["peer_owner_id"] or vpc["OwnerId"]
-    if params["peer_vpc_cidrs"] is not None or peer_owner == vpc["OwnerId"]:
+    if peer_owner == vpc["OwnerId"]:
         return
     failed = [c for c in connections if peering.status(c) == "failed"]
     earlier = " An earlier request between them failed (%s %s)." % (
         failed[0]["VpcPeeringConnectionId"], peering.failure_reason(failed[0])) if failed else ""
+    if params["peer_vpc_cidrs"] is not None and failed:
+        # The same request, which the given CIDRs do not change, would fail the same way (the fifteenth trial's M051).
+        raise InvalidInput(
+            "peer_vpc_cidrs", params["peer_vpc_cidrs"], "do not overlap %s's, and yet AWS failed the same request before: %s %s. A "
+            "new one would fail the same way." % (vpc["VpcId"], failed[0]["VpcPeeringConnectionId"], peering.failure_reason(failed[0])),
+            "Check peer_vpc_cidrs against the peer VPC's ranges (ask account %s), and peer_vpc_id and peer_owner_id. If the peer VPC "
+            "has changed since, rerun once AWS has dropped the failed request (two hours after it failed)." % peer_owner)
+    if params["peer_vpc_cidrs"] is not None:
+        return
     raise InvalidInput(
         "peer_vpc_cidrs", None, "is required to request peering with %s of account %s (not this account, %s): "
         "this account cannot read that VPC, so overlapping CIDRs would be found by AWS only after the request, "

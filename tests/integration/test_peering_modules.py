@@ -189,6 +189,13 @@ def test_a_request_aws_answers_failed_fails_waited_for_or_not_naming_the_peer_ci
     assert failed["Status"]["Code"] == "failed", failed
     assert made.get("failed") and made["msg"].startswith(f"AWS made peering connection {failed['VpcPeeringConnectionId']}, and it is failed"), made
     assert made["msg"].endswith("(peer_vpc_cidrs=['10.2.0.0/16']: check them against the peer VPC's ranges)."), made["msg"]
+    # A rerun finds that failed request and makes no other (the fifteenth trial's M051: one more failed connection each run).
+    mark = localaws.control.mark()
+    again = module(PEERING, {"vpc_id": vpc_a, "peer_vpc_id": vpc_b, "peer_owner_id": ACCOUNT_B, "peer_vpc_cidrs": ["10.2.0.0/16"]})
+    assert again.get("failed") and again["msg"].startswith(
+        f"peer_vpc_cidrs=['10.2.0.0/16']: do not overlap {vpc_a}'s, and yet AWS failed the same request before: "
+        f"{failed['VpcPeeringConnectionId']} it is failed"), again["msg"]
+    assert mutating(localaws, mark) == [] and connections(localaws, A, vpc_a) == [failed]
 
 
 def test_failed_peering_from_another_tool_is_not_reused_nor_duplicated(localaws, module):
