@@ -27,7 +27,7 @@ description:
     C(client_security_group_names) and C(service_targets), comma-separated; C(from_tags_of), the VPC's id, lets connect.yml's
     preflight name the tag to fix. A tagged VPC or subnet without a Name tag
     is listed in C(connect_unnamed) with a warning, and connect.yml refuses to plan until it has one.
-  - The file's name must end in C(vpcs.yml) or C(vpcs.yaml).
+  - The file's name may end in C(vpcs.yml) or C(vpcs.yaml); any other YAML file whose C(plugin) is C(crossvpc.aws.vpcs) is read too.
   - A key of the file that is none of this plugin's options (those below, the constructed and cache ones included), for
     example C(regionz), fails parsing before any call to AWS, naming the key and the closest option.
 author:
@@ -110,6 +110,8 @@ cache_connection: ~/.cache/crossvpc-vpcs
 
 import difflib
 import re
+
+import yaml
 
 try:
     import boto3
@@ -361,7 +363,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "crossvpc.aws.vpcs"
 
     def verify_file(self, path):
-        return super(InventoryModule, self).verify_file(path) and path.endswith(("vpcs.yml", "vpcs.yaml"))
+        """A YAML file named *vpcs.yml, or any other YAML file whose plugin key names this plugin: it asks for it, and
+        skipping it for its name left only Ansible's "Unable to parse" warning."""
+        if not super(InventoryModule, self).verify_file(path) or not path.endswith((".yml", ".yaml")):
+            return False
+        if path.endswith(("vpcs.yml", "vpcs.yaml")):
+            return True
+        try:
+            with open(path) as source:
+                config = yaml.safe_load(source)
+        except (OSError, yaml.YAMLError):
+            return False
+        return isinstance(config, dict) and config.get("plugin") == self.NAME
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
