@@ -36,15 +36,6 @@ def vpc_cidrs(vpc):
     return blocks or [vpc["CidrBlock"]]
 
 
-def find_vpc(ec2, vpc_id, parameter, hint=""):
-    found = call(ec2, "describe_vpcs", "describe %s" % vpc_id, missing={}, VpcIds=[vpc_id]).get("Vpcs", [])
-    found = [v for v in found if v["VpcId"] == vpc_id]
-    if not found:
-        raise CrossvpcError("%s=%r: no such VPC in this account and region. Check the id, the account "
-                            "(profile) and the region.%s" % (parameter, vpc_id, hint))
-    return found[0]
-
-
 def find_connections(ec2, vpc_id, peer_vpc_id):
     """Every connection between the two VPCs that this account sees, newest state first."""
     pair = [vpc_id, peer_vpc_id]

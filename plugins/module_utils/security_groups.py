@@ -107,15 +107,6 @@ def find_group(ec2, vpc_id, name):
     return groups[0] if groups else None
 
 
-def check_vpc(ec2, vpc_id):
-    """The VPC is one this account and region can see: its own, or one shared with it through AWS RAM
-    (a participant sees the owner's VPC in DescribeVpcs and may make security groups in it)."""
-    found = call(ec2, "describe_vpcs", "look up VPC %s" % vpc_id, missing={}, VpcIds=[vpc_id]).get("Vpcs", [])
-    if not [v for v in found if v.get("VpcId") == vpc_id]:
-        raise InvalidInput("vpc_id", vpc_id, "no such VPC in this account and region (nor shared with it).",
-                           "Check the id, the account (profile) and the region.")
-
-
 def group_ids_by_name(ec2, vpc_id, names):
     """{name: id} of the named groups of the VPC; a name that does not exist there is an error."""
     if not names:

@@ -6,7 +6,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import paginate, tags_of
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import InvalidInput, call, paginate, tags_of
+
+
+def find_vpc(ec2, vpc_id, parameter="vpc_id", hint=""):
+    """The VPC ``vpc_id`` as this account and region see it: its own, or one shared with it through AWS RAM
+    (a participant sees the owner's VPC in DescribeVpcs and may make security groups and endpoints in it)."""
+    found = call(ec2, "describe_vpcs", "look up VPC %s" % vpc_id, missing={}, VpcIds=[vpc_id]).get("Vpcs", [])
+    found = [v for v in found if v.get("VpcId") == vpc_id]
+    if not found:
+        raise InvalidInput(parameter, vpc_id, "no such VPC in this account and region.",
+                           "Check the id, the account (profile) and the region.%s" % hint)
+    return found[0]
 
 
 def find_vpcs(ec2, vpc_ids, names):

@@ -176,7 +176,7 @@ changes:
 """
 
 
-from ansible_collections.crossvpc.aws.plugins.module_utils import security_groups, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils import security_groups, validation, vpcs
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, InvalidInput, client, new_module, result_with_diff, run_module)
 
@@ -229,7 +229,7 @@ def reconcile(module):
     if params["state"] == "absent":
         if group is None:  # gone already, or never there: a mistyped VPC id would look the same, so say which
             try:
-                security_groups.check_vpc(ec2, params["vpc_id"])
+                vpcs.find_vpc(ec2, params["vpc_id"])
             except InvalidInput as error:
                 module.warn("Nothing to remove: %s" % error)
         if group and not module.check_mode:
@@ -237,7 +237,7 @@ def reconcile(module):
         return result_with_diff(module, before, None, changed=group is not None, group_id="", **result)
 
     if group is None:  # to be created: in a VPC this account can use, or refused before anything is made
-        security_groups.check_vpc(ec2, params["vpc_id"])
+        vpcs.find_vpc(ec2, params["vpc_id"])
     by_name = security_groups.group_ids_by_name(ec2, params["vpc_id"], params["source_security_group_names"])
     known = security_groups.rules_of(group.get("IpPermissions")) if group else set()
     security_groups.check_group_ids(ec2, params["vpc_id"], sorted(set(params["source_security_group_ids"]) - set(

@@ -181,7 +181,7 @@ changes:
   type: dict
 """
 
-from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, security_groups, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils import privatelink, validation, vpcs
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, CrossvpcError, InvalidInput, call, checked_region, client, client_token, error_code, new_module, paginate,
     result_with_diff, run_module)
@@ -293,7 +293,7 @@ def reconcile(module):
                                 changes={"delete": True} if current else {})
 
     if current is None and params["vpc_id"] != UNKNOWN:  # else a VPC that does not exist shows as the subnets' mismatch
-        security_groups.check_vpc(ec2, params["vpc_id"])
+        vpcs.find_vpc(ec2, params["vpc_id"])
     if current is None and not desired["subnet_ids"]:
         raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets.",
                            "Give one subnet per availability zone the clients run in.")

@@ -234,7 +234,7 @@ removed:
 import ipaddress
 import re
 
-from ansible_collections.crossvpc.aws.plugins.module_utils import peering, validation
+from ansible_collections.crossvpc.aws.plugins.module_utils import peering, validation, vpcs
 from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
     UNKNOWN, CrossvpcError, InvalidInput, client, ec2_tag, new_module, result_with_diff, run_module)
 
@@ -271,7 +271,7 @@ def peer_cidrs(module, vpc):
         return sorted(set(given or []))
     peer_region = params["peer_region"] or module.region
     peer_ec2 = client(module, "ec2", region=peer_region)
-    real = sorted(set(peering.vpc_cidrs(peering.find_vpc(
+    real = sorted(set(peering.vpc_cidrs(vpcs.find_vpc(
         peer_ec2, params["peer_vpc_id"], "peer_vpc_id", "" if params["peer_owner_id"] else
         " If the peer VPC is in another account, give peer_owner_id (its account id) and peer_vpc_cidrs."))))
     if given is not None:
@@ -401,7 +401,7 @@ def no_request(module, connections):
 
 def present(module, ec2):
     params = module.params
-    vpc = peering.find_vpc(ec2, params["vpc_id"], "vpc_id")
+    vpc = vpcs.find_vpc(ec2, params["vpc_id"], "vpc_id")
     region, peer_region = module.region, params["peer_region"] or module.region
     peer_owner = params["peer_owner_id"] or vpc["OwnerId"]
     if params["side"] == "requester":

@@ -282,7 +282,7 @@ CASES = [
     case("group-name-256-characters", GROUP, group(name="g" * 256), "name='%s': is not a valid security group name."
          % ("g" * 256), "Use 1 to 255 characters"),
     case("group-in-a-vpc-of-account-b", GROUP, group(vpc_id="@vpc_b"),
-         "vpc_id='@vpc_b': no such VPC in this account and region (nor shared with it).", FIX_ACCOUNT, reads=True),
+         "vpc_id='@vpc_b': no such VPC in this account and region.", FIX_ACCOUNT, reads=True),
     # --- endpoint services: a private DNS name that is a domain name, load balancers that exist -------
     case("service-private-dns-underscore", SERVICE_MODULE, service(private_dns_name="api_v1.example.com"),
          "private_dns_name='api_v1.example.com': has the label 'api_v1'", "Give a domain name you own"),

@@ -120,7 +120,7 @@ def test_absent_deletes_and_a_second_absent_is_a_no_op(localaws, module, net):
     # A VPC id that names nothing removes nothing, and says so (a typo would look like a finished teardown).
     typo = module(MODULE, dict(absent, vpc_id="vpc-0123456789abcdef0"))
     assert typo["changed"] is False and typo["warnings"] == [
-        "Nothing to remove: vpc_id='vpc-0123456789abcdef0': no such VPC in this account and region (nor shared with it). "
+        "Nothing to remove: vpc_id='vpc-0123456789abcdef0': no such VPC in this account and region. "
         "Check the id, the account (profile) and the region."]
 
 
@@ -152,7 +152,7 @@ def test_a_vpc_of_another_account_is_refused_before_the_group_is_made(localaws, 
     mark = localaws.control.mark()
     result = module(MODULE, args, check=check)
     assert result.get("failed") and result["msg"].startswith(
-        "vpc_id=%r: no such VPC in this account and region (nor shared with it)." % vpc_b), result
+        "vpc_id=%r: no such VPC in this account and region." % vpc_b), result
     assert [c["action"] for c in localaws.control.calls(mark)] == ["DescribeSecurityGroups", "DescribeVpcs"]
 
 
