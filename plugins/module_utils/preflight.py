@@ -417,13 +417,11 @@ REQUIRED = {
     ],
 }
 
-# What an emptied list means to a user who built with it (the build removes nothing it is no longer given).
-EMPTY_FIX = {
-    "transit_gateway_spoke_vpcs": (" transit_gateway.yml attaches the VPCs listed and detaches none: to detach this account's VPCs, take "
-                                   "the host out of the spoke group and run playbooks/transit_gateway_teardown.yml, or, for one VPC, "
-                                   "crossvpc.aws.vpc_route state=absent for its routes to the gateway, then "
-                                   "crossvpc.aws.transit_gateway_attachment state=absent."),
-}
+# What an emptied spoke list means to a user who built with it (the build detaches nothing it is no longer given).
+SPOKES_EMPTIED = (" transit_gateway.yml attaches the VPCs listed and detaches none: to detach this account's VPCs, take "
+                  "the host out of the spoke group and run playbooks/transit_gateway_teardown.yml, or, for one VPC, "
+                  "crossvpc.aws.vpc_route state=absent for its routes to the gateway, then "
+                  "crossvpc.aws.transit_gateway_attachment state=absent.")
 
 # Parts whose host must be in the region of another host's resource: (part, context key, problem).
 SAME_REGION = [
@@ -499,7 +497,7 @@ def check_variables(host, parts, state, variables, specs, context=None):
                 if not any(values.get(n) not in (None, "", [], {}) or n in wrong for n in names):
                     empty = [n for n in names if values.get(n) is not None]
                     problems.append("%s. %s%s" % ("%s=%r: is empty" % (empty[0], values[empty[0]]) if empty else
-                                                  "%s: not set" % " or ".join(names), fix, EMPTY_FIX.get(empty[0], "") if empty else ""))
+                                                  "%s: not set" % " or ".join(names), fix, SPOKES_EMPTIED if empty == ["transit_gateway_spoke_vpcs"] else ""))
         for first, second, fix in EXCLUSIVE:
             if values.get(first) and values.get(second):
                 problems.append("%s and %s: both set (%r, %r). %s" % (first, second, values[first], values[second], fix))
