@@ -913,10 +913,16 @@ def absent_across(found):
                 "so the teardown would remove the other attachments, the route tables and the share, then stop at the hub. %s." % fix))
     spokes = [(host, vpc) for host in sorted(found) for vpc in (found[host] or {}).get("spoke_vpcs") or []]
     for host in sorted(h for h in found if (found[h] or {}).get("tgw_check") and spokes):
-        if not [vpc for _other, vpc in spokes if inside(found[host]["tgw_check"], vpc)]:
+        far = [(other, vpc) for other, vpc in spokes if inside(found[host]["tgw_check"], vpc)]
+        if not far:
             problems.append("host %s's transit_gateway_check.address=%r: is in no spoke's VPC (%s), so the check would not reach it "
                             "through the transit gateway. Give an address of another spoke's VPC." % (
                                 host, found[host]["tgw_check"], ", ".join("%s %s" % (v["named"], "/".join(v["cidrs"])) for _o, v in spokes)))
+        missing = [g for g in found[host].get("tgw_check_groups") or [] if far and g not in far[0][1]["group_names"]]
+        if missing:
+            problems.append("host %s's transit_gateway_check.destination_security_group_names=%r: host %s's %s, where its address is, "
+                            "has no group named %s, so the check could not be run. Name groups of that VPC." % (
+                                host, found[host]["tgw_check_groups"], far[0][0], far[0][1]["named"], ", ".join(missing)))
     # A teardown whose hub name finds no gateway while a spoke's VPC is attached to one of that account's: the spokes would
     # keep their attachments, and the hub its gateway.
     hubs = set((found[h] or {}).get("hub_id") for h in found)
@@ -1406,8 +1412,10 @@ def look_up(module, problems, parts, values):
             if vpc is not None:
                 aws.subnets_named(problems, name + ".subnet_ids", entry.get("subnet_ids"),
                                   name + ".subnet_names", entry.get("subnet_names"), vpc, entry.get("vpc_name"))
+                # Its group names: another host's check may name them as its destination (check across hosts).
                 found.setdefault("spoke_vpcs", []).append(dict(vpc_found(vpc, "%s (%s)" % (name, entry.get("vpc_name") or entry.get("vpc_id"))),
-                                                               attachment=entry.get("name")))
+                                                               attachment=entry.get("name"), group_names=[
+                                                                   g["GroupName"] for g in aws.read("security groups", vpc["VpcId"])]))
                 ipv6 = [a for a in vpc.get("Ipv6CidrBlockAssociationSet") or [] if _state(a, "Ipv6CidrBlockState.State") == "associated"]
                 if _typed(name + ".ipv6_support", entry.get("ipv6_support") or False, "bool") and not ipv6:
                     problems.append("%s.ipv6_support=True: %s has no IPv6 range, and AWS refuses IPv6 support on an attachment whose VPC "
@@ -1455,6 +1463,7 @@ def look_up(module, problems, parts, values):
                                 "host's VPCs send to the transit gateway, so the check could not pass. Route its range too." % (
                                     check["address"], routed))
             found["tgw_check"] = check["address"]
+            found["tgw_check_groups"] = check.get("destination_security_group_names") or []
     return found
 
 

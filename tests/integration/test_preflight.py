@@ -661,6 +661,15 @@ def test_a_hub_blackhole_on_the_checks_way_back_is_refused_from_what_the_hosts_f
         "drops the way back (to 10.1.1.0/24) of host account_b's transit_gateway_check (it is at least as specific as the route "
         "transit_gateway_spoke_vpcs[0] (crossvpc-lab-c) propagates for 10.1.0.0/16), so the check could not pass. Take the blackhole "
         "out, or check between other spokes."), across
+    # A destination group that is not in the far spoke's VPC, found from that spoke's host (it failed only at the check).
+    spoke = host_preflight(localaws, "account_b", ["transit_gateway_spoke"], "crossvpc-b", state="present", context=context,
+                           transit_gateway_spoke_vpcs=[spoke_c], transit_gateway_check={
+                               "subnet_name": "crossvpc-lab-c-private-1", "address": "10.0.1.10", "port": 8443,
+                               "destination_security_group_names": ["default", "nope"]})
+    across = checked_across({"account_a": hub["found"], "account_b": spoke["found"]})
+    assert ("host account_b's transit_gateway_check.destination_security_group_names=['default', 'nope']: host account_a's "
+            "transit_gateway_spoke_vpcs[0] (crossvpc-lab-a), where its address is, has no group named nope, so the check could not be "
+            "run. Name groups of that VPC.") in across["msg"], across
     assert localaws.control.mutating_calls(mark) == []
 
 
