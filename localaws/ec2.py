@@ -13,6 +13,11 @@ PrivateLink. Moto keeps each account's endpoint services and endpoints apart and
   longer crashes on them); services report their Tags;
   ModifyVpcEndpoint applies PrivateDnsEnabled and ModifyVpcEndpointServiceConfiguration applies
   RemovePrivateDnsName.
+- A service's private DNS name starts ``pendingVerification``, with a TXT record to publish (a
+  ``_<random>`` name and a ``vpce:<random>`` value; a new name gets a new record), and consumers see
+  PrivateDnsNameVerificationState. StartVpcEndpointServicePrivateDnsVerification makes it
+  ``verified``: the local AWS has no public DNS to look the record up in, so it takes it as
+  published. Moto answered ``verified`` at once, with a placeholder record.
 - DescribeVpcEndpointServicePermissions gives each AllowedPrincipal its PrincipalType (``All``,
   ``Account``, ``Role``, ``User``, ``Service``, ``OrganizationUnit``), ServicePermissionId and
   ServiceId, and honours its filters; ModifyVpcEndpointServicePermissions answers AddedPrincipals.
@@ -149,7 +154,19 @@ def _patch_models():
         detail["Tags"] = [{"Key": t["key"], "Value": t["value"]} for t in self.get_tags()]
         if not self.private_dns_name:
             del detail["PrivateDnsName"], detail["PrivateDnsNames"]
+        else:
+            detail["PrivateDnsNameVerificationState"] = self.private_dns_name_configuration["State"]
         return detail
+
+    def private_dns_name_configuration(self):
+        # AWS: the record that proves the provider owns the name, one per name, pending until verified.
+        if not self.private_dns_name:
+            return {}
+        record = getattr(self, "dns_record", None)
+        if record is None or record["for"] != self.private_dns_name:
+            record = self.dns_record = {"for": self.private_dns_name, "State": "pendingVerification", "Type": "TXT",
+                                        "Name": "_" + random_resource_id(20), "Value": "vpce:" + random_resource_id(20)}
+        return dict((k, v) for k, v in record.items() if k != "for")
 
     original_defaults = VPCBackend._collect_default_endpoint_services
 
@@ -205,6 +222,7 @@ def _patch_models():
         return endpoint
 
     VPCServiceConfiguration.to_dict = to_dict
+    VPCServiceConfiguration.private_dns_name_configuration = property(private_dns_name_configuration)
     VPCBackend._collect_default_endpoint_services = staticmethod(collect_default_endpoint_services)
     VPCBackend._filter_endpoint_services = staticmethod(filter_endpoint_services)
     VPCBackend.create_vpc_endpoint = create_vpc_endpoint
@@ -214,7 +232,7 @@ def _patch_models():
 
 def _patch_configuration_responses(response):
     from moto.core.responses import ActionResult
-    from moto.ec2.exceptions import InvalidFilter
+    from moto.ec2.exceptions import EC2ClientError, InvalidFilter, UnknownVpcEndpointService
     from moto.ec2.utils import generic_filter
 
     original_create = response.create_vpc_endpoint_service_configuration
@@ -273,11 +291,23 @@ def _patch_configuration_responses(response):
             service.private_dns_name = None
         return result
 
+    def start_vpc_endpoint_service_private_dns_verification(self):
+        service_id = self._get_param("ServiceId")
+        service = self.ec2_backend.get_vpc_endpoint_service(service_id)
+        if service is None:
+            raise UnknownVpcEndpointService(service_id)
+        if not service.private_dns_name:
+            raise EC2ClientError("InvalidParameter", f"Service '{service_id}' has no private DNS name to verify")
+        service.private_dns_name_configuration  # pylint: disable=pointless-statement  (its record, made if new)
+        service.dns_record["State"] = "verified"  # taken as published: no public DNS here to look in
+        return ActionResult({"ReturnValue": True})
+
     response.create_vpc_endpoint_service_configuration = create_vpc_endpoint_service_configuration
     response.describe_vpc_endpoint_service_configurations = (
         describe_vpc_endpoint_service_configurations)
     response.delete_vpc_endpoint_service_configurations = delete_vpc_endpoint_service_configurations
     response.modify_vpc_endpoint_service_configuration = modify_vpc_endpoint_service_configuration
+    response.start_vpc_endpoint_service_private_dns_verification = start_vpc_endpoint_service_private_dns_verification
 
 
 # --- Responses: endpoints and their connections ------------------------------------------------

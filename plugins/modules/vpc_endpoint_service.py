@@ -94,7 +94,7 @@ options:
   private_dns_name:
     description:
       - A private DNS name for the service. AWS verifies you own the domain, the module returns the
-        TXT record to publish in RV(service.private_dns_verification).
+        TXT record to publish in RV(service.private_dns_verification), and warns with it until the name is verified.
       - A fully qualified domain name, like C(api.example.com), two labels or more of 1 to 63 letters,
         digits and hyphens (not at either end of a label), 253 characters in all; not a wildcard.
       - An empty string removes it; omitted leaves it as it is.
@@ -367,6 +367,13 @@ def reconcile(module):
         after = privatelink.service_result(privatelink.planned_service(current, desired, plan, UNKNOWN),
                                            desired["allowed_principals"] if desired["purge_allowed_principals"]
                                            else sorted(set(principals) | set(desired["allowed_principals"])))
+    record = after.get("private_dns_verification") or {}
+    if record.get("state") not in (None, "verified"):  # AWS's record to publish: consumers cannot use the name until then
+        module.warn("Endpoint service %s: its private DNS name %s is %s, and consumers cannot use it until AWS has verified it. "
+                    "Publish a TXT record named %s.%s with the value %s, then start the verification (aws ec2 "
+                    "start-vpc-endpoint-service-private-dns-verification --service-id %s)." % (
+                        after["service_id"], after["private_dns_name"], record["state"], record["name"], after["private_dns_name"],
+                        record["value"], after["service_id"]))
     rejected = plan.get("reject_connections", [])
     result = dict(changed=bool(plan), service=after, changes=plan,
                   rejected_connections=[privatelink.connection_result(dict(c, VpcEndpointState="rejected"))

@@ -211,6 +211,20 @@ def test_service_updates_in_place(localaws, module, provider, service, names):
         ServiceId=service["service_id"])["AllowedPrincipals"]]
     assert principals == [f"arn:aws:iam::{ACCOUNT_C}:root"]
 
+    # A private DNS name: the record AWS asks to publish is returned, and named in a warning until verified.
+    dns = dict(base, allowed_principals=[ACCOUNT_C], acceptance_required=False, private_dns_name="api.example.com")
+    named = module("crossvpc.aws.vpc_endpoint_service", dns)
+    [config] = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[service["service_id"]])["ServiceConfigurations"]
+    record = config["PrivateDnsNameConfiguration"]
+    assert named["changes"] == {"private_dns_name": "api.example.com"} and record["State"] == "pendingVerification", named
+    assert named["service"]["private_dns_verification"] == {"state": "pendingVerification", "type": "TXT", "name": record["Name"],
+                                                            "value": record["Value"]}
+    assert [w for w in named["warnings"] if f"Publish a TXT record named {record['Name']}.api.example.com with the value "
+            f"{record['Value']}" in w], named["warnings"]
+    ec2.start_vpc_endpoint_service_private_dns_verification(ServiceId=service["service_id"])
+    verified = module("crossvpc.aws.vpc_endpoint_service", dns)
+    assert not verified["changed"] and not verified.get("warnings"), verified
+
 
 @pytest.mark.parametrize("override, message", [
     ({"allowed_principals": ["*"]}, "allowed_principals='*': would let every AWS account connect"),

@@ -277,6 +277,32 @@ def test_private_dns_settings_are_applied(localaws):
     assert "PrivateDnsName" not in config
 
 
+def test_a_private_dns_name_is_pending_verification_with_its_own_txt_record_until_verified(localaws):
+    ec2_a = localaws.client("ec2", "crossvpc-a")
+    service = provide_service(localaws, allow=["*"], PrivateDnsName="api.example.internal")
+
+    def record():
+        [config] = ec2_a.describe_vpc_endpoint_service_configurations(ServiceIds=[service["ServiceId"]])["ServiceConfigurations"]
+        [detail] = localaws.client("ec2", "crossvpc-b").describe_vpc_endpoint_services(
+            ServiceNames=[service["ServiceName"]])["ServiceDetails"]
+        assert detail["PrivateDnsNameVerificationState"] == config["PrivateDnsNameConfiguration"]["State"], (detail, config)
+        return config["PrivateDnsNameConfiguration"]
+
+    first = record()
+    assert first["State"] == "pendingVerification" and first["Type"] == "TXT", first
+    assert first["Name"].startswith("_") and len(first["Name"]) > 10 and first["Value"].startswith("vpce:"), first
+    assert record() == first  # one record per name
+    ec2_a.modify_vpc_endpoint_service_configuration(ServiceId=service["ServiceId"], PrivateDnsName="api2.example.internal")
+    second = record()
+    assert second["State"] == "pendingVerification" and second["Value"] != first["Value"], second
+    assert ec2_a.start_vpc_endpoint_service_private_dns_verification(ServiceId=service["ServiceId"])["ReturnValue"] is True
+    assert record() == dict(second, State="verified")
+    plain = provide_service(localaws, allow=["*"])
+    assert error_code(ec2_a.start_vpc_endpoint_service_private_dns_verification, ServiceId=plain["ServiceId"]) == "InvalidParameter"
+    assert error_code(ec2_a.start_vpc_endpoint_service_private_dns_verification,
+                      ServiceId="vpce-svc-0123456789abcdef0") == "InvalidVpcEndpointServiceId.NotFound"
+
+
 def test_deleted_endpoint_leaves_the_provider_connection_view(localaws):
     service = provide_service(localaws, allow=["*"])
     kept = consume(localaws, service["ServiceName"])["VpcEndpointId"]
