@@ -298,8 +298,8 @@ def _patch_configuration_responses(response):
             raise UnknownVpcEndpointService(service_id)
         if not service.private_dns_name:
             raise EC2ClientError("InvalidParameter", f"Service '{service_id}' has no private DNS name to verify")
-        service.private_dns_name_configuration  # pylint: disable=pointless-statement  (its record, made if new)
-        service.dns_record["State"] = "verified"  # taken as published: no public DNS here to look in
+        if service.private_dns_name_configuration["State"] != "verified":  # reading it makes the record, if new
+            service.dns_record["State"] = "verified"  # taken as published: no public DNS here to look in
         return ActionResult({"ReturnValue": True})
 
     response.create_vpc_endpoint_service_configuration = create_vpc_endpoint_service_configuration
