@@ -66,10 +66,11 @@ options:
       - The accounts or IAM principals that may create endpoints to the service. A 12-digit
         account id stands for that account's root (C(arn:aws:iam::ID:root)).
       - The exact set unless O(purge_allowed_principals=false).
+      - Omitted, the service's principals are left as they are (a new service allows none). An empty list
+        removes them all, and rejects the live connections (see O(keep_unlisted_connections)).
       - C(*) (every AWS account) is refused unless O(allow_any_principal=true).
     type: list
     elements: str
-    default: []
   purge_allowed_principals:
     description:
       - Remove principals that are not listed. With V(false) the listed ones are only added.
@@ -269,14 +270,14 @@ def desired_state(module):
                     raise InvalidInput(option, value, "is in %s, not in %s where the service is made." % (
                         arn_region, region), "Use a load balancer of the same region.")
         arns[option] = values
-    principals = sorted(set(validation.principal("allowed_principals", p, params["allow_any_principal"])
-                            for p in params["allowed_principals"]))
+    given = params["allowed_principals"]  # omitted: left as they are (a tag change must not revoke every account)
+    principals = sorted(set(validation.principal("allowed_principals", p, params["allow_any_principal"]) for p in given or []))
     if params["private_dns_name"]:
         validation.dns_name("private_dns_name", params["private_dns_name"])
     validation.text("name", params["name"], validation.TAG_VALUE_LIMIT, "a Name tag")
     tags = validation.named_tags("tags", params["tags"], params["name"])
     return {"acceptance_required": params["acceptance_required"], "allowed_principals": principals,
-            "purge_allowed_principals": params["purge_allowed_principals"],
+            "purge_allowed_principals": params["purge_allowed_principals"] and given is not None,
             "NetworkLoadBalancerArns": arns["network_load_balancer_arns"],
             "GatewayLoadBalancerArns": arns["gateway_load_balancer_arns"],
             "private_dns_name": params["private_dns_name"],
@@ -316,6 +317,10 @@ def revocations(module, current, desired, ec2):
                     "keep_unlisted_connections=false they are rejected." % (
                         current["ServiceId"], privatelink.describe_connections(unlisted)))
         return connections, []
+    if unlisted:
+        module.warn("Endpoint service %s rejects the connections of accounts its allowed_principals no longer allow: %s. Their "
+                    "endpoints stop working; keep_unlisted_connections=true would keep them." % (
+                        current["ServiceId"], privatelink.describe_connections(unlisted)))
     return connections, unlisted
 
 
@@ -392,7 +397,7 @@ def main():
         network_load_balancer_arns=dict(type="list", elements="str"),
         gateway_load_balancer_arns=dict(type="list", elements="str"),
         acceptance_required=dict(type="bool", default=True),
-        allowed_principals=dict(type="list", elements="str", default=[]),
+        allowed_principals=dict(type="list", elements="str"),
         purge_allowed_principals=dict(type="bool", default=True),
         keep_unlisted_connections=dict(type="bool", default=False),
         allow_any_principal=dict(type="bool", default=False),

@@ -440,9 +440,17 @@ def test_revoking_an_account_rejects_its_connection(localaws, module, provider, 
     assert any(endpoint_id in w and ACCOUNT_B in w for w in kept["warnings"]), kept.get("warnings")
     assert endpoint_state(localaws, endpoint_id) == "available"
 
+    # Without allowed_principals, a tag change leaves the principals and connections alone (the sixteenth trial's ME07: it
+    # emptied the set and rejected B's connection).
     mark = localaws.control.mark()
-    revoked = module("crossvpc.aws.vpc_endpoint_service", without_b)
+    tagged = module("crossvpc.aws.vpc_endpoint_service", dict(base, tags={"team": "ops"}))
+    assert tagged["changes"] == {"set_tags": {"team": "ops"}}, tagged["changes"]
+    assert [c["action"] for c in mutating(localaws, mark)] == ["CreateTags"] and endpoint_state(localaws, endpoint_id) == "available"
+
+    mark = localaws.control.mark()
+    revoked = module("crossvpc.aws.vpc_endpoint_service", dict(without_b, tags={"team": "ops"}))
     assert revoked["changed"] and revoked["changes"] == {"reject_connections": [endpoint_id]}
+    assert any(endpoint_id in w and ACCOUNT_B in w and "rejects" in w for w in revoked["warnings"]), revoked.get("warnings")
     assert [c["action"] for c in mutating(localaws, mark)] == ["RejectVpcEndpointConnections"]
     assert endpoint_state(localaws, endpoint_id) == "rejected"
     ec2 = localaws.client("ec2", A)
@@ -453,7 +461,7 @@ def test_revoking_an_account_rejects_its_connection(localaws, module, provider, 
         (ACCOUNT_B, "rejected")]
 
     mark = localaws.control.mark()
-    assert module("crossvpc.aws.vpc_endpoint_service", without_b)["changed"] is False
+    assert module("crossvpc.aws.vpc_endpoint_service", dict(without_b, tags={"team": "ops"}))["changed"] is False
     assert mutating(localaws, mark) == []
 
 
