@@ -858,6 +858,15 @@ def renamed_privatelink(found, providers):
                             "Keep the name %r, or tear it down first (playbooks/privatelink_teardown.yml with the names of the build)." % (
                                 consumer, mine.get("consumer_name"), endpoint["id"], endpoint["name"], provider,
                                 theirs["provider_service"], endpoint["name"]))
+        for endpoint in [e for e in mine["vpc_endpoints"] if e["service_name"] in (theirs.get("provider_twins") or []) and e["name"] not in claimed]:
+            problems.append("host %s's privatelink_provider_name=%r and host %s's privatelink_consumer_name=%r: endpoint %s (Name %r) of this "
+                            "consumer's VPC connects to %s (Name %r) of the provider's account, which serves the same targets: both names "
+                            "changed since the build, and the build would make a second service, load balancer and endpoint and leave "
+                            "those connected. Keep the names %r and %r, or tear the built ones down first (playbooks/privatelink_teardown.yml "
+                            "with the names of the build)." % (
+                                provider, theirs["provider_name"], consumer, mine.get("consumer_name"), endpoint["id"], endpoint["name"],
+                                endpoint["service_name"], theirs["account_services"].get(endpoint["service_name"]),
+                                theirs["account_services"].get(endpoint["service_name"]), endpoint["name"]))
     return problems
 
 
@@ -1244,6 +1253,18 @@ def look_up(module, problems, parts, values):
                                         "list the endpoint services") if _state(s, "ServiceState") not in GONE]
         found["account_services"] = dict((s["ServiceName"], tags_of(s).get("Name")) for s in services)
         found["provider_service"] = next((s["ServiceName"] for s in services if tags_of(s).get("Name") == found["provider_name"]), None)
+        # A new name, and a service of the account that serves the same targets: this one renamed, if a consumer's endpoint
+        # still calls it under an old name too (check across hosts). Read only when the build would make a service.
+        targets = sorted(values.get("privatelink_provider_targets") or [])
+        found["provider_twins"] = []
+        if targets and found["provider_service"] is None:
+            elb = client(module, "elbv2")
+            for service in services:
+                groups = [g for arn in service.get("NetworkLoadBalancerArns") or [] for g in call(
+                    elb, "describe_target_groups", "list the target groups of %s" % arn, missing={"TargetGroups": []},
+                    LoadBalancerArn=arn)["TargetGroups"]]
+                if [g for g in groups if load_balancing.registered_targets(elb, g["TargetGroupArn"]) == targets]:
+                    found["provider_twins"].append(service["ServiceName"])
         # The services this account's endpoints call: one of a consumer's account named as this service means the two swapped.
         found["account_endpoint_services"] = sorted(set(
             e.get("ServiceName") for e in paginate(aws.ec2, "describe_vpc_endpoints", "VpcEndpoints", "list the endpoints")

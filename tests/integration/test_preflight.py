@@ -584,8 +584,12 @@ def test_a_privatelink_build_whose_provider_or_consumer_name_changed_is_refused(
     """Found by their names, a renamed service or endpoint would be made a second time, the built one left connected."""
     ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
     subnets = [s["SubnetId"] for s in ec2_a.describe_subnets(Filters=[{"Name": "tag:Name", "Values": A_SUBNETS}])["Subnets"]]
-    arn = localaws.client("elbv2").create_load_balancer(Name="svc-built", Type="network", Scheme="internal",
-                                                        Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    elb = localaws.client("elbv2")
+    arn = elb.create_load_balancer(Name="svc-built", Type="network", Scheme="internal", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    [group] = elb.create_target_group(Name="svc-built-tg", Protocol="TCP", Port=8443, VpcId=ec2_a.describe_subnets(
+        SubnetIds=subnets[:1])["Subnets"][0]["VpcId"], TargetType="ip")["TargetGroups"]
+    elb.register_targets(TargetGroupArn=group["TargetGroupArn"], Targets=[{"Id": "10.0.1.10"}])
+    elb.create_listener(LoadBalancerArn=arn, Protocol="TCP", Port=8443, DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])
     service = ec2_a.create_vpc_endpoint_service_configuration(NetworkLoadBalancerArns=[arn], AcceptanceRequired=False, TagSpecifications=[
         {"ResourceType": "vpc-endpoint-service", "Tags": [{"Key": "Name", "Value": "svc-built"}]}])["ServiceConfiguration"]
     ec2_a.modify_vpc_endpoint_service_permissions(ServiceId=service["ServiceId"], AddAllowedPrincipals=["arn:aws:iam::222222222222:root"])
@@ -595,10 +599,10 @@ def test_a_privatelink_build_whose_provider_or_consumer_name_changed_is_refused(
                                          )["VpcEndpoint"]["VpcEndpointId"]
     mark = localaws.control.mark()
 
-    def found(provider_name, consumer_name):
+    def found(provider_name, consumer_name, targets=("10.0.1.10",)):
         provider = host_preflight(localaws, "provider", ["privatelink_provider"], "crossvpc-a", state="present",
                                   privatelink_provider_name=provider_name, privatelink_provider_port=8443,
-                                  privatelink_provider_subnet_names=A_SUBNETS, privatelink_provider_targets=["10.0.1.10"])
+                                  privatelink_provider_subnet_names=A_SUBNETS, privatelink_provider_targets=list(targets))
         consumer = host_preflight(localaws, "consumer", ["privatelink_consumer"], "crossvpc-b", state="present",
                                   privatelink_consumer_name=consumer_name, privatelink_consumer_subnet_names=["crossvpc-lab-b-private-1"],
                                   privatelink_consumer_client_security_group_names=["default"])
@@ -616,6 +620,14 @@ def test_a_privatelink_build_whose_provider_or_consumer_name_changed_is_refused(
         f"host consumer's privatelink_consumer_name='ep-renamed': endpoint {endpoint} (Name 'ep-built') of this VPC already connects to "
         f"host provider's service {service['ServiceName']}, so the build would make a second endpoint and security group and leave that "
         "one connected. Keep the name 'ep-built', or tear it down first (playbooks/privatelink_teardown.yml with the names of the build).")
+    # Both renamed (the sixteenth trial's PC01: a second of everything, rc 0): the old service serves the same targets.
+    assert found("svc-renamed", "ep-renamed") == (
+        f"host provider's privatelink_provider_name='svc-renamed' and host consumer's privatelink_consumer_name='ep-renamed': endpoint "
+        f"{endpoint} (Name 'ep-built') of this consumer's VPC connects to {service['ServiceName']} (Name 'svc-built') of the provider's "
+        "account, which serves the same targets: both names changed since the build, and the build would make a second service, load "
+        "balancer and endpoint and leave those connected. Keep the names 'svc-built' and 'ep-built', or tear the built ones down first "
+        "(playbooks/privatelink_teardown.yml with the names of the build).")
+    assert found("svc-other", "ep-other", targets=["10.0.2.10"]) == ""  # another service of the account, with its own endpoint
     assert localaws.control.mutating_calls(mark) == []
 
 
