@@ -228,10 +228,26 @@ def apply_rules(ec2, group_id, direction, to_add, to_remove):
              GroupId=group_id, IpPermissions=permissions_of(to_add))
 
 
+def lasting_users(ec2, group_id):
+    """What keeps the group in use that waiting will not end: network interfaces other than interface endpoints'
+    (AWS removes those a little after their endpoint), and other groups' rules naming it. Empty when they cannot be read."""
+    try:
+        interfaces = paginate(ec2, "describe_network_interfaces", "NetworkInterfaces", "find what uses %s" % group_id,
+                              Filters=[{"Name": "group-id", "Values": [group_id]}])
+        referring = paginate(ec2, "describe_security_groups", "SecurityGroups", "find the rules naming %s" % group_id,
+                             Filters=[{"Name": "ip-permission.group-id", "Values": [group_id]}])
+    except CrossvpcError:  # a policy without these reads: wait, as before
+        return []
+    return ["network interface %s (%s)" % (i["NetworkInterfaceId"], i.get("Description") or i.get("InterfaceType") or "no description")
+            for i in interfaces if i.get("InterfaceType") != "vpc_endpoint"] + [
+        "the rules of group %s (%s)" % (g["GroupId"], g.get("GroupName")) for g in referring if g["GroupId"] != group_id]
+
+
 def delete_group(ec2, group_id, timeout):
     """Delete the group, waiting while AWS still counts it in use (the network interfaces of an endpoint
-    just deleted go a little later); past the timeout, AWS's refusal is the error."""
-    deadline, delay = time.monotonic() + timeout, 2.0
+    just deleted go a little later); past the timeout, AWS's refusal is the error. What waiting will not end
+    (a workload's network interface, another group's rule) is named at the first refusal."""
+    deadline, delay, users = time.monotonic() + timeout, 2.0, None
     while True:
         try:
             call(ec2, "delete_security_group", "delete security group %s" % group_id, missing={}, GroupId=group_id)
@@ -239,6 +255,10 @@ def delete_group(ec2, group_id, timeout):
         except CrossvpcError as error:
             if error_code(error.error) != "DependencyViolation":
                 raise
+            users = lasting_users(ec2, group_id) if users is None else users
+            if users:
+                raise CrossvpcError("Security group %s is in use by %s, which would keep it whatever the wait: detach it from "
+                                    "those, or name the group you meant." % (group_id, ", ".join(users)), error.error)
             if time.monotonic() + delay > deadline:
                 raise CrossvpcError("%s It is still attached to a network interface or referenced by another "
                                     "group's rule: remove those first." % error.message, error.error)

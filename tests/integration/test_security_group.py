@@ -145,6 +145,23 @@ def test_a_group_still_in_use_is_retried_then_refused_with_the_reason(localaws, 
         localaws.control.clear_faults()
 
 
+def test_a_group_a_workload_or_a_rule_uses_is_refused_at_once_naming_them(localaws, module, net):
+    """The sixteenth trial's MS09: a group on a workload's network interfaces was retried for 300 s, 23 refused deletes, and
+    the message named none of them. Waiting does not end these: the first refusal names them."""
+    made = module(MODULE, net["args"])
+    subnet = net["ec2"].create_subnet(VpcId=net["vpc"], CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    eni = net["ec2"].create_network_interface(SubnetId=subnet, Groups=[made["group_id"]], Description="orders pod")["NetworkInterface"]
+    mark = localaws.control.mark()
+    refused = module(MODULE, {"name": "svc-endpoint", "vpc_id": net["vpc"], "state": "absent"})
+    assert refused.get("failed") and refused["msg"].startswith(
+        f"Security group {made['group_id']} is in use by network interface {eni['NetworkInterfaceId']} (orders pod), which would keep "
+        "it whatever the wait"), refused["msg"]
+    assert mutating(localaws, mark) == ["DeleteSecurityGroup"] and group_in_aws(net) is not None
+    # The clients' group, which the endpoint group's rule names.
+    refused = module(MODULE, {"name": "clients", "vpc_id": net["vpc"], "state": "absent"})
+    assert f"is in use by the rules of group {made['group_id']} (svc-endpoint)" in refused.get("msg", ""), refused
+
+
 @pytest.mark.parametrize("check", [True, False], ids=["check-mode", "real"])
 def test_a_vpc_of_another_account_is_refused_before_the_group_is_made(localaws, module, net, check):
     vpc_b = localaws.client("ec2", "crossvpc-b").create_vpc(CidrBlock="10.21.0.0/16")["Vpc"]["VpcId"]
