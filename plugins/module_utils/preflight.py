@@ -1734,8 +1734,14 @@ def look_up_named(module, problems, aws, parts, values, consumer_vpc=None):
         if part == "transit_gateway_hub":
             found.update(hub_state(aws, as_written(variable, name), live, mine))
         if not mine:
-            others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live]
-            there = ". Those there: %s. If you meant one of them, fix the name and run again." % ", ".join(sorted(others))
+            # A request not yet accepted carries no tag of the accepter's (tags are per account): not a name to fix.
+            unaccepted = [i[id_key] for i in live if part == "vpc_peering" and not tags_of(i).get("Name")
+                          and _state(i, "Status.Code") == "pending-acceptance"]
+            others = ["%s (%s)" % (tags_of(i).get("Name") or "no Name tag", i[id_key]) for i in live if i[id_key] not in unaccepted]
+            there = (". Those there: %s. If you meant one of them, fix the name and run again." % ", ".join(sorted(others)) if others
+                     else "." if unaccepted else " (already removed).")
+            there += (" %s awaits this account's acceptance, untagged here until accepted: the requester's teardown removes it." % (
+                " and ".join(sorted(unaccepted))) if unaccepted else "")
             module.warn("%s: no %s has this Name tag %s, so there is none to remove%s" % (
-                as_written(variable, name, values.get("connect_name")), kind, aws.where, there if others else " (already removed)."))
+                as_written(variable, name, values.get("connect_name")), kind, aws.where, there))
     return found

@@ -205,7 +205,8 @@ def reconcile(module):
         if refusal and not module.check_mode:
             raise CrossvpcError(refusal)
         if refusal:  # the service's removal may be planned earlier in the same check run, as in privatelink_teardown.yml
-            module.warn(refusal + " (Check mode: a real run fails here unless the service is gone by then.)")
+            module.warn(refusal + " (Check mode: the real run deletes it only if the service is gone by then; "
+                                  "playbooks/privatelink_teardown.yml removes the service first.)")
         changed = bool(lb or tg)
         if changed and not module.check_mode:
             load_balancing.delete(elb, current)

@@ -332,7 +332,8 @@ def delete(module, ec2, current, before):
         if refusal and not module.check_mode:
             raise CrossvpcError(refusal)
         if refusal:  # the consumers' removal may be planned earlier in the same check run
-            module.warn(refusal + " (Check mode: a real run fails here unless they are gone by then.)")
+            module.warn(refusal + " (Check mode: the real run deletes it only if they are gone by then; playbooks/privatelink_teardown.yml "
+                                  "removes the consumers' endpoints first.)")
         if not module.check_mode:
             privatelink.delete_service(ec2, current["ServiceId"])
     return result_with_diff(module, before, {}, changed=bool(current), service={}, rejected_connections=[],

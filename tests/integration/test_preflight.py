@@ -391,6 +391,12 @@ def test_teardown_names_that_match_nothing_are_warned_or_refused(localaws, bare_
     refused = checked_across(ends, {"peering_pairs": [["end_a", "end_c"]]})
     assert refused.get("failed") and (f"host end_a's vpc_peering_name='peering-typo': the peering between "
                                       f"{peering['found']['peering_vpc']['vpc_id']} and {c_vpc['VpcId']} is {pcx}, named pcx-real") in refused["msg"]
+    # The accepter's right name finds nothing: a request not accepted has no tag of the accepter's (the sixteenth trial's PD10
+    # told the user to fix it).
+    accepter = host_preflight(localaws, "end_c", ["vpc_peering"], "crossvpc-b", vpc_peering_name="pcx-real", vpc_peering_vpc_name="crossvpc-lab-c")
+    assert accepter["warnings"] == [f"vpc_peering_name='pcx-real': no peering connection has this Name tag in account 222222222222, us-east-1, "
+                                    f"so there is none to remove. {pcx} awaits this account's acceptance, untagged here until accepted: the "
+                                    "requester's teardown removes it."], accepter
     gone = host_preflight(localaws, "account_b", ["privatelink_consumer"], "crossvpc-b", privatelink_consumer_name="ep-real",
                           privatelink_consumer_subnet_names=["crossvpc-lab-b-private-9"])
     assert gone.get("failed") and "privatelink_consumer_subnet_names[0]='crossvpc-lab-b-private-9': no subnet has this Name tag" in gone["msg"]
