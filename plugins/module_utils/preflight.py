@@ -473,7 +473,8 @@ def check_variables(host, parts, state, variables, specs, context=None):
         problems.append("transit_gateway_spoke_vpcs=[]: lists no VPC, so this account's attachments would stay and block the "
                         "hub's removal. List the VPCs it attached, or take the host out of the spoke group.")
     links = values.get("connect_links")
-    if "connect" in parts and state == "present" and "planned_names" not in (context or {}) and not links:
+    if "connect" in parts and state == "present" and "planned_names" not in (context or {}) and not links \
+            and "connect_links" not in wrong:  # given wrong (not a list), it is named as that, not as unset
         fix = ("List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, ports: [443]}], in the inventory's "
                "group vars or with -e.")
         problems.append("connect_links: not set. %s" % fix if links is None else "connect_links=%r: lists no link. %s connect.yml builds "

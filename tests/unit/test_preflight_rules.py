@@ -571,6 +571,9 @@ def test_connect_without_links_is_refused_naming_them():
     assert problems_of("connect", {"aws_region": "us-east-1"}) == [
         "connect_links: not set. List the links to connect: connect_links: [{client: <VPC name>, server: <VPC name>, ports: [443]}], "
         "in the inventory's group vars or with -e."]
+    # Given as a mapping, it is refused as that alone (the sixteenth trial's CN24 was also told it was not set).
+    [problem] = problems_of("connect", {"aws_region": "us-east-1", "connect_links": {"client": "b", "server": "a", "ports": [8443]}})
+    assert problem.startswith("connect_links={'client': 'b', 'server': 'a', 'ports': [8443]}: is not a list."), problem
 
 
 def test_a_connect_vpc_key_that_is_not_one_is_refused():
