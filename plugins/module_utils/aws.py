@@ -215,8 +215,8 @@ def _whole_number_problem(where, entry, value):
 
 
 def _choice_problem(spec, params, kwargs):
-    """Options given together that exclude each other, or none of options one of which is needed, with the values and
-    a fix (top-level options, by name or alias)."""
+    """Options given together that exclude each other, none of options one of which is needed, or an option without one
+    it requires, with the values and a fix (top-level options, by name or alias)."""
     names = dict((alias, name) for name, option in spec.items() for alias in [name] + list(option.get("aliases") or []))
     given = dict((names[k], v) for k, v in params.items() if k in names and v is not None)
     for group in kwargs.get("mutually_exclusive") or []:
@@ -224,6 +224,11 @@ def _choice_problem(spec, params, kwargs):
         if len(both) > 1:
             return "%s: given together (%s), and they exclude each other. Give only one of %s." % (
                 " and ".join(both), ", ".join("%s=%r" % (name, given[name]) for name in both), ", ".join(group))
+    for option, needed in sorted((kwargs.get("required_by") or {}).items()):
+        missing = [n for n in ([needed] if isinstance(needed, str) else needed) if n not in given]
+        if option in given and missing:
+            return "%s=%r: is given without %s, which it needs. Give %s too (ansible-doc <module> says what each does)." % (
+                option, given[option], " or ".join(missing), " and ".join(missing))
     for group in kwargs.get("required_one_of") or []:
         if not [name for name in group if name in given]:
             return "%s: none is given, and the module needs one of them. Give one (ansible-doc <module> says what each " \
@@ -293,7 +298,7 @@ def new_module(argument_spec, fixes=None, **kwargs):
     problem = _shape_problem(argument_spec, raw if isinstance(raw, dict) else {})
     conflict = _choice_problem(argument_spec, raw if isinstance(raw, dict) else {}, kwargs) if problem is None else None
     if conflict:  # Ansible's own message names the options, not the values given nor what to do
-        unchecked = dict((k, v) for k, v in kwargs.items() if k not in ("mutually_exclusive", "required_one_of"))
+        unchecked = dict((k, v) for k, v in kwargs.items() if k not in ("mutually_exclusive", "required_one_of", "required_by"))
         module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **unchecked)
         module.fail_json(msg=conflict.replace("<module>", module._name))  # pylint: disable=protected-access
     if problem is None:
