@@ -217,7 +217,8 @@ table:
 """
 
 from ansible_collections.crossvpc.aws.plugins.module_utils import reachability
-from ansible_collections.crossvpc.aws.plugins.module_utils.aws import checked_region, client, new_module, run_module
+from ansible_collections.crossvpc.aws.plugins.module_utils.aws import (
+    InvalidInput, call, checked_region, client, known_profile, new_module, run_module)
 
 GROUPS = dict(security_group_ids=dict(type="list", elements="str"),
               security_group_names=dict(type="list", elements="str"))
@@ -235,21 +236,32 @@ ARGUMENT_SPEC = dict(
 def connector(module):
     """connect(account, service, region): this module's credentials for None (the source account),
     the account's profile from account_profiles, or None when it has none."""
-    profiles = module.params["account_profiles"] or {}
+    profiles, proved = module.params["account_profiles"] or {}, set()
 
     def connect(account, service, region):
         if account is None:
             return client(module, service, region=region)
         if account not in profiles:
             return None
-        return client(module, service, region=region, profile_name=profiles[account], aws_access_key_id=None,
-                      aws_secret_access_key=None, aws_session_token=None)
+        kwargs = dict(region=region, profile_name=profiles[account], aws_access_key_id=None, aws_secret_access_key=None,
+                      aws_session_token=None)
+        if account not in proved:  # a profile of another account would read that account, and blame the path
+            owner = call(client(module, "sts", **kwargs), "get_caller_identity", "read the account of profile %s" % profiles[account])["Account"]
+            if owner != account:
+                raise InvalidInput("account_profiles['%s']" % account, profiles[account], "is a profile of account %s, not of %s." % (
+                    owner, account), "Give account %s's profile." % account)
+            proved.add(account)
+        return client(module, service, **kwargs)
 
     return connect
 
 
 def check(module):
     destination = reachability.validate(module.params, checked_region(module))
+    for account, profile in sorted((module.params["account_profiles"] or {}).items()):
+        if not known_profile(profile):  # botocore's "could not be found" would name neither the option nor the account
+            raise InvalidInput("account_profiles['%s']" % account, profile, "is not a profile of this machine's AWS config.",
+                               "Give account %s's profile (aws configure list-profiles lists them)." % account)
     result = reachability.Walk(module.params, module.region, connector(module)).run(destination)
     for warning in result.pop("warnings"):
         module.warn(warning)

@@ -211,6 +211,14 @@ def test_far_side_without_a_profile_is_not_checked_and_warns(module, connected):
     assert all(h["detail"] == f"not checked: give account_profiles for {ACCOUNT_A}" for h in unchecked)
     assert any(ACCOUNT_A in w for w in result.get("warnings", [])), result.get("warnings")
 
+    # A profile misspelt, or of another account (the sixteenth trial's MY05/MY06: botocore's words, or a wrong diagnosis).
+    typo = reach(module, PEER_SOURCE, PEER_DESTINATION, account_profiles={ACCOUNT_A: "crossvpc-zz"})
+    assert typo.get("failed") and typo["msg"].startswith(f"account_profiles['{ACCOUNT_A}']='crossvpc-zz': is not a profile of this "
+                                                         "machine's AWS config."), typo
+    other = reach(module, PEER_SOURCE, PEER_DESTINATION, account_profiles={ACCOUNT_A: "crossvpc-b"})
+    assert other.get("failed") and other["msg"] == (f"account_profiles['{ACCOUNT_A}']='crossvpc-b': is a profile of account 222222222222, "
+                                                    f"not of {ACCOUNT_A}. Give account {ACCOUNT_A}'s profile."), other
+
 
 # --- PrivateLink: account B's VPC_B to account A's service ----------------------------------------
 
