@@ -121,7 +121,7 @@ try:
 except ImportError:  # reported when the plugin parses
     boto3 = None
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 try:
@@ -436,6 +436,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError("crossvpc.aws.vpcs: no account could be read (profiles %s): see the warnings above." % ", ".join(failed))
         return {"hosts": hosts, "left_out": left_out}
 
+    def _constructed(self, option, construct, facts, host, strict):
+        """Ansible's constructed option, strict; not strict, an expression that fails other than on a variable some hosts
+        lack is left out with a warning naming it (Ansible drops it silently, and plays aimed at its groups then match no host)."""
+        try:
+            construct(self.get_option(option), facts, host, strict=True)
+        except AnsibleError as error:
+            if strict:
+                raise
+            if "is undefined" not in str(error):
+                self.display.warning("crossvpc.aws.vpcs: %s of host %s left out: %s. Fix the expression (strict: true makes this an "
+                                     "error)." % (option, host, error))
+            construct(self.get_option(option), facts, host, strict=False)
+
     def _populate(self, hosts, left_out):
         strict = self.get_option("strict")
         for entry in hosts:
@@ -453,10 +466,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                      "each a Name tag." % (", ".join(unnamed), CONNECT_TAG, "it" if len(unnamed) == 1 else "them"))
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
-            self._set_composite_vars(self.get_option("compose"), self.inventory.get_host(host).get_vars(), host, strict=strict)
+            self._constructed("compose", self._set_composite_vars, self.inventory.get_host(host).get_vars(), host, strict)
             facts = self.inventory.get_host(host).get_vars()
-            self._add_host_to_composed_groups(self.get_option("groups"), facts, host, strict=strict)
-            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), facts, host, strict=strict)
+            self._constructed("groups", self._add_host_to_composed_groups, facts, host, strict)
+            self._constructed("keyed_groups", self._add_host_to_keyed_groups, facts, host, strict)
         # What reachability reads a path's far side with: every account's profile by account id.
         self.inventory.set_variable("all", "aws_account_profiles", dict((h["account"], h["profile"]) for h in hosts))
         # connect.yml plans every account's VPCs together: a plan without an account's would be wrong, so it refuses to run.

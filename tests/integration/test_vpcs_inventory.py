@@ -191,9 +191,15 @@ def test_a_region_given_wrong_fails_the_source_naming_it_not_an_account(localaws
 
     source = tmp_path / "defaults.yaml"  # any name: the file's plugin key asks for this plugin (the fifteenth trial's I011)
     source.write_text(yaml.safe_dump({"plugin": "crossvpc.aws.vpcs", "accounts": accounts[:1], "regions": ["eu-central-2", "ap-southeast-5"],
-                                      "filters": {"is-default": True}}))  # a boolean, sent as "true"
+                                      "filters": {"is-default": True},  # a boolean, sent as "true"
+                                      # A filter that does not exist is named (the sixteenth trial's IP07: dropped silently); a
+                                      # variable some hosts lack is not.
+                                      "keyed_groups": [{"key": "aws_account_id | nosuchfilter", "prefix": "acct"},
+                                                       {"key": "not_on_every_host", "prefix": "some"}]}))
     listed, warned = inventory(localaws, source, localaws.state_dir / "aws-config")
     assert "regions[" not in warned and "is left out" not in warned, warned
+    assert "crossvpc.aws.vpcs: keyed_groups of host a_eu_central_2 left out:" in warned and "nosuchfilter" in warned, warned
+    assert "not_on_every_host" not in warned, warned
     hosts = listed["_meta"]["hostvars"]
     assert sorted(hosts) == ["a_ap_southeast_5", "a_eu_central_2"]
     for host, region in (("a_ap_southeast_5", "ap-southeast-5"), ("a_eu_central_2", "eu-central-2")):
