@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
+import hashlib
 import ipaddress
 import os
 import re
@@ -1495,7 +1496,7 @@ def preflight(module, host, parts, state, variables, specs, context=None):
     problems, values = check_variables(host, parts, state, variables, specs, context)
     found = {}
     if not problems and "connect" in parts and "planned_names" in (context or {}):  # connect_plan.yml checked the rest
-        problems.extend(unplanned(module, values, context["planned_names"], state))
+        problems.extend(unplanned(module, values, context["planned_names"], state, context.get("planned_links"), context.get("vpc_names")))
     elif not problems:
         if state == "present":
             found = look_up(module, problems, parts, values)
@@ -1518,21 +1519,58 @@ def tagged_sources(problems, entries):
     return named
 
 
-def unplanned(module, values, planned, state):
+def changed_link(item, made, links, vpc_names, names):
+    """What became of the link a part connect.yml made served, by the plan's ``links`` now: a part's tags say whose it is
+    (crossvpc:serves, crossvpc:calls: server and port; crossvpc:group-of: a hub's group), a peering's name hashes its two
+    VPCs' names (among ``names``, every host's connect_vpcs). ``vpc_names``: VPC id -> Name of this account's VPCs."""
+    tags = tags_of(item)
+    if tags.get("crossvpc:group-of"):
+        return "the transit gateway of group %s, for which the plan has no hub now" % tags["crossvpc:group-of"]
+    serves = tags.get("crossvpc:serves") or tags.get("crossvpc:calls")
+    if serves:
+        server, port = serves.rsplit(":", 1)
+        client = vpc_names.get(item.get("VpcId")) if tags.get("crossvpc:calls") else None
+        what = "%sPrivateLink to %s on port %s" % ("%s's " % client if client else "", server, port)
+        now = [l for l in links if l["server"] == server and (client is None or l["client"] == client)]
+    else:
+        ends = sorted((set(vpc_names.values()) | set(names) | set(e for l in links for e in (l["client"], l["server"]))) - set([None]))
+        pair = next((sorted([a, b]) for a in ends for b in ends if a < b and made.endswith(
+            "-" + hashlib.sha1(",".join(sorted([a, b])).encode()).hexdigest()[:8])), None)
+        if pair is None:
+            return None
+        what = "the peering of %s and %s" % tuple(pair)
+        now, port = [l for l in links if sorted([l["client"], l["server"]]) == pair], None
+    if not now:
+        return "%s: connect_links has no link %s now" % (what, "between them" if port is None else "to %s" % server)
+    methods = sorted(set(l["method"] for l in now))
+    if (port is None and "peering" not in methods) or (port is not None and "privatelink" not in methods):
+        return "%s: its link is planned as %s now (connect_expected_vpcs or a planner threshold changed the method)" % (
+            what, " and ".join(methods))
+    if port is not None:
+        return "%s: that link's ports are now %s" % (what, ", ".join(
+            str(p) for l in now if l["method"] == "privatelink" for p in l.get("ports") or []))
+    return None
+
+
+def unplanned(module, values, planned, state, links=None, names=()):
     """connect.yml builds, and connect_teardown.yml tears down, what the plan names: what connect.yml made (Name
     connect_name plus a link's hash) that the current plan does not name would stay, so the inputs changed since the build.
-    A part named another prefix plus the hash of one of this plan's parts was made under another connect_name."""
+    A part named another prefix plus the hash of one of this plan's parts was made under another connect_name. With the
+    plan's ``links``, each such part says which link of the build it served and what changed."""
     name = values.get("connect_name") or "crossvpc-connect"
     prefix = re.compile(r"^%s-[0-9a-f]{8}$" % re.escape(name))
     hashes = set(n.rsplit("-", 1)[-1] for n in planned)
-    ec2, left, renamed = client(module, "ec2"), [], {}
+    ec2, left, renamed, vpc_names = client(module, "ec2"), [], {}, None
     for _part, _variable, kind, operation, key, id_key, status in TORN_DOWN:
         for item in paginate(ec2, operation, key, "list the %ss" % kind):
             made = tags_of(item).get("Name") or ""
             if _state(item, status) in GONE:
                 continue
             if prefix.match(made) and made not in planned:
-                left.append("%s %s (%s)" % (kind, item[id_key], made))
+                if links is not None and vpc_names is None:
+                    vpc_names = dict((v["VpcId"], tags_of(v).get("Name")) for v in paginate(ec2, "describe_vpcs", "Vpcs", "list the VPCs"))
+                became = changed_link(item, made, links, vpc_names, names or []) if links is not None else None
+                left.append("%s %s (%s%s)" % (kind, item[id_key], made, ", " + became if became else ""))
             elif re.match(r"^.+-[0-9a-f]{8}$", made) and made.rsplit("-", 1)[1] in hashes and made not in planned:
                 renamed.setdefault(made.rsplit("-", 1)[0], []).append("%s %s (%s)" % (kind, item[id_key], made))
     problems = []
@@ -1548,9 +1586,9 @@ def unplanned(module, values, planned, state):
     if state == "present":
         return problems + [
             "connect.yml made %s, which the plan made now does not name (a link taken out, or its server, ports or method "
-            "changed), and connect.yml does not remove what it built for an older plan: %s would stay, and keep its link open. "
+            "changed), and connect.yml does not remove what it built for an older plan: %s would stay, and keep %s link open. "
             "Put the link back as it was, or run playbooks/connect_teardown.yml with the inputs of the build first, then build "
-            "the new plan." % (", ".join(sorted(set(left))), them)]
+            "the new plan." % (", ".join(sorted(set(left))), "they" if len(left) > 1 else "it", "their" if len(left) > 1 else "its")]
     return problems + [
         "connect.yml made %s, which the plan made now does not name: the teardown would leave %s. The plan's inputs "
         "(connect_links, connect_vpcs, connect_expected_vpcs, connect_name) changed since the build: run the teardown with "

@@ -90,6 +90,9 @@ options:
         spoke host's C(transit_gateway_spoke_vpcs) and C(aws_account_id), so that no VPC is attached twice and no attachment
         name is used twice. C(peering_pairs), each requester's host and its accepter's (a mapping), for O(across);
         C(failed_hosts), the hosts whose own checks failed, for O(across) (nothing is concluded from what they did not find).
+        C(planned_names), C(planned_links) and C(vpc_names), connect.yml's plan (its parts' names, its links with their
+        methods, every host's connect_vpcs names); what connect.yml made that the plan no longer names is refused, naming
+        the link it served and what changed.
     type: dict
     default: {}
 extends_documentation_fragment:

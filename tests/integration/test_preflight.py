@@ -7,6 +7,7 @@ good hosts, end the run there (no later task on any host), and leave the call lo
 mutating call in either account.
 """
 
+import hashlib
 import json
 
 import pytest
@@ -490,6 +491,38 @@ def test_a_connect_build_or_teardown_whose_plan_no_longer_names_what_was_made_is
                              context={"planned_names": ["crossvpc-konnect-0123abcd"]})
     assert renamed.get("failed") and renamed["msg"].endswith("With this name the teardown finds none of them. Run it with "
                                                              "connect_name='crossvpc-connect'."), renamed
+    assert localaws.control.mutating_calls(mark) == []
+
+    # With the plan's links, each part left says which link of the build it served and what changed (the sixteenth trial's
+    # CC01/CC02/CC05 named only the parts' hashes).
+    ec2_a, ec2_b = localaws.client("ec2"), localaws.client("ec2", "crossvpc-b")
+    ec2_a.create_tags(Resources=[tgw], Tags=[{"Key": "crossvpc:group-of", "Value": "g1"}])
+    [vpc_a] = ec2_a.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-a"]}])["Vpcs"]
+    [vpc_c] = ec2_b.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["crossvpc-lab-c"]}])["Vpcs"]
+    peering_name = "crossvpc-connect-" + hashlib.sha1(b"crossvpc-lab-a,crossvpc-lab-c").hexdigest()[:8]
+    pcx = ec2_a.create_vpc_peering_connection(VpcId=vpc_a["VpcId"], PeerVpcId=vpc_c["VpcId"], PeerOwnerId="222222222222", TagSpecifications=[
+        {"ResourceType": "vpc-peering-connection", "Tags": [{"Key": "Name", "Value": peering_name}]}])["VpcPeeringConnection"]
+    subnets = [s["SubnetId"] for s in ec2_a.describe_subnets(Filters=[{"Name": "tag:Name", "Values": A_SUBNETS}])["Subnets"]]
+    nlb = localaws.client("elbv2").create_load_balancer(Name="connect-left", Type="network", Scheme="internal", Subnets=subnets)
+    service_name = "crossvpc-connect-" + hashlib.sha1(b"crossvpc-lab-a:8443").hexdigest()[:8]
+    service = ec2_a.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb["LoadBalancers"][0]["LoadBalancerArn"]], TagSpecifications=[{"ResourceType": "vpc-endpoint-service", "Tags": [
+            {"Key": "Name", "Value": service_name}, {"Key": "crossvpc:serves", "Value": "crossvpc-lab-a:8443"}]}])["ServiceConfiguration"]
+    links = [{"client": "crossvpc-lab-c", "server": "crossvpc-lab-a", "ports": [8443], "method": "transit_gateway"},
+             {"client": "crossvpc-lab-b", "server": "crossvpc-lab-a", "ports": [9443], "method": "privatelink"}]
+    mark = localaws.control.mark()
+    build = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", state="present",
+                           context={"planned_names": [], "planned_links": links})
+    assert build.get("failed"), build
+    for part in (f"transit gateway {tgw} (crossvpc-connect-0123abcd, the transit gateway of group g1, for which the plan has no hub now)",
+                 f"peering connection {pcx['VpcPeeringConnectionId']} ({peering_name}, the peering of crossvpc-lab-a and crossvpc-lab-c: its "
+                 "link is planned as transit_gateway now (connect_expected_vpcs or a planner threshold changed the method))",
+                 f"endpoint service {service['ServiceId']} ({service_name}, PrivateLink to crossvpc-lab-a on port 8443: that link's ports "
+                 "are now 9443)"):
+        assert part in build["msg"], (part, build["msg"])
+    taken_out = host_preflight(localaws, "account_a", ["connect"], "crossvpc-a", state="present",
+                               context={"planned_names": [], "planned_links": links[1:], "vpc_names": ["crossvpc-lab-c"]})
+    assert "the peering of crossvpc-lab-a and crossvpc-lab-c: connect_links has no link between them now" in taken_out["msg"], taken_out["msg"]
     assert localaws.control.mutating_calls(mark) == []
 
 
