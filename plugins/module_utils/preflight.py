@@ -1534,8 +1534,8 @@ def changed_link(item, made, links, vpc_names, names):
         now = [l for l in links if l["server"] == server and (client is None or l["client"] == client)]
     else:
         ends = sorted((set(vpc_names.values()) | set(names) | set(e for l in links for e in (l["client"], l["server"]))) - set([None]))
-        pair = next((sorted([a, b]) for a in ends for b in ends if a < b and made.endswith(
-            "-" + hashlib.sha1(",".join(sorted([a, b])).encode()).hexdigest()[:8])), None)
+        pair = next(([a, b] for a in ends for b in ends if a < b and made.endswith(
+            "-" + hashlib.sha1(("%s,%s" % (a, b)).encode()).hexdigest()[:8])), None)
         if pair is None:
             return None
         what = "the peering of %s and %s" % tuple(pair)
