@@ -365,6 +365,14 @@ def hub(module, ec2):
     if dead and wanted == "available":
         raise CrossvpcError("Cannot accept attachments to %s: %s. Attach the VPC again from its account." % (gateway_id, "; ".join(
             "%s of %s is %s" % (a["TransitGatewayAttachmentId"], a["ResourceId"], a["State"]) for a in dead)))
+    # AWS rejects only what waits for acceptance: one already connected would stay so, the run saying nothing.
+    connected = [a for a in chosen if wanted == "rejected" and a["State"] in ("available", "modifying")]
+    if connected:
+        raise CrossvpcError("Cannot reject attachments to %s that are no longer pending acceptance: %s. AWS rejects only those; "
+                            "to cut a VPC off, delete its attachment (crossvpc.aws.transit_gateway_attachment state=absent in the VPC's "
+                            "account, or playbooks/transit_gateway_teardown.yml for that spoke)." % (gateway_id, "; ".join(
+                                "%s of %s (account %s) is %s" % (a["TransitGatewayAttachmentId"], a["ResourceId"],
+                                                                 a.get("ResourceOwnerId"), a["State"]) for a in connected)))
     to_decide = sorted(a["TransitGatewayAttachmentId"] for a in chosen if a["State"] == "pendingAcceptance")
     before = [hub_result(a) for a in chosen]
     if to_decide and not module.check_mode:

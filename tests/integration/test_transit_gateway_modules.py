@@ -160,6 +160,11 @@ def test_a_spoke_of_another_account_needs_the_share_then_waits_for_the_hub(local
         TransitGatewayAttachmentIds=[attachment_id])["TransitGatewayAttachments"]
     assert found["State"] == "available" and found["ResourceOwnerId"] == ACCOUNT_B
     assert module("crossvpc.aws.transit_gateway_attachment", hub)["changed"] is False
+    # Rejecting it now does nothing on AWS: refused, naming it (the seventeenth trial's TA05 was rc 0, the VPC still connected).
+    mark = localaws.control.mark()
+    refused = module("crossvpc.aws.transit_gateway_attachment", dict(hub, state="rejected"))
+    assert refused.get("failed") and f"{attachment_id} of {spoke['vpc']} (account {ACCOUNT_B}) is available" in refused["msg"], refused
+    assert "delete its attachment" in refused["msg"] and mutating(localaws, mark) == []
 
 
 def test_a_share_rebuilt_under_the_same_name_is_accepted_again(localaws, module):
