@@ -196,6 +196,10 @@ def known(module, values):
 
 def desired_state(module):
     params = module.params
+    for option, what in (("subnet_ids", "subnet"), ("security_group_ids", "security group")):
+        if params[option] == [] and params["state"] != "absent":  # often an unset variable: it would strip a live endpoint
+            raise InvalidInput(option, [], "lists no %s, and an interface endpoint needs one at least." % what,
+                               "List them, or leave %s out to keep the endpoint's as they are." % option)
     params["subnet_ids"] = known(module, params["subnet_ids"])
     params["security_group_ids"] = known(module, params["security_group_ids"])
     validation.resource_id("vpc_id", params["vpc_id"], "vpc")

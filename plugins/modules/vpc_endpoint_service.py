@@ -258,6 +258,11 @@ def desired_state(module):
         validation.resource_id("service_id", params["service_id"], "vpce-svc")
     if params["state"] == "absent":
         return None
+    if params["network_load_balancer_arns"] == [] and not params["gateway_load_balancer_arns"]:
+        # Often an unset variable: it would take the load balancer from under a live service.
+        raise InvalidInput("network_load_balancer_arns", [], "lists no load balancer, and an endpoint service needs one.",
+                           "List the NLB in front of the service, leave the option out to keep the service's, or remove the "
+                           "service with state=absent.")
     arns = {}
     region = checked_region(module)
     for option, kinds in (("network_load_balancer_arns", ("net",)), ("gateway_load_balancer_arns", ("gwy",))):

@@ -227,6 +227,16 @@ CASES = [
     case("nlb-listener-port-missing", NLB, nlb(listener_port=None), "listener_port=None: is required with state=present.",
          "Give the service's port."),
     # --- load balancer ARNs: an ALB (a real one, made in account A), a GWLB slot, another region
+    # Emptied lists, often an unset variable: on a live service or endpoint they would strip it (the seventeenth trial's
+    # ES09, EP09, EP10 were rc 0).
+    case("service-nlbs-emptied", SERVICE_MODULE, service(network_load_balancer_arns=[]),
+         "network_load_balancer_arns=[]: lists no load balancer, and an endpoint service needs one.",
+         "leave the option out to keep the service's"),
+    case("endpoint-subnets-emptied", ENDPOINT, endpoint(subnet_ids=[]),
+         "subnet_ids=[]: lists no subnet, and an interface endpoint needs one at least.", "leave subnet_ids out to keep"),
+    case("endpoint-groups-emptied", ENDPOINT, endpoint(security_group_ids=[]),
+         "security_group_ids=[]: lists no security group, and an interface endpoint needs one at least.",
+         "leave security_group_ids out to keep"),
     case("service-nlb-arn-is-an-alb", SERVICE_MODULE, service(network_load_balancer_arns=["@alb_arn"]),
          "network_load_balancer_arns='@alb_arn': is an Application Load Balancer.",
          "An endpoint service fronts a Network Load Balancer."),
