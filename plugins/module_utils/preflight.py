@@ -837,7 +837,8 @@ def renamed_privatelink(found, providers):
         mine, theirs = found.get(consumer) or {}, found.get(provider) or {}
         if "vpc_endpoints" not in mine or "account_services" not in theirs:
             continue
-        for service, named in sorted((mine.get("account_services") or {}).items()):
+        # (Within one account the consumer's service of that name is the provider's own: nothing swapped.)
+        for service, named in sorted((mine.get("account_services") or {}).items()) if mine.get("account") != theirs.get("account") else []:
             if named == theirs.get("provider_name") and service in (theirs.get("account_endpoint_services") or []):
                 problems.append("host %s (a consumer) and host %s (its provider): this consumer's account %s has the service named %r, "
                                 "%s, and an endpoint of the provider's account %s calls it: the two accounts swapped since the build, "
@@ -1325,9 +1326,17 @@ def look_up(module, problems, parts, values):
             found["consumer_vpc"] = vpc["VpcId"]
             found["consumer_name"] = values.get("privatelink_consumer_name")
             name = values.get("privatelink_consumer_name")
-            endpoints = [e for e in paginate(aws.ec2, "describe_vpc_endpoints", "VpcEndpoints", "list the endpoints")
-                         if _state(e, "State") not in GONE]
+            listed = paginate(aws.ec2, "describe_vpc_endpoints", "VpcEndpoints", "list the endpoints")
+            endpoints = [e for e in listed if _state(e, "State") not in GONE]
             elsewhere = [e for e in endpoints if name and tags_of(e).get("Name") == name and e["VpcId"] != vpc["VpcId"]]
+            here = [e for e in listed if name and tags_of(e).get("Name") == name and e["VpcId"] == vpc["VpcId"]]
+            live_here = [e for e in here if _state(e, "State") not in GONE]
+            for endpoint in [] if live_here else [e for e in here if _state(e, "State") in ("rejected", "failed")]:
+                # The role would find it and stop there, after the provider's changes (the seventeenth trial's PLC10).
+                problems.append("privatelink_consumer_name=%r: its endpoint %s is %s (the provider rejected it, or revoked this "
+                                "account), and AWS does not connect it again. Remove it first (playbooks/privatelink_teardown.yml "
+                                "for this consumer, or crossvpc.aws.vpc_endpoint state=absent), then build." % (
+                                    name, endpoint["VpcEndpointId"], _state(endpoint, "State")))
             found["vpc_endpoints"] = [{"id": e["VpcEndpointId"], "name": tags_of(e).get("Name"), "service_name": e.get("ServiceName")}
                                       for e in endpoints if e["VpcId"] == vpc["VpcId"]]
             services = paginate(aws.ec2, "describe_vpc_endpoint_service_configurations", "ServiceConfigurations", "list the endpoint services")

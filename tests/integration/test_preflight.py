@@ -668,6 +668,16 @@ def test_a_privatelink_build_whose_provider_or_consumer_name_changed_is_refused(
         "(playbooks/privatelink_teardown.yml with the names of the build).")
     assert found("svc-other", "ep-other", targets=["10.0.2.10"]) == ""  # another service of the account, with its own endpoint
     assert localaws.control.mutating_calls(mark) == []
+    # Its endpoint rejected (the account revoked), then the consumer put back: the role would stop at it, after the provider's
+    # change (the seventeenth trial's PLC10).
+    ec2_a.reject_vpc_endpoint_connections(ServiceId=service["ServiceId"], VpcEndpointIds=[endpoint])
+    mark = localaws.control.mark()
+    consumer = host_preflight(localaws, "consumer", ["privatelink_consumer"], "crossvpc-b", state="present", privatelink_consumer_name="ep-built",
+                              privatelink_consumer_subnet_names=["crossvpc-lab-b-private-1"],
+                              privatelink_consumer_client_security_group_names=["default"])
+    assert consumer.get("failed") and (f"privatelink_consumer_name='ep-built': its endpoint {endpoint} is rejected (the provider rejected "
+                                       "it, or revoked this account), and AWS does not connect it again.") in consumer["msg"], consumer
+    assert localaws.control.mutating_calls(mark) == []
 
 
 def test_a_given_load_balancer_must_listen_on_the_service_port(localaws, bare_lab):

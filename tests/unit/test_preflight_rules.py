@@ -940,3 +940,18 @@ def test_a_name_shared_by_two_vpcs_or_subnets_says_what_this_variable_can_do_abo
         "privatelink_provider_subnet_ids, or give each subnet a Name tag of its own.",
         "privatelink_consumer_subnet_names[0]='s': 2 subnets have this Name tag in account 1, r (subnet-1, subnet-2). List them by id in "
         "privatelink_consumer_subnet_ids, or give privatelink_consumer_vpc_id, or give each subnet a Name tag of its own."]
+
+
+def test_a_privatelink_within_one_account_is_not_taken_for_a_swap_of_accounts():
+    """The seventeenth trial's SA02: provider and consumer in one account, the second run of an unchanged inventory was
+    refused as 'the two accounts swapped since the build' (the consumer's account has the service, its endpoint calls it)."""
+    from ansible_collections.crossvpc.aws.plugins.module_utils.preflight import renamed_privatelink
+
+    services = {"com.amazonaws.vpce.r.vpce-svc-1": "svc"}
+    consumer = {"account": "222222222222", "consumer_name": "ep", "account_services": services,
+                "vpc_endpoints": [{"id": "vpce-1", "name": "ep", "service_name": "com.amazonaws.vpce.r.vpce-svc-1"}]}
+    provider = {"account": "222222222222", "provider_name": "svc", "provider_service": "com.amazonaws.vpce.r.vpce-svc-1",
+                "account_services": services, "account_endpoint_services": ["com.amazonaws.vpce.r.vpce-svc-1"]}
+    assert renamed_privatelink({"c": consumer, "p": provider}, {"c": "p"}) == []
+    swapped = dict(provider, account="111111111111")  # the same findings across two accounts: a swap
+    assert "the two accounts swapped since the build" in renamed_privatelink({"c": consumer, "p": swapped}, {"c": "p"})[0]
