@@ -209,15 +209,22 @@ def find_visible_gateway(ec2, gateway_id):
     return gateway
 
 
-def find_vpc_attachments(ec2, gateway_id, vpc_ids):
-    """{vpc id: attachment} of the live attachments of ``vpc_ids`` to the gateway, in one call."""
+def find_vpc_attachments(ec2, gateway_id, vpc_ids, names=()):
+    """{vpc id: attachment} of the live attachments of ``vpc_ids`` to the gateway, in one call that reads every attachment
+    of the gateway this account sees: one of another VPC with a Name of ``names`` is refused (route tables tell
+    attachments apart by name)."""
     found = paginate(ec2, "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
-                     "find attachments of %s" % gateway_id,
-                     Filters=[{"Name": "transit-gateway-id", "Values": [gateway_id]},
-                              {"Name": "vpc-id", "Values": sorted(set(vpc_ids))}])
+                     "find attachments of %s" % gateway_id, Filters=[{"Name": "transit-gateway-id", "Values": [gateway_id]}])
     attachments = {}
     for attachment in found:
         if attachment.get("TransitGatewayId") != gateway_id or attachment["State"] in GONE_STATES + DEAD_ATTACHMENT_STATES:
+            continue
+        named = tags_of(attachment).get("Name")
+        if named in names and attachment["VpcId"] not in vpc_ids:
+            raise InvalidInput("attachments[].name", named, "is the Name of %s, the attachment of %s to %s, and route tables tell "
+                               "attachments apart by name." % (attachment["TransitGatewayAttachmentId"], attachment["VpcId"], gateway_id),
+                               "Give this VPC's attachment a name of its own.")
+        if attachment["VpcId"] not in vpc_ids:
             continue
         if attachment["VpcId"] in attachments:
             raise CrossvpcError("VPC %s has two live attachments to %s: %s and %s. Delete one." % (

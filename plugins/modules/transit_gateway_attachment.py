@@ -284,7 +284,8 @@ def spoke(module, ec2):
         tgw.find_visible_gateway(ec2, gateway_id)
     current = {}
     if gateway_id != UNKNOWN and entries:
-        current = tgw.find_vpc_attachments(ec2, gateway_id, [e["vpc_id"] for e in entries])
+        current = tgw.find_vpc_attachments(ec2, gateway_id, [e["vpc_id"] for e in entries],
+                                           [e["name"] for e in entries if e.get("name")] if params["state"] == "present" else [])
     before = [tgw.attachment_result(current[e["vpc_id"]]) for e in entries if e["vpc_id"] in current]
     if params["state"] == "absent":
         return detach(module, ec2, entries, current, before)

@@ -130,6 +130,22 @@ def test_an_attachment_moves_between_route_tables(localaws, module):
     assert found["Association"]["TransitGatewayRouteTableId"] == second["route_table"]["transit_gateway_route_table_id"]
 
 
+def test_an_attachment_name_another_vpcs_attachment_has_is_refused(localaws, module):
+    """The seventeenth trial's TA03: a second attachment took the Name of another VPC's, rc 0; route tables and the
+    playbooks tell attachments apart by name."""
+    first, second = (spoke_vpc(localaws, "crossvpc-a", cidr, name) for cidr, name in (("10.84.0.0/16", "tgw-mod-n1"), ("10.85.0.0/16", "tgw-mod-n2")))
+    gateway_id = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-names"})["transit_gateway"]["transit_gateway_id"]
+    made = module("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": gateway_id, "attachments": [
+        {"vpc_id": first["vpc"], "subnet_names": ["tgw-mod-n1-1"], "name": "payments"}]})["attachments"][0]
+    mark = localaws.control.mark()
+    refused = module("crossvpc.aws.transit_gateway_attachment", {"transit_gateway_id": gateway_id, "attachments": [
+        {"vpc_id": second["vpc"], "subnet_names": ["tgw-mod-n2-1"], "name": "payments"}]})
+    assert refused.get("failed") and refused["msg"].startswith(
+        f"attachments[].name='payments': is the Name of {made['transit_gateway_attachment_id']}, the attachment of {first['vpc']} to "
+        f"{gateway_id}"), refused
+    assert mutating(localaws, mark) == []
+
+
 def test_a_spoke_of_another_account_needs_the_share_then_waits_for_the_hub(localaws, module):
     spoke = spoke_vpc(localaws, "crossvpc-b", "10.83.0.0/16", "tgw-mod-b")
     gateway = module("crossvpc.aws.transit_gateway", {"name": "tgw-mod-shared"})["transit_gateway"]
