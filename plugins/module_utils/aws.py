@@ -229,6 +229,11 @@ def _choice_problem(spec, params, kwargs):
         if option in given and missing:
             return "%s=%r: is given without %s, which it needs. Give %s too (ansible-doc <module> says what each does)." % (
                 option, given[option], " or ".join(missing), " and ".join(missing))
+    for key, value, needed in (rule[:3] for rule in kwargs.get("required_if") or []):  # (all of needed; no any-of rule here)
+        missing = [n for n in needed if n not in given]
+        if given.get(key, spec[key].get("default")) == value and missing:
+            return "%s: not given, and %s=%s needs it. Give %s (ansible-doc <module> says what each does)." % (
+                " and ".join(missing), key, value, " and ".join(missing))
     for group in kwargs.get("required_one_of") or []:
         if not [name for name in group if name in given]:
             return "%s: none is given, and the module needs one of them. Give one (ansible-doc <module> says what each " \
@@ -298,7 +303,7 @@ def new_module(argument_spec, fixes=None, **kwargs):
     problem = _shape_problem(argument_spec, raw if isinstance(raw, dict) else {})
     conflict = _choice_problem(argument_spec, raw if isinstance(raw, dict) else {}, kwargs) if problem is None else None
     if conflict:  # Ansible's own message names the options, not the values given nor what to do
-        unchecked = dict((k, v) for k, v in kwargs.items() if k not in ("mutually_exclusive", "required_one_of", "required_by"))
+        unchecked = dict((k, v) for k, v in kwargs.items() if k not in ("mutually_exclusive", "required_one_of", "required_by", "required_if"))
         module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **unchecked)
         module.fail_json(msg=conflict.replace("<module>", module._name))  # pylint: disable=protected-access
     if problem is None:

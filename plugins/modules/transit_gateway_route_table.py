@@ -197,7 +197,9 @@ def desired_state(module):
                 names = params["attachment_names"] or {}
                 if route["attachment_name"] not in names:
                     raise InvalidInput(where + ".attachment_name", route["attachment_name"], "is not the name of any attachment.",
-                                       "Use one of: %s." % (", ".join(sorted(names)) or "none (attachment_names is empty)"))
+                                       "Use one of: %s." % ", ".join(sorted(names)) if names else
+                                       "Map the name to its attachment in attachment_names, for example attachment_names: {%s: "
+                                       "tgw-attach-0123456789abcdef0}, or give the route's attachment_id." % route["attachment_name"])
                 route = dict(route, attachment_id=names[route["attachment_name"]])
             if cidr in routes:
                 raise InvalidInput(where + ".destination_cidr", cidr, "is listed twice.", "Keep one route per CIDR.")

@@ -283,6 +283,9 @@ CASES = [
     case("table-of-a-gateway-that-does-not-exist", TABLE, table(), f"transit_gateway_id='{FAKE['tgw']}': no such transit gateway "
          "visible to this account and region.", reads=True),
     case("table-tag-empty-key", TABLE, table(tags={"": ""}), "tags['']='': has an empty key."),
+    case("table-route-to-a-name-without-names", TABLE, table({"destination_cidr": "10.9.0.0/16", "attachment_name": "vpc-c"}),
+         "routes[0].attachment_name='vpc-c': is not the name of any attachment.",
+         "Map the name to its attachment in attachment_names, for example attachment_names: {vpc-c: tgw-attach-"),
     # --- security groups: name and description as CreateSecurityGroup takes them, a usable VPC -------
     case("group-description-256-characters", GROUP, group(description="d" * 256),
          "description='%s': is 256 characters; AWS allows at most 255 in a security group description." % ("d" * 256)),
@@ -377,6 +380,8 @@ CASES = [
          "Give vpc_id too (ansible-doc crossvpc.aws.vpc_route says what each does)."),
     case("endpoint-absent-without-vpc", ENDPOINT, {"name": "catalogue", "state": "absent"},
          "missing required arguments: vpc_id"),
+    case("endpoint-without-service", ENDPOINT, {"name": "catalogue", "vpc_id": FAKE["vpc"]},
+         "service_name: not given, and state=present needs it.", "Give service_name (ansible-doc crossvpc.aws.vpc_endpoint"),
     case("attach-reject-without-ids", ATTACH, {"transit_gateway_id": FAKE["tgw"], "state": "rejected"},
          "state='rejected': needs the attachments to decide on.", "Give vpc_ids, account_ids or attachment_ids."),
 
