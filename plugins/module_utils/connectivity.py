@@ -791,7 +791,9 @@ def markdown(result, reachability=None):
             link = check.get("item") or {}
             ports = ",".join(str(p) for p in link.get("ports") or [])
             method = METHOD_NAMES.get(link.get("method"), link.get("method") or "-")
-            verdict = "reachable" if check.get("reachable") else "NOT reachable"
+            unchecked = len([h for h in check.get("hops") or [] if h.get("ok") is None])
+            verdict = ("NOT reachable" if not check.get("reachable") else
+                       "reachable as far as checked (%d hop(s) not checked)" % unchecked if unchecked else "reachable")
             out += ["### %s -> %s:%s (%s): %s" % (link.get("client"), link.get("server"), ports, method, verdict), ""]
             out += [_cell(check.get("msg") or ""), ""] + list(check.get("table") or []) + [""]
     return "\n".join(out)

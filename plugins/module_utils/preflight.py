@@ -1051,8 +1051,8 @@ def unrouted_peering_checks(found, context):
 
 
 def closed_peering_checks(found, context):
-    """A check that the far end's security groups would not let through: the far end's vpc_peering_allowed_ports without
-    its port (the check evaluates that end's <name>-from-peer group), or destination groups not in the far VPC."""
+    """A check of a port the peering does not open: the far end's vpc_peering_allowed_ports without its port (the check
+    names that end's <name>-from-peer group), or destination groups not in the far VPC."""
     problems = []
     for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):
         for host, peer in ((requester, accepter), (accepter, requester)):
@@ -1068,9 +1068,10 @@ def closed_peering_checks(found, context):
                                     host, groups, peer, theirs["peering_vpc"]["named"], ", ".join(missing)))
             elif not groups and opened and port not in opened:
                 problems.append("host %s's vpc_peering_check.port=%d: host %s's vpc_peering_allowed_ports=%r open only those ports "
-                                "to this VPC (its group %s, which the check evaluates), so the check could not pass. Add %d to host "
-                                "%s's vpc_peering_allowed_ports, or give vpc_peering_check.destination_security_group_names: the "
-                                "groups that open it." % (host, port, peer, theirs["peering_ports"], made, port, peer))
+                                "to this VPC (in its group %s, which the check names), so the check would test a port the peering "
+                                "does not open. Add %d to host %s's vpc_peering_allowed_ports, or give "
+                                "vpc_peering_check.destination_security_group_names: the groups that the workload at the address "
+                                "carries." % (host, port, peer, theirs["peering_ports"], made, port, peer))
     return problems
 
 

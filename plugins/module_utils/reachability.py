@@ -99,6 +99,14 @@ def net(value):
     return ipaddress.ip_network(value, strict=False)
 
 
+def is_address(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def longest_prefix_route(routes, destination):
     """The route AWS uses for all of ``destination`` (a network): the most specific IPv4 route whose
     CIDR contains it. Blackhole routes take part, as on AWS; prefix-list routes are skipped."""
@@ -235,11 +243,12 @@ def hop_table(hops):
         "| %s | %s | %s | %s |" % (cell(h["hop"]), VERDICTS[h["ok"]], cell(h["resource"]), cell(h["detail"])) for h in hops]
 
 
-def summarize(path, hops, order):
-    """The module's result from the hops: the first hop not ok (in packet order) is the broken one."""
+def summarize(path, hops, order, notes=()):
+    """The module's result from the hops: the first hop not ok (in packet order) is the broken one.
+    A hop not checked (no profile for its account, no groups known) is said, never counted as allowing."""
     ordered = sorted(hops, key=lambda h: order.index(h["hop"]))
     broken = next((h for h in ordered if h["ok"] is False), None)
-    unchecked = [h for h in ordered if h["ok"] is None and h["detail"].startswith("not checked: give")]
+    unchecked = [h for h in ordered if h["ok"] is None and h["detail"] != SKIPPED]
     if broken:
         msg = "Not reachable: %s %s (account %s): %s Fix: %s" % (
             broken["hop"], broken["resource"], broken["account"], broken["detail"], broken["fix"])
@@ -255,7 +264,7 @@ def summarize(path, hops, order):
         "broken_hop": dict((k, broken[k]) for k in ("hop", "resource", "account", "detail", "fix")) if broken else None,
         "msg": msg,
         "table": hop_table(ordered),
-        "warnings": ["%s %s: %s" % (h["hop"], h["resource"], h["detail"]) for h in unchecked],
+        "warnings": ["%s %s: %s" % (h["hop"], h["resource"], h["detail"]) for h in unchecked] + list(notes),
     }
 
 
@@ -287,6 +296,29 @@ def subnets_by_id(ec2, subnet_ids):
     found = paginate(ec2, "describe_subnets", "Subnets", "describe subnets",
                      Filters=[{"Name": "subnet-id", "Values": list(subnet_ids)}])
     return [s for s in found if s["SubnetId"] in subnet_ids]
+
+
+def addresses_of(interface):
+    return [a.get("PrivateIpAddress") for a in interface.get("PrivateIpAddresses") or []] + [interface.get("PrivateIpAddress")]
+
+
+def interfaces_at(ec2, vpc_id, addresses):
+    """The network interfaces of ``vpc_id`` that hold any of ``addresses``, by id."""
+    if not addresses:
+        return {}
+    found = paginate(ec2, "describe_network_interfaces", "NetworkInterfaces", "find the network interfaces of %s" % ", ".join(addresses),
+                     Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "addresses.private-ip-address", "Values": list(addresses)}])
+    return dict((i["NetworkInterfaceId"], i) for i in found if i.get("VpcId") == vpc_id and set(addresses_of(i)) & set(addresses))
+
+
+def groups_of(ec2, interface):
+    """The security groups ``interface`` carries, with their rules."""
+    ids = [g["GroupId"] for g in interface.get("Groups") or []]
+    if not ids:
+        return []
+    found = paginate(ec2, "describe_security_groups", "SecurityGroups", "describe the groups of %s" % interface["NetworkInterfaceId"],
+                     Filters=[{"Name": "group-id", "Values": ids}])
+    return [g for g in found if g["GroupId"] in ids]
 
 
 def find_groups(ec2, vpc_id, ids, names, parameter):
@@ -356,6 +388,7 @@ class Walk:
         self._connect = connect
         self._clients = {}
         self.hops = []
+        self.notes = []  # warnings beyond the hops' own
         self.path = None
         self.inter_region = False
 
@@ -387,10 +420,10 @@ class Walk:
         if destination_network is None:
             self.path = "privatelink"
             self.privatelink(self.destination_params["service_name"])
-            return summarize(self.path, self.hops, PRIVATELINK_ORDER)
+            return summarize(self.path, self.hops, PRIVATELINK_ORDER, self.notes)
         self.destination = destination_network
         self.address()
-        return summarize(self.path, self.hops, ADDRESS_ORDER)
+        return summarize(self.path, self.hops, ADDRESS_ORDER, self.notes)
 
     # --- address paths -------------------------------------------------------------------------
 
@@ -481,24 +514,7 @@ class Walk:
                                        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]) if s["VpcId"] == vpc_id]
         chosen = sorted((s for s in subnets if dest.subnet_of(net(s["CidrBlock"])) or net(s["CidrBlock"]).subnet_of(dest)),
                         key=lambda s: s["CidrBlock"])
-        groups = []
-        wanted = self.destination_params
-        if wanted.get("security_group_ids") or wanted.get("security_group_names"):
-            groups = find_groups(ec2, vpc_id, wanted.get("security_group_ids"), wanted.get("security_group_names"),
-                                 "destination.security_group")
-            ids = ", ".join(g["GroupId"] for g in groups)
-            group_ids = [] if self.inter_region else self.source_group_ids
-            allowed, why, notes = security_groups_allow(groups, "ingress", self.protocol, self.port, self.source_cidr,
-                                                        group_ids)
-            self.add("destination security group", ids, account, allowed,
-                     (why if allowed else "No ingress rule of %s allows %s %s from %s%s." % (
-                         ids, self.protocol, self.port, self.source_cidr,
-                         " or from %s" % ", ".join(group_ids) if group_ids else ""))
-                     + "".join("; " + n for n in notes),
-                     None if allowed else self.ingress_fix(ids, account, region))
-        else:
-            self.add("destination security group", vpc_id, account, None,
-                     "not checked: no destination security groups given")
+        groups = self.destination_groups(ec2, account, region, vpc_id)
         if not chosen:
             self.add("destination route table", vpc_id, account, False, "No subnet of %s (%s) holds %s." % (
                 vpc_id, ", ".join(s["CidrBlock"] for s in subnets) or "no subnets", dest),
@@ -515,6 +531,58 @@ class Walk:
         if not any(h["hop"] == "destination network ACL" for h in self.hops):
             self.add("destination network ACL", self.subnet["SubnetId"], account, True,
                      "the destination is in the source subnet: network ACLs do not apply.")
+        return groups
+
+    def named_groups(self, ec2, vpc_id):
+        """destination.security_group_ids or _names, looked up in ``vpc_id``."""
+        wanted = self.destination_params
+        if not (wanted.get("security_group_ids") or wanted.get("security_group_names")):
+            return []
+        return find_groups(ec2, vpc_id, wanted.get("security_group_ids"), wanted.get("security_group_names"),
+                           "destination.security_group")
+
+    def carried(self, ec2, vpc_id, addresses):
+        """What AWS evaluates at the destination: [(what, its groups)], one per network interface of ``vpc_id``
+        that holds one of ``addresses``, else the named groups (what its workload will carry), else []. A named group
+        that is on none of those interfaces does not apply, and a warning says so."""
+        named = self.named_groups(ec2, vpc_id)
+        interfaces = interfaces_at(ec2, vpc_id, addresses)
+        if not interfaces:
+            where = "no network interface holds %s yet: " % ", ".join(addresses) if addresses else ""
+            return [(where + "the named groups, which its workload must carry", named)] if named else []
+        on = set(g["GroupId"] for i in interfaces.values() for g in i.get("Groups") or [])
+        off = [g for g in named if g["GroupId"] not in on]
+        if off:
+            one = len(off) == 1
+            self.notes.append("destination security group: %s, named in destination.security_group_*, %s not on %s, the network "
+                              "interface%s at %s: %s not apply. Attach %s to the workload, or name the groups it carries." % (
+                                  ", ".join("%s (%s)" % (g["GroupId"], g.get("GroupName")) for g in off), "is" if one else "are",
+                                  ", ".join(sorted(interfaces)), "s" if len(interfaces) > 1 else "", ", ".join(addresses),
+                                  "it does" if one else "they do", "it" if one else "them"))
+        return [("%s (holds %s)" % (i, ", ".join(a for a in addresses if a in addresses_of(interfaces[i]))), groups_of(ec2, interfaces[i]))
+                for i in sorted(interfaces)]
+
+    def destination_groups(self, ec2, account, region, vpc_id):
+        """The destination security group hop, from the groups of the interface at the address (see carried).
+        Returns the groups evaluated."""
+        dest = self.destination
+        addresses = [str(dest.network_address)] if dest.num_addresses == 1 else []
+        carried = self.carried(ec2, vpc_id, addresses)
+        if not carried:
+            self.add("destination security group", vpc_id, account, None,
+                     "not checked: no network interface of %s holds %s, and no destination security groups are given. Name the "
+                     "groups its workload carries in destination.security_group_names." % (vpc_id, dest) if addresses else
+                     "not checked: the destination is a range; name the groups of its workloads in destination.security_group_names.")
+            return []
+        (what, groups), = carried
+        ids = ", ".join(g["GroupId"] for g in groups) or "no group"
+        group_ids = [] if self.inter_region else self.source_group_ids
+        allowed, why, notes = security_groups_allow(groups, "ingress", self.protocol, self.port, self.source_cidr, group_ids)
+        self.add("destination security group", ids, account, allowed,
+                 "%s: %s" % (what, why if allowed else "no ingress rule of %s allows %s %s from %s%s." % (
+                     ids, self.protocol, self.port, self.source_cidr, " or from %s" % ", ".join(group_ids) if group_ids else ""))
+                 + "".join("; " + n for n in notes),
+                 None if allowed else self.ingress_fix(ids, account, region))
         return groups
 
     def source_range(self):
@@ -961,33 +1029,35 @@ class Walk:
         else:
             self.add("target group", name, owner, True, "%s port %s, targets %s (health: %s)." % (
                 name, groups[0].get("Port"), where, ", ".join(states)))
-        self.target_groups_allow(owner, lb_arn, groups[0])
+        self.target_groups_allow(owner, lb_arn, groups[0], [h["Target"]["Id"] for h in targets])
 
-    def target_groups_allow(self, owner, lb_arn, group):
-        """With destination security groups (the targets'), ingress on the target port from the load
-        balancer's subnets: through PrivateLink the targets see the NLB's addresses."""
-        wanted = self.destination_params
-        if not (wanted.get("security_group_ids") or wanted.get("security_group_names")):
-            self.add("destination security group", group["TargetGroupName"], owner, None,
-                     "not checked: no destination security groups given")
-            return
+    def target_groups_allow(self, owner, lb_arn, group, targets):
+        """Ingress on the target port from the load balancer's subnets (through PrivateLink the targets see the
+        NLB's addresses) in the groups of each target's network interface, else the named groups (see carried)."""
         ec2, elb = self.client(owner), self.client(owner, "elbv2")
-        groups = find_groups(ec2, group["VpcId"], wanted.get("security_group_ids"), wanted.get("security_group_names"),
-                             "destination.security_group")
-        ids = ", ".join(g["GroupId"] for g in groups)
+        addresses = [t for t in targets if is_address(t)]
+        carried = self.carried(ec2, group["VpcId"], addresses)
+        if not carried:
+            self.add("destination security group", group["TargetGroupName"], owner, None,
+                     "not checked: no network interface holds the targets %s, and no destination security groups are given. "
+                     "Name the groups the targets carry in destination.security_group_names." % ", ".join(targets))
+            return
         lbs = call(elb, "describe_load_balancers", "describe %s" % lb_arn, missing={}, LoadBalancerArns=[lb_arn]).get(
             "LoadBalancers", [])
         lb_subnets = subnets_by_id(ec2, [z["SubnetId"] for lb in lbs for z in lb.get("AvailabilityZones") or [] if z.get("SubnetId")])
         lb_groups = [g for lb in lbs for g in lb.get("SecurityGroups") or []]
         port = group.get("Port")
-        for subnet in lb_subnets:
-            allowed, why, notes = security_groups_allow(groups, "ingress", self.protocol, port, net(subnet["CidrBlock"]), lb_groups)
-            if not allowed:
-                self.add("destination security group", ids, owner, False,
-                         "No ingress rule of %s allows %s %s from the load balancer's subnet %s (%s)." % (
-                             ids, self.protocol, port, subnet["SubnetId"], subnet["CidrBlock"]),
-                         "Add an ingress rule for %s %s from %s (or the VPC's CIDR) to one of %s." % (
-                             self.protocol, port, subnet["CidrBlock"], ids))
-                return
-        self.add("destination security group", ids, owner, True, "ingress %s %s allowed from the load balancer's subnets." % (
-            self.protocol, port))
+        for what, groups in carried:
+            ids = ", ".join(g["GroupId"] for g in groups) or "no group"
+            for subnet in lb_subnets:
+                allowed, _why, _notes = security_groups_allow(groups, "ingress", self.protocol, port, net(subnet["CidrBlock"]), lb_groups)
+                if not allowed:
+                    self.add("destination security group", ids, owner, False,
+                             "%s: no ingress rule of %s allows %s %s from the load balancer's subnet %s (%s)." % (
+                                 what, ids, self.protocol, port, subnet["SubnetId"], subnet["CidrBlock"]),
+                             "Add an ingress rule for %s %s from %s (or the VPC's CIDR) to one of %s." % (
+                                 self.protocol, port, subnet["CidrBlock"], ids))
+                    return
+        self.add("destination security group", ", ".join(sorted(set(g["GroupId"] for _w, groups in carried for g in groups))), owner, True,
+                 "ingress %s %s allowed from the load balancer's subnets by the groups of %s." % (
+                     self.protocol, port, "; ".join(what for what, _groups in carried)))

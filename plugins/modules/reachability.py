@@ -79,6 +79,10 @@ options:
             inter-region peering only CIDRs count, as AWS takes no reference to the peer VPC's groups there.
           - For a PrivateLink service, the targets' groups, which must allow the target port from the load
             balancer's subnets.
+          - What AWS evaluates is the groups of the network interface that holds the address (for a service, each
+            target's), so where one holds it the module reads and evaluates those, and warns about a group given here
+            that is not on it. These are evaluated only where no interface holds the address yet (the groups its
+            workload will carry). With neither, the hop is not checked, and the result says so.
         type: list
         elements: str
       security_group_names:
@@ -139,7 +143,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 reachable:
-  description: Whether no checked hop is broken (hops not checked for want of a profile do not count).
+  description:
+    - Whether no checked hop is broken. Hops not checked (no profile for their account, no security groups known at
+      the destination) do not count; RV(msg) then says "Reachable as far as checked" and names them, with a warning.
   returned: always
   type: bool
   sample: false

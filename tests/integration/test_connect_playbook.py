@@ -54,6 +54,14 @@ def network(localaws, tag):
         ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"{octets[0]}.{octets[1]}.{third + n}.0/24", AvailabilityZone=f"us-east-1{zone}",
                           TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"mix-{tag}-{n}"}]}])
     ec2.create_security_group(GroupName=f"mix-{tag}-clients", Description="clients", VpcId=vpc_id)
+    if tag in METHODS:  # a server: its workload at the service targets, open to the other VPCs (what the checks evaluate)
+        group = ec2.create_security_group(GroupName=f"mix-{tag}-service", Description="the service", VpcId=vpc_id)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+        for address in targets:
+            [subnet] = [s["SubnetId"] for s in subnets if s["CidrBlock"].startswith(address.rsplit(".", 1)[0] + ".")]
+            ec2.create_network_interface(SubnetId=subnet, PrivateIpAddress=address, Groups=[group])
 
 
 def hub(vpc):
@@ -126,7 +134,7 @@ def built(localaws):
                 gateways = sorted(hub_of.get(x["arn"].split("/")[-1]) for x in ram.list_resources(resourceOwner="SELF", resourceShareArns=arns)["resources"])
                 state["shares"].append((a, r["name"], principals, gateways))
         state["groups"] += [(tag_of[g["VpcId"]], g["GroupName"]) for g in ec2.describe_security_groups()["SecurityGroups"]
-                            if g["GroupName"] != "default" and not g["GroupName"].endswith("-clients")]
+                            if g["GroupName"] != "default" and not g["GroupName"].endswith(("-clients", "-service"))]
         state["load_balancers"] += [(a, lb["LoadBalancerName"]) for lb in elb.describe_load_balancers()["LoadBalancers"]]
     for key in ("endpoints", "peerings", "routes", "groups", "load_balancers", "transit_gateways", "attachments", "tgw_routes", "shares"):
         state[key].sort()
@@ -182,7 +190,8 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
     # Each link's hop table, printed on success too, and in the plan's report.
     shown = [r["msg"] for r in first.result("Show each link's hops", "account_c")["results"]]
     assert [lines[1] for lines in shown] == ["| Hop | Verdict | Resource | Detail |"] * len([c for c, _s, _p in LINKS if c[0] == "c"])
-    assert all(all("| ok |" in row or "| not checked |" in row for row in lines[3:]) for lines in shown), shown
+    # Every hop checked: the servers' workloads are at their targets, so their own groups are evaluated.
+    assert all(all("| ok |" in row for row in lines[3:]) for lines in shown), shown
     report = (tmp_path / "plan.md").read_text()
     # One section per link, headed by its verdict; a link through a hub passes that hub's attachments, never the other's.
     sections = {text.split("\n", 1)[0]: text for text in report.split("\n### ")[1:]}

@@ -867,8 +867,9 @@ def test_a_peering_check_the_far_ends_groups_would_not_let_through_is_refused(lo
 
     assert across(port=8443)["msg"] == (
         "host account_b's vpc_peering_check.port=8443: host account_a's vpc_peering_allowed_ports=[443] open only those ports to this "
-        "VPC (its group crossvpc-peering-from-peer, which the check evaluates), so the check could not pass. Add 8443 to host account_a's "
-        "vpc_peering_allowed_ports, or give vpc_peering_check.destination_security_group_names: the groups that open it.")
+        "VPC (in its group crossvpc-peering-from-peer, which the check names), so the check would test a port the peering does not "
+        "open. Add 8443 to host account_a's vpc_peering_allowed_ports, or give vpc_peering_check.destination_security_group_names: "
+        "the groups that the workload at the address carries.")
     assert not across(port=443)["failed"]
     assert across(port=8443, destination_security_group_names=["default", "nope"])["msg"] == (
         "host account_b's vpc_peering_check.destination_security_group_names=['default', 'nope']: host account_a's VPC "

@@ -172,17 +172,26 @@ def test_missing_source_route_fails_the_task_with_hop_and_fix(localaws, module, 
     assert result["path"] is None
 
 
-def test_revoked_destination_rule_is_the_destination_security_group(localaws, module, connected):
+def test_the_destination_hop_is_the_group_the_pod_carries_not_the_one_named(localaws, module, connected):
+    """The pod at 10.0.1.10 carries crossvpc-lab-a-service, not the peering's crossvpc-demo-from-peer that the check names
+    (the seventeenth trial's B6): AWS evaluates the pod's group, so the verdict follows it, and the named one is said to be on
+    no interface there."""
     ec2 = localaws.client("ec2", "crossvpc-a")
-    [group] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["crossvpc-demo-from-peer"]}])[
-        "SecurityGroups"]
+    [group] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["crossvpc-lab-a-service"]}])["SecurityGroups"]
+    [pod] = ec2.describe_network_interfaces(Filters=[{"Name": "addresses.private-ip-address", "Values": ["10.0.1.10"]}])[
+        "NetworkInterfaces"]
+    result = reach(module, PEER_SOURCE, PEER_DESTINATION)
+    assert result["reachable"] is True and {h["hop"]: h for h in result["hops"]}["destination security group"]["resource"] == \
+        group["GroupId"], result["hops"]
+    assert any(f"is not on {pod['NetworkInterfaceId']}, the network interface at 10.0.1.10: it does not apply" in w
+               for w in result.get("warnings", [])), result.get("warnings")
     rule = [{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]
     ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=rule)
     try:
-        result = reach(module, PEER_SOURCE, PEER_DESTINATION)
+        result = reach(module, PEER_SOURCE, PEER_DESTINATION)  # the named group still opens 8443 to 10.1.0.0/16
     finally:
         ec2.authorize_security_group_ingress(GroupId=group["GroupId"], IpPermissions=rule)
-    assert_broken(result, "destination security group", group["GroupId"], "8443")
+    assert_broken(result, "destination security group", group["GroupId"], pod["NetworkInterfaceId"], "8443")
 
 
 @pytest.mark.parametrize("profile, subnet, egress, cidr, hop", [

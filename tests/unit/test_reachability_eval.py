@@ -193,6 +193,8 @@ class FakeEC2:
             return any(a.get("SubnetId") in values for a in item.get("Associations", []))
         if name == "association.main":
             return any(a.get("Main") for a in item.get("Associations", []))
+        if name == "addresses.private-ip-address":
+            return any(a["PrivateIpAddress"] in values for a in item.get("PrivateIpAddresses", []))
         return name not in fields or fields[name] in values
 
     def describe_subnets(self, aws_retry=False, **kwargs):
@@ -206,6 +208,9 @@ class FakeEC2:
 
     def describe_network_acls(self, aws_retry=False, **kwargs):
         return self._answer("describe_network_acls", "NetworkAcls", self.data.get("acls", []), **kwargs)
+
+    def describe_network_interfaces(self, aws_retry=False, **kwargs):
+        return self._answer("describe_network_interfaces", "NetworkInterfaces", self.data.get("interfaces", []), **kwargs)
 
     def describe_vpc_peering_connections(self, aws_retry=False, VpcPeeringConnectionIds=()):
         return {"VpcPeeringConnections": [c for c in self.data.get("peerings", [])
@@ -308,6 +313,45 @@ def test_blackhole_return_route_for_the_vpc_cidr_is_pointed_at_the_peering():
     assert broken["fix"].startswith("Point the route for 10.1.0.0/16 (the source VPC's CIDR, which holds the source "
                                     "subnet 10.1.1.0/24) in rtb-a1, the table of subnet-a1, at the peering connection "
                                     "pcx-1"), broken
+
+
+def interface(interface_id, vpc_id, address, *group_ids):
+    return {"NetworkInterfaceId": interface_id, "VpcId": vpc_id, "PrivateIpAddress": address,
+            "PrivateIpAddresses": [{"PrivateIpAddress": address}], "Groups": [{"GroupId": g} for g in group_ids]}
+
+
+def test_the_destination_hop_is_the_groups_of_the_interface_at_the_address():
+    """AWS evaluates the groups of the network interface that holds the address, not the ones a user names (the
+    seventeenth trial's B6): a named group on no interface there is said, and does not make the path reachable."""
+    accounts = peering_accounts()
+    service = dict(group("sg-service", ingress=[rule(cidrs=["10.0.0.0/16"])]), VpcId="vpc-a", GroupName="service")
+    accounts[A].data["groups"].append(service)
+    accounts[A].data["interfaces"] = [interface("eni-pod", "vpc-a", "10.0.1.10", "sg-service")]
+    result = walk(accounts)
+    broken = result["broken_hop"]
+    assert (broken["hop"], broken["resource"]) == ("destination security group", "sg-service"), result["hops"]
+    assert broken["detail"].startswith("eni-pod (holds 10.0.1.10): no ingress rule of sg-service allows tcp 8443 from 10.1.1.0/24")
+    assert result["warnings"] == ["destination security group: sg-peer (from-peer), named in destination.security_group_*, is not on eni-pod, "
+                                  "the network interface at 10.0.1.10: it does not apply. Attach it to the workload, or name the "
+                                  "groups it carries."], result["warnings"]
+    # The interface carries the named group too: reachable, nothing to warn about.
+    accounts[A].data["interfaces"][0]["Groups"].append({"GroupId": "sg-peer"})
+    result = walk(accounts)
+    assert result["reachable"] and result["warnings"] == [] and result["msg"] == "Reachable over peering: every hop allows it."
+    # The rule is on the interface's own group, and no group is named: the interface's groups decide.
+    accounts[A].data["interfaces"][0]["Groups"].pop()
+    service["IpPermissions"].append(rule(cidrs=["10.1.0.0/16"]))
+    result = walk(accounts, destination={"security_group_names": []})
+    assert result["reachable"] and result["warnings"] == [], result
+    assert {h["hop"]: h for h in result["hops"]}["destination security group"]["resource"] == "sg-service"
+
+
+def test_no_interface_at_the_address_and_no_groups_named_is_not_checked_and_said():
+    result = walk(peering_accounts(), destination={"security_group_names": []})
+    hop = {h["hop"]: h for h in result["hops"]}["destination security group"]
+    assert hop["ok"] is None and "no network interface of vpc-a holds 10.0.1.10/32" in hop["detail"], hop
+    assert result["msg"].startswith("Reachable as far as checked; 1 hop(s) not checked: destination security group"), result["msg"]
+    assert len(result["warnings"]) == 1
 
 
 @pytest.mark.parametrize("region, group_reference", [("us-east-1", True), ("eu-west-1", False)])
