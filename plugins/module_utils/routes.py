@@ -214,24 +214,30 @@ def routes_after(tables, changes):
     return after
 
 
-def target_problem(ec2, option, target_id, vpc_ids=()):
-    """None when the target exists and is usable (a peering connection: one that joins ``vpc_ids``, the VPCs
-    of the tables to route), else why not (read-only calls)."""
+def target_found(ec2, option, target_id):
+    """The target's record as AWS describes it, [] when AWS does not know it, or None when it cannot be looked up."""
     prefix = target_id.split("-", 1)[0]
     if option == "core_network_arn" or prefix not in DESCRIBE_TARGET:
         return None
     operation, ids_parameter, key = DESCRIBE_TARGET[prefix]
     found = call(ec2, operation, "look up %s %s" % (option, target_id), missing={},
                  **{ids_parameter: [target_id]}).get(key, [])
-    if prefix == "i":
-        found = [i for r in found for i in r.get("Instances", [])]
+    return [i for r in found for i in r.get("Instances", [])] if prefix == "i" else found
+
+
+def target_problem(ec2, option, target_id, vpc_ids=()):
+    """None when the target exists and is usable (a peering connection: one that joins ``vpc_ids``, the VPCs
+    of the tables to route), else why not (read-only calls)."""
+    found = target_found(ec2, option, target_id)
+    if found is None:
+        return None
     if not found:
         return "not found in this account and region. Check the id, the account (profile) and the region."
     status = found[0].get("State") or found[0].get("Status") or {}
     status = status.get("Code") or status.get("Name") if isinstance(status, dict) else status
     if status in DEAD_STATES:
         return "is %s, so a route to it would be a blackhole. Route to a live one." % status
-    if prefix == "pcx":
+    if target_id.startswith("pcx-"):
         joined = [found[0].get(side, {}).get("VpcId") for side in ("RequesterVpcInfo", "AccepterVpcInfo")]
         strangers = sorted(set(vpc_ids) - set(joined))
         if strangers:

@@ -267,6 +267,11 @@ def reconcile(module):
             Filters=[{"Name": "vpc-id", "Values": vpc_ids}])
         selected = set(t["RouteTableId"] for t in tables)
         strays = routes.stray_routes(everything, selected, destinations, target)
+        # Nothing to make, nothing routed to it: a target AWS does not know is a typo, not a clean-up done.
+        if not changes + strays and not any(routes.target_of(r) == tuple(target) for t in everything for r in t.get("Routes", [])) \
+                and routes.target_found(ec2, target[0], target[1]) == []:
+            raise InvalidInput(target[0], target[1], "not found in this account and region, and no route of these tables points "
+                               "at it, so there is nothing to keep or clean up.", "Check the id, the account (profile) and the region.")
         changes += strays
         touched = set(c["route_table_id"] for c in strays) - selected
         tables += [t for t in everything if t["RouteTableId"] in touched]

@@ -152,6 +152,11 @@ CASES = [
     case("peering-peer-of-account-b-without-owner", PEERING, {"vpc_id": "@vpc_a", "peer_vpc_id": "@vpc_b"},
          "peer_vpc_id='@vpc_b': no such VPC in this account and region.",
          "If the peer VPC is in another account, give peer_owner_id (its account id) and peer_vpc_cidrs.", reads=True),
+    # An exclusive clean-up whose gateway AWS does not know and no route names: a typo (the seventeenth trial's RT08).
+    case("route-exclusive-to-a-gateway-that-does-not-exist", ROUTE,
+         route(vpc_id="@vpc_a", destination_cidrs=[], vpc_peering_connection_id=None, transit_gateway_id=FAKE["tgw"], exclusive=True),
+         f"transit_gateway_id='{FAKE['tgw']}': not found in this account and region, and no route of these tables points at it",
+         "Check the id, the account (profile) and the region.", reads=True),
     case("route-vpc-of-account-b", ROUTE, route(vpc_id="@vpc_b"),
          "vpc_id='@vpc_b': no such VPC in this account and region.", FIX_ACCOUNT, reads=True),
     case("attach-vpc-of-account-b", ATTACH, attach({"vpc_id": "@vpc_b", "subnet_ids": ["@subnet_b"]}),
