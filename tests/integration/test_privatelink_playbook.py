@@ -33,15 +33,6 @@ def ours(localaws):
     }
 
 
-def test_teardown_of_nothing_is_a_no_op(localaws, ansible, bare_lab):
-    """A teardown when nothing of the connection exists on the lab (a user's first teardown) changes nothing. (Without the
-    lab's VPCs the teardown is refused: a name that finds no VPC may be a typo.)"""
-    mark = localaws.control.mark()
-    result = ansible(PLAYBOOKS / "privatelink_teardown.yml")
-    assert result.returncode == 0 and result.changed() == 0, result.stdout[-3000:]
-    assert mutating(localaws, mark) == []
-
-
 def released(localaws, installed):
     """Run playbooks by file name from the installed release (conftest's ``installed``), as its user does."""
     run, collections = playbook_runner(localaws), installed[1]
