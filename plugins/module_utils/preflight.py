@@ -917,6 +917,13 @@ def absent_across(found):
                                 and found[host].get("account") == attachment["account"])
             fix = ("List that VPC in the transit_gateway_spoke_vpcs of %s" % " or ".join(of_account) if of_account
                    else "Add a spoke host of account %s, listing that VPC" % attachment["account"])
+            # In a teardown, what the account's hosts list instead, never attached to this hub: likely the entry written in its place.
+            attached = set((a["account"], a["vpc"]) for a in found[hub]["hub_attachments"])
+            instead = ["host %s's %s, %s" % (host, v["named"], v["vpc_id"]) for host in of_account
+                       for v in found[host].get("spoke_vpcs") or [] if (attachment["account"], v["vpc_id"]) not in attached]
+            if instead and not found[hub].get("building"):
+                fix += " (%s %s no attachment to this hub: is %s the entry meant for it?)" % (
+                    "; ".join(instead), "has" if len(instead) == 1 else "have", "that" if len(instead) == 1 else "one of them")
             problems.append("host %s's %s: its attachment %s (%s %s of account %s) is in no spoke host's transit_gateway_spoke_vpcs, %s" % (
                 hub, found[hub]["hub_named"], attachment["id"], attachment["type"], attachment["vpc"], attachment["account"],
                 "and transit_gateway.yml does not detach a VPC it is no longer given: it would stay connected. %s, or disconnect it "

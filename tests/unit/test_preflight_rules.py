@@ -495,6 +495,11 @@ def test_a_hub_teardown_with_an_attachment_no_spoke_host_removes_is_refused():
         "host hub's transit_gateway_hub_name='h' (tgw-1): its attachment tgw-attach-c (vpc vpc-c of account 222222222222) is in no spoke "
         "host's transit_gateway_spoke_vpcs, so the teardown would remove the other attachments, the route tables and the share, then "
         "stop at the hub. List that VPC in the transit_gateway_spoke_vpcs of b."]
+    # The VPC written in its place, never attached to the hub, is named (the seventeenth trial's TGT03).
+    spokes["b"] = {"account": "222222222222", "spoke_vpcs": [{"vpc_id": "vpc-b", "named": "transit_gateway_spoke_vpcs[0] (lab-b)"}]}
+    assert check_across(spokes, {})[0].endswith(
+        "List that VPC in the transit_gateway_spoke_vpcs of b (host b's transit_gateway_spoke_vpcs[0] (lab-b), vpc-b has no attachment "
+        "to this hub: is that the entry meant for it?).")
     del spokes["b"]
     assert check_across(spokes, {})[0].endswith("Add a spoke host of account 222222222222, listing that VPC.")
     spokes["c"] = {"account": "222222222222", "spoke_vpc_ids": ["vpc-c"]}
