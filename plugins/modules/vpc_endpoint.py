@@ -299,8 +299,17 @@ def reconcile(module):
     if current is None and params["vpc_id"] != UNKNOWN:  # else a VPC that does not exist shows as the subnets' mismatch
         vpcs.find_vpc(ec2, params["vpc_id"])
     if current is None and not desired["subnet_ids"]:
-        raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets.",
-                           "Give one subnet per availability zone the clients run in.")
+        named = None
+        if params["vpc_id"] != UNKNOWN and params["service_name"] != UNKNOWN:
+            # A service that does not exist is the first thing to say; then an endpoint of this name to another service,
+            # which AWS cannot repoint, so that giving subnets would make a second one.
+            check_service(ec2, params["service_name"], module.check_mode and params["service_allows_account"], False)
+            named = privatelink.find_endpoint(ec2, params["vpc_id"], None, params["name"])
+        raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets%s." % (
+            " (%s, the endpoint named %s in %s, calls %s, not %s: AWS does not point an endpoint at another service, so this "
+            "would be a second endpoint)" % (named["VpcEndpointId"], params["name"], params["vpc_id"], named.get("ServiceName"),
+                                              params["service_name"]) if named else ""),
+            "Give one subnet per availability zone the clients run in.")
     plan = privatelink.plan_endpoint(current, desired)
     if plan.get("create") or plan.get("add_subnets") or plan.get("add_security_groups"):
         check_network(ec2, desired)

@@ -237,6 +237,9 @@ CASES = [
     case("service-nlbs-emptied", SERVICE_MODULE, service(network_load_balancer_arns=[]),
          "network_load_balancer_arns=[]: lists no load balancer, and an endpoint service needs one.",
          "leave the option out to keep the service's"),
+    # A new endpoint without subnets to a service that does not exist: the service first (the seventeenth trial's EP15).
+    case("endpoint-new-without-subnets-to-no-service", ENDPOINT, endpoint(vpc_id="@vpc_a", subnet_ids=None),
+         f"service_name='{SERVICE}': does not exist, or does not allow this account.", reads=True),
     case("endpoint-subnets-emptied", ENDPOINT, endpoint(subnet_ids=[]),
          "subnet_ids=[]: lists no subnet, and an interface endpoint needs one at least.", "leave subnet_ids out to keep"),
     case("endpoint-groups-emptied", ENDPOINT, endpoint(security_group_ids=[]),

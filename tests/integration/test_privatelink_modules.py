@@ -320,6 +320,15 @@ def test_endpoint_waits_for_acceptance_then_provider_accepts(localaws, module, s
 
 def test_endpoint_updates_in_place_and_deletes_by_name(localaws, module, service, consumer, names):
     created = module("crossvpc.aws.vpc_endpoint", endpoint_args(names, service, consumer), profile=B)["endpoint"]
+    # The same name to another service, without subnets: the refusal says this would be a second endpoint (the
+    # seventeenth trial's EP15, where it only asked for subnets).
+    mark = localaws.control.mark()
+    s3 = "com.amazonaws.us-east-1.s3"
+    second = module("crossvpc.aws.vpc_endpoint", {"name": names, "vpc_id": consumer["vpc"], "service_name": s3}, profile=B)
+    assert second.get("failed") and (f"subnet_ids=None: is empty, and a new endpoint needs subnets ({created['vpc_endpoint_id']}, the "
+                                     f"endpoint named {names} in {consumer['vpc']}, calls {service['service_name']}, not {s3}: AWS does "
+                                     "not point an endpoint at another service, so this would be a second endpoint).") in second["msg"], second
+    assert mutating(localaws, mark) == []
     ec2_b = localaws.client("ec2", B)
     other = ec2_b.create_security_group(GroupName=f"other-{names}", Description="x", VpcId=consumer["vpc"])["GroupId"]
     changed = module("crossvpc.aws.vpc_endpoint", endpoint_args(
