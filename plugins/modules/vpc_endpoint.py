@@ -305,11 +305,11 @@ def reconcile(module):
             # which AWS cannot repoint, so that giving subnets would make a second one.
             check_service(ec2, params["service_name"], module.check_mode and params["service_allows_account"], False)
             named = privatelink.find_endpoint(ec2, params["vpc_id"], None, params["name"])
-        raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets%s." % (
-            " (%s, the endpoint named %s in %s, calls %s, not %s: AWS does not point an endpoint at another service, so this "
-            "would be a second endpoint)" % (named["VpcEndpointId"], params["name"], params["vpc_id"], named.get("ServiceName"),
-                                              params["service_name"]) if named else ""),
-            "Give one subnet per availability zone the clients run in.")
+        clash = (" (%s, the endpoint named %s in %s, calls %s, not %s: AWS does not point an endpoint at another service, so this "
+                 "would be a second endpoint)" % (named["VpcEndpointId"], params["name"], params["vpc_id"], named.get("ServiceName"),
+                                                  params["service_name"]) if named else "")
+        raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets%s." % clash,
+                           "Give one subnet per availability zone the clients run in.")
     plan = privatelink.plan_endpoint(current, desired)
     if plan.get("create") or plan.get("add_subnets") or plan.get("add_security_groups"):
         check_network(ec2, desired)
