@@ -298,27 +298,32 @@ def subnets_by_id(ec2, subnet_ids):
     return [s for s in found if s["SubnetId"] in subnet_ids]
 
 
-def addresses_of(interface):
-    return [a.get("PrivateIpAddress") for a in interface.get("PrivateIpAddresses") or []] + [interface.get("PrivateIpAddress")]
+def interfaces_of(ec2, vpc_id, targets):
+    """{target: the network interface of ``vpc_id`` that receives its traffic} for ``targets``: IP addresses (the interface
+    that holds one) and instance ids (the instance's primary interface). Targets no interface takes are left out."""
+    addresses, instances = [t for t in targets if is_address(t)], [t for t in targets if t.startswith("i-")]
+    found = []
+    for name, values in (("addresses.private-ip-address", addresses), ("attachment.instance-id", instances)):
+        if values:
+            found += paginate(ec2, "describe_network_interfaces", "NetworkInterfaces", "find the network interfaces of %s" % ", ".join(values),
+                              Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": name, "Values": values}])
+    taken = {}
+    for interface in [i for i in found if i.get("VpcId") == vpc_id]:
+        held = [a.get("PrivateIpAddress") for a in interface.get("PrivateIpAddresses") or []] + [interface.get("PrivateIpAddress")]
+        attachment = interface.get("Attachment") or {}
+        if attachment.get("InstanceId") in instances and attachment.get("DeviceIndex", 0) == 0:
+            held.append(attachment["InstanceId"])
+        taken.update((t, interface) for t in targets if t in held)
+    return taken
 
 
-def interfaces_at(ec2, vpc_id, addresses):
-    """The network interfaces of ``vpc_id`` that hold any of ``addresses``, by id."""
-    if not addresses:
-        return {}
-    found = paginate(ec2, "describe_network_interfaces", "NetworkInterfaces", "find the network interfaces of %s" % ", ".join(addresses),
-                     Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "addresses.private-ip-address", "Values": list(addresses)}])
-    return dict((i["NetworkInterfaceId"], i) for i in found if i.get("VpcId") == vpc_id and set(addresses_of(i)) & set(addresses))
-
-
-def groups_of(ec2, interface):
-    """The security groups ``interface`` carries, with their rules."""
-    ids = [g["GroupId"] for g in interface.get("Groups") or []]
+def groups_by_id(ec2, ids):
+    """The security groups ``ids``, with their rules."""
     if not ids:
-        return []
-    found = paginate(ec2, "describe_security_groups", "SecurityGroups", "describe the groups of %s" % interface["NetworkInterfaceId"],
-                     Filters=[{"Name": "group-id", "Values": ids}])
-    return [g for g in found if g["GroupId"] in ids]
+        return {}
+    found = paginate(ec2, "describe_security_groups", "SecurityGroups", "describe %s" % ", ".join(ids),
+                     Filters=[{"Name": "group-id", "Values": list(ids)}])
+    return dict((g["GroupId"], g) for g in found if g["GroupId"] in ids)
 
 
 def find_groups(ec2, vpc_id, ids, names, parameter):
@@ -541,25 +546,38 @@ class Walk:
         return find_groups(ec2, vpc_id, wanted.get("security_group_ids"), wanted.get("security_group_names"),
                            "destination.security_group")
 
-    def carried(self, ec2, vpc_id, addresses):
-        """What AWS evaluates at the destination: [(what, its groups)], one per network interface of ``vpc_id``
-        that holds one of ``addresses``, else the named groups (what its workload will carry), else []. A named group
-        that is on none of those interfaces does not apply, and a warning says so."""
+    def carried(self, ec2, vpc_id, targets):
+        """What AWS evaluates at the destination: [(what, groups)], one per network interface of ``vpc_id`` that takes the
+        traffic of ``targets`` (groups None: it carries none, so nothing filters), else the named groups (what the workload
+        will carry), else []. Named groups on none of those interfaces, and targets no interface takes, are warned about."""
         named = self.named_groups(ec2, vpc_id)
-        interfaces = interfaces_at(ec2, vpc_id, addresses)
-        if not interfaces:
-            where = "no network interface holds %s yet: " % ", ".join(addresses) if addresses else ""
-            return [(where + "the named groups, which its workload must carry", named)] if named else []
-        on = set(g["GroupId"] for i in interfaces.values() for g in i.get("Groups") or [])
-        off = [g for g in named if g["GroupId"] not in on]
+        try:
+            taken = interfaces_of(ec2, vpc_id, targets)
+        except CrossvpcError as error:  # a far-side profile without ec2:DescribeNetworkInterfaces: say so, and go on
+            self.notes.append("destination security group: the network interfaces of %s could not be read (%s), so the named "
+                              "groups, if any, stood for the workload's." % (vpc_id, error_code(error.error) or error.message))
+            taken = {}
+        if not taken:
+            where = " (no network interface of %s takes %s yet)" % (vpc_id, ", ".join(targets)) if targets else ""
+            return [("the named groups%s" % where, named)] if named else []
+        interfaces = dict((i["NetworkInterfaceId"], i) for i in taken.values())
+        missing = [t for t in targets if t not in taken]
+        if missing:
+            self.notes.append("destination security group: no network interface of %s takes %s, so %s not checked." % (
+                vpc_id, ", ".join(missing), "it is" if len(missing) == 1 else "they are"))
+        groups = groups_by_id(ec2, sorted(set(g["GroupId"] for i in interfaces.values() for g in i.get("Groups") or [])))
+        off = [g for g in named if g["GroupId"] not in groups]
         if off:
             one = len(off) == 1
             self.notes.append("destination security group: %s, named in destination.security_group_*, %s not on %s, the network "
-                              "interface%s at %s: %s not apply. Attach %s to the workload, or name the groups it carries." % (
+                              "interface%s of %s: %s not apply. Attach %s to the workload, or name the groups it carries." % (
                                   ", ".join("%s (%s)" % (g["GroupId"], g.get("GroupName")) for g in off), "is" if one else "are",
-                                  ", ".join(sorted(interfaces)), "s" if len(interfaces) > 1 else "", ", ".join(addresses),
+                                  ", ".join(sorted(interfaces)), "s" if len(interfaces) > 1 else "", ", ".join(sorted(taken)),
                                   "it does" if one else "they do", "it" if one else "them"))
-        return [("%s (holds %s)" % (i, ", ".join(a for a in addresses if a in addresses_of(interfaces[i]))), groups_of(ec2, interfaces[i]))
+        labels = dict((i, "%s, the %snetwork interface of %s" % (
+            i, "" if interfaces[i].get("InterfaceType") in (None, "interface") else interfaces[i]["InterfaceType"] + " ",
+            ", ".join(t for t in targets if taken.get(t) is interfaces[i]))) for i in interfaces)
+        return [(labels[i], [groups[g["GroupId"]] for g in interfaces[i].get("Groups") or [] if g["GroupId"] in groups] or None)
                 for i in sorted(interfaces)]
 
     def destination_groups(self, ec2, account, region, vpc_id):
@@ -571,11 +589,14 @@ class Walk:
         if not carried:
             self.add("destination security group", vpc_id, account, None,
                      "not checked: no network interface of %s holds %s, and no destination security groups are given. Name the "
-                     "groups its workload carries in destination.security_group_names." % (vpc_id, dest) if addresses else
+                     "groups its workload carries in destination.security_group_names." % (vpc_id, addresses[0]) if addresses else
                      "not checked: the destination is a range; name the groups of its workloads in destination.security_group_names.")
             return []
-        (what, groups), = carried
-        ids = ", ".join(g["GroupId"] for g in groups) or "no group"
+        [(what, groups)] = carried
+        if groups is None:
+            self.add("destination security group", what.split(",")[0], account, True, "%s carries no security group: nothing filters." % what)
+            return []
+        ids = ", ".join(g["GroupId"] for g in groups)
         group_ids = [] if self.inter_region else self.source_group_ids
         allowed, why, notes = security_groups_allow(groups, "ingress", self.protocol, self.port, self.source_cidr, group_ids)
         self.add("destination security group", ids, account, allowed,
@@ -1032,23 +1053,22 @@ class Walk:
         self.target_groups_allow(owner, lb_arn, groups[0], [h["Target"]["Id"] for h in targets])
 
     def target_groups_allow(self, owner, lb_arn, group, targets):
-        """Ingress on the target port from the load balancer's subnets (through PrivateLink the targets see the
-        NLB's addresses) in the groups of each target's network interface, else the named groups (see carried)."""
+        """Ingress on the target port from the load balancer's subnets (through PrivateLink the targets see the NLB's
+        addresses) in the groups of each target's network interface, else the named groups (see carried)."""
         ec2, elb = self.client(owner), self.client(owner, "elbv2")
-        addresses = [t for t in targets if is_address(t)]
-        carried = self.carried(ec2, group["VpcId"], addresses)
+        carried = self.carried(ec2, group["VpcId"], targets)
         if not carried:
             self.add("destination security group", group["TargetGroupName"], owner, None,
-                     "not checked: no network interface holds the targets %s, and no destination security groups are given. "
-                     "Name the groups the targets carry in destination.security_group_names." % ", ".join(targets))
+                     "not checked: no network interface of %s takes the targets %s, and no destination security groups are given. "
+                     "Name the groups the targets carry in destination.security_group_names." % (group["VpcId"], ", ".join(targets)))
             return
         lbs = call(elb, "describe_load_balancers", "describe %s" % lb_arn, missing={}, LoadBalancerArns=[lb_arn]).get(
             "LoadBalancers", [])
         lb_subnets = subnets_by_id(ec2, [z["SubnetId"] for lb in lbs for z in lb.get("AvailabilityZones") or [] if z.get("SubnetId")])
         lb_groups = [g for lb in lbs for g in lb.get("SecurityGroups") or []]
         port = group.get("Port")
-        for what, groups in carried:
-            ids = ", ".join(g["GroupId"] for g in groups) or "no group"
+        for what, groups in [(w, g) for w, g in carried if g is not None]:
+            ids = ", ".join(g["GroupId"] for g in groups)
             for subnet in lb_subnets:
                 allowed, _why, _notes = security_groups_allow(groups, "ingress", self.protocol, port, net(subnet["CidrBlock"]), lb_groups)
                 if not allowed:
@@ -1058,6 +1078,7 @@ class Walk:
                              "Add an ingress rule for %s %s from %s (or the VPC's CIDR) to one of %s." % (
                                  self.protocol, port, subnet["CidrBlock"], ids))
                     return
-        self.add("destination security group", ", ".join(sorted(set(g["GroupId"] for _w, groups in carried for g in groups))), owner, True,
-                 "ingress %s %s allowed from the load balancer's subnets by the groups of %s." % (
-                     self.protocol, port, "; ".join(what for what, _groups in carried)))
+        self.add("destination security group", ", ".join(sorted(set(g["GroupId"] for _w, groups in carried for g in groups or []))) or
+                 group["TargetGroupName"], owner, True, "ingress %s %s from the load balancer's subnets: allowed by %s." % (
+                     self.protocol, port, "; ".join(what if groups is not None else "%s, which carries no security group" % what
+                                                    for what, groups in carried)))

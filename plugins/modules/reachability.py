@@ -23,8 +23,11 @@ description:
     network ACLs on the way, then on the provider side the endpoint service, this endpoint's connection, a
     listener on O(destination.port) on one of the service's Network Load Balancers and its target group."
   - The module's credentials are the source account's. Hops in other accounts (the peer VPC, the Transit Gateway's
-    route tables, the provider) are read with the profiles in O(account_profiles); a hop whose account has no
-    profile is reported as not checked (ok null) with a warning, and does not count as broken.
+    route tables, the provider) are read with the profiles in O(account_profiles).
+  - A hop that cannot be checked is reported as not checked (ok null) with a warning, does not count as broken, and
+    makes RV(msg) say "Reachable as far as checked" - its account has no profile, no security groups are known at the
+    destination (no network interface there yet, and none named), or the path goes on beyond a VPN or Direct Connect
+    attachment.
   - Not modelled (noted where met) are IPv6, prefix lists in routes and security group rules, routes through
     appliances (instances, interfaces, gateways), Transit Gateway peering and VPN attachments beyond the first hop.
 author:

@@ -183,7 +183,7 @@ def test_the_destination_hop_is_the_group_the_pod_carries_not_the_one_named(loca
     result = reach(module, PEER_SOURCE, PEER_DESTINATION)
     assert result["reachable"] is True and {h["hop"]: h for h in result["hops"]}["destination security group"]["resource"] == \
         group["GroupId"], result["hops"]
-    assert any(f"is not on {pod['NetworkInterfaceId']}, the network interface at 10.0.1.10: it does not apply" in w
+    assert any(f"is not on {pod['NetworkInterfaceId']}, the network interface of 10.0.1.10: it does not apply" in w
                for w in result.get("warnings", [])), result.get("warnings")
     rule = [{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]
     ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=rule)

@@ -523,3 +523,14 @@ def test_a_peering_with_links_both_ways_opens_each_end_on_the_ports_it_serves():
                                [link("c", "a", 8443), link("a", "c", 9443)])["steps"]["peering"]
     assert (step["requester"], step["requester_ports"], step["accepter"], step["accepter_ports"], step["ports"]) == (
         "a", [8443], "c", [9443], [8443, 9443])
+
+
+def test_the_report_heads_a_link_with_a_hop_not_checked_as_reachable_only_as_far_as_checked():
+    """A check that could not see a hop (no workload at the address yet, no profile) is not called reachable outright."""
+    result = connectivity.plan([vpc("a", ACCT_A, "10.0.0.0/16"), vpc("b", ACCT_A, "10.1.0.0/16")], [link("b", "a", 443)])
+    link_ = dict(result["links"][0], ports=[443])
+    hops = [{"hop": "source route table", "ok": True}, {"hop": "destination security group", "ok": None}]
+    report = connectivity.markdown(result, [{"item": link_, "reachable": True, "hops": hops, "msg": "m", "table": []}])
+    assert "### b -> a:443 (VPC peering): reachable as far as checked (1 hop(s) not checked)" in report, report
+    report = connectivity.markdown(result, [{"item": link_, "reachable": True, "hops": hops[:1], "msg": "m", "table": []}])
+    assert "### b -> a:443 (VPC peering): reachable\n" in report, report

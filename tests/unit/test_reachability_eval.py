@@ -195,6 +195,8 @@ class FakeEC2:
             return any(a.get("Main") for a in item.get("Associations", []))
         if name == "addresses.private-ip-address":
             return any(a["PrivateIpAddress"] in values for a in item.get("PrivateIpAddresses", []))
+        if name == "attachment.instance-id":
+            return (item.get("Attachment") or {}).get("InstanceId") in values
         return name not in fields or fields[name] in values
 
     def describe_subnets(self, aws_retry=False, **kwargs):
@@ -330,9 +332,10 @@ def test_the_destination_hop_is_the_groups_of_the_interface_at_the_address():
     result = walk(accounts)
     broken = result["broken_hop"]
     assert (broken["hop"], broken["resource"]) == ("destination security group", "sg-service"), result["hops"]
-    assert broken["detail"].startswith("eni-pod (holds 10.0.1.10): no ingress rule of sg-service allows tcp 8443 from 10.1.1.0/24")
+    assert broken["detail"].startswith("eni-pod, the network interface of 10.0.1.10: no ingress rule of sg-service allows tcp 8443 "
+                                       "from 10.1.1.0/24")
     assert result["warnings"] == ["destination security group: sg-peer (from-peer), named in destination.security_group_*, is not on eni-pod, "
-                                  "the network interface at 10.0.1.10: it does not apply. Attach it to the workload, or name the "
+                                  "the network interface of 10.0.1.10: it does not apply. Attach it to the workload, or name the "
                                   "groups it carries."], result["warnings"]
     # The interface carries the named group too: reachable, nothing to warn about.
     accounts[A].data["interfaces"][0]["Groups"].append({"GroupId": "sg-peer"})
@@ -346,10 +349,20 @@ def test_the_destination_hop_is_the_groups_of_the_interface_at_the_address():
     assert {h["hop"]: h for h in result["hops"]}["destination security group"]["resource"] == "sg-service"
 
 
+def test_an_interface_without_groups_filters_nothing():
+    """A service-managed interface (an NLB's without security groups) carries none: AWS filters nothing there."""
+    accounts = peering_accounts()
+    accounts[A].data["interfaces"] = [dict(interface("eni-nlb", "vpc-a", "10.0.1.10"), InterfaceType="network_load_balancer")]
+    result = walk(accounts, destination={"security_group_names": []})
+    hop = {h["hop"]: h for h in result["hops"]}["destination security group"]
+    assert result["reachable"] and (hop["resource"], hop["ok"]) == ("eni-nlb", True), hop
+    assert hop["detail"] == "eni-nlb, the network_load_balancer network interface of 10.0.1.10 carries no security group: nothing filters."
+
+
 def test_no_interface_at_the_address_and_no_groups_named_is_not_checked_and_said():
     result = walk(peering_accounts(), destination={"security_group_names": []})
     hop = {h["hop"]: h for h in result["hops"]}["destination security group"]
-    assert hop["ok"] is None and "no network interface of vpc-a holds 10.0.1.10/32" in hop["detail"], hop
+    assert hop["ok"] is None and "no network interface of vpc-a holds 10.0.1.10," in hop["detail"], hop
     assert result["msg"].startswith("Reachable as far as checked; 1 hop(s) not checked: destination security group"), result["msg"]
     assert len(result["warnings"]) == 1
 
@@ -667,6 +680,31 @@ def test_provider_without_a_profile_is_not_checked():
     assert result["reachable"] is True
     assert [h["hop"] for h in result["hops"] if h["ok"] is None] == [
         "endpoint service", "endpoint connection", "load balancer listener", "target group"]
+
+
+def test_privatelink_targets_are_checked_in_the_groups_of_their_interfaces():
+    """Each IP target's interface, and an instance target's primary one; a target no interface takes is said."""
+    accounts = privatelink_accounts(health=[{"Target": {"Id": "10.0.1.10"}, "TargetHealth": {"State": "healthy"}},
+                                            {"Target": {"Id": "i-1"}, "TargetHealth": {"State": "healthy"}},
+                                            {"Target": {"Id": "10.0.2.99"}, "TargetHealth": {"State": "healthy"}}])
+    provider = accounts[A, "ec2"]
+    provider.data.update(
+        subnets=[subnet("subnet-a1", "vpc-a", "10.0.1.0/24", A, "a-1")],
+        groups=[dict(group("sg-pods", ingress=[rule(cidrs=["10.0.0.0/16"])]), VpcId="vpc-a", GroupName="pods"),
+                dict(group("sg-instance", ingress=[rule(cidrs=["10.9.0.0/16"])]), VpcId="vpc-a", GroupName="instance")],
+        interfaces=[interface("eni-pod", "vpc-a", "10.0.1.10", "sg-pods"),
+                    dict(interface("eni-vm", "vpc-a", "10.0.1.20", "sg-instance"), Attachment={"InstanceId": "i-1", "DeviceIndex": 0})])
+    accounts[A, "elbv2"].describe_load_balancers = lambda aws_retry=False, LoadBalancerArns=(): {"LoadBalancers": [
+        {"LoadBalancerArn": NLB, "AvailabilityZones": [{"SubnetId": "subnet-a1"}]}]}
+    result = privatelink_walk(accounts)
+    broken = result["broken_hop"]
+    assert (broken["hop"], broken["resource"]) == ("destination security group", "sg-instance"), result["hops"]
+    assert broken["detail"].startswith("eni-vm, the network interface of i-1: no ingress rule of sg-instance allows tcp 8443 from the "
+                                       "load balancer's subnet subnet-a1 (10.0.1.0/24)."), broken
+    assert result["warnings"] == ["destination security group: no network interface of vpc-a takes 10.0.2.99, so it is not checked."]
+    provider.data["groups"][1]["IpPermissions"] = [rule(cidrs=["10.0.1.0/24"])]
+    hop = {h["hop"]: h for h in privatelink_walk(accounts)["hops"]}["destination security group"]
+    assert (hop["ok"], hop["resource"]) == (True, "sg-instance, sg-pods"), hop
 
 
 class HiddenServiceConsumer(FakeConsumer):
