@@ -912,13 +912,13 @@ def absent_across(found):
     listed = set((found[host].get("account"), vpc) for host in found for vpc in (found[host] or {}).get("spoke_vpc_ids") or [])
     listed |= set((found[host].get("account"), vpc["vpc_id"]) for host in found for vpc in (found[host] or {}).get("spoke_vpcs") or [])
     for hub in sorted(host for host in found if (found[host] or {}).get("hub_attachments")):
+        attached = set((a["account"], a["vpc"]) for a in found[hub]["hub_attachments"])
         for attachment in [a for a in found[hub]["hub_attachments"] if (a["account"], a["vpc"]) not in listed]:
             of_account = sorted(host for host in found if set(("spoke_vpc_ids", "spoke_vpcs")) & set(found[host] or {})
                                 and found[host].get("account") == attachment["account"])
             fix = ("List that VPC in the transit_gateway_spoke_vpcs of %s" % " or ".join(of_account) if of_account
                    else "Add a spoke host of account %s, listing that VPC" % attachment["account"])
             # In a teardown, what the account's hosts list instead, never attached to this hub: likely the entry written in its place.
-            attached = set((a["account"], a["vpc"]) for a in found[hub]["hub_attachments"])
             instead = ["host %s's %s, %s" % (host, v["named"], v["vpc_id"]) for host in of_account
                        for v in found[host].get("spoke_vpcs") or [] if (attachment["account"], v["vpc_id"]) not in attached]
             if instead and not found[hub].get("building"):
@@ -1057,28 +1057,23 @@ def unrouted_peering_checks(found, context):
     return problems
 
 
-def closed_peering_checks(found, context):
-    """A check of a port the peering does not open: the far end's vpc_peering_allowed_ports without its port (the check
-    names that end's <name>-from-peer group), or destination groups not in the far VPC."""
+def unknown_check_groups(found, context):
+    """A peering check's destination groups that are not groups of the far VPC (nor the group its allowed ports make):
+    the check could not be run. (A port the far end's vpc_peering_allowed_ports leaves out is not refused: the workload's
+    own groups may open it, and the check evaluates those.)"""
     problems = []
     for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):
         for host, peer in ((requester, accepter), (accepter, requester)):
             mine, theirs = found.get(host) or {}, found.get(peer) or {}
-            if not mine.get("peering_check_to") or "group_names" not in theirs:
+            groups = mine.get("peering_check_groups")
+            if not groups or "group_names" not in theirs:
                 continue
-            (port, groups), opened = mine["peering_check_to"], [int(p) for p in theirs["peering_ports"] if str(p).strip().isdigit()]
             made = "%s-from-peer" % (theirs.get("peering_name") or PEERING_NAME_DEFAULT) if theirs["peering_ports"] else None
-            missing = [g for g in groups or [] if g not in theirs["group_names"] and g != made]
+            missing = [g for g in groups if g not in theirs["group_names"] and g != made]
             if missing:
                 problems.append("host %s's vpc_peering_check.destination_security_group_names=%r: host %s's VPC (%s) has no group "
                                 "named %s, so the check could not be run. Name groups of that VPC." % (
                                     host, groups, peer, theirs["peering_vpc"]["named"], ", ".join(missing)))
-            elif not groups and opened and port not in opened:
-                problems.append("host %s's vpc_peering_check.port=%d: host %s's vpc_peering_allowed_ports=%r open only those ports "
-                                "to this VPC (in its group %s, which the check names), so the check would test a port the peering "
-                                "does not open. Add %d to host %s's vpc_peering_allowed_ports, or give "
-                                "vpc_peering_check.destination_security_group_names: the groups that the workload at the address "
-                                "carries." % (host, port, peer, theirs["peering_ports"], made, port, peer))
     return problems
 
 
@@ -1092,7 +1087,7 @@ def check_across(found, context):
     whole = not (context or {}).get("failed_hosts")
     problems.extend(moved_peerings(found, context))
     problems.extend(unrouted_peering_checks(found, context))
-    problems.extend(closed_peering_checks(found, context))
+    problems.extend(unknown_check_groups(found, context))
     for requester, accepter in sorted(dict((context or {}).get("peering_pairs") or {}).items()):  # {requester: accepter}
         ends = [(host, (found.get(host) or {}).get("peering_vpc")) for host in (requester, accepter)]
         if not all(vpc for _host, vpc in ends):
@@ -1402,8 +1397,7 @@ def look_up(module, problems, parts, values):
             if values.get("vpc_peering_check") and values.get("reachability_check", True):
                 aws.check_path(problems, "vpc_peering_check", values["vpc_peering_check"], vpc, None)
                 found["peering_check"] = values["vpc_peering_check"]["address"]
-                found["peering_check_to"] = (int(values["vpc_peering_check"]["port"]),
-                                             values["vpc_peering_check"].get("destination_security_group_names"))
+                found["peering_check_groups"] = values["vpc_peering_check"].get("destination_security_group_names") or []
                 found["peering_check_from"] = [s["CidrBlock"] for s in aws.subnets() if s["VpcId"] == vpc["VpcId"]
                                                and tags_of(s).get("Name") == values["vpc_peering_check"]["subnet_name"]]
     if "transit_gateway_hub" in parts:

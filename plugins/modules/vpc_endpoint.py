@@ -309,7 +309,8 @@ def reconcile(module):
                  "would be a second endpoint)" % (named["VpcEndpointId"], params["name"], params["vpc_id"], named.get("ServiceName"),
                                                   params["service_name"]) if named else "")
         raise InvalidInput("subnet_ids", params["subnet_ids"], "is empty, and a new endpoint needs subnets%s." % clash,
-                           "Give one subnet per availability zone the clients run in.")
+                           "Give service_name=%s to manage that endpoint, or give this one a name of its own and subnets." % (
+                               named.get("ServiceName")) if named else "Give one subnet per availability zone the clients run in.")
     plan = privatelink.plan_endpoint(current, desired)
     if plan.get("create") or plan.get("add_subnets") or plan.get("add_security_groups"):
         check_network(ec2, desired)
