@@ -394,6 +394,7 @@ class Walk:
         self._clients = {}
         self.hops = []
         self.notes = []  # warnings beyond the hops' own
+        self.destination_subnets = []
         self.path = None
         self.inter_region = False
 
@@ -525,6 +526,7 @@ class Walk:
                 vpc_id, ", ".join(s["CidrBlock"] for s in subnets) or "no subnets", dest),
                 "Check destination.address: the route leads to %s, so the address must be in one of its subnets." % vpc_id)
             return groups
+        self.destination_subnets = chosen
         for subnet in chosen:
             self.return_route(ec2, account, subnet, via)
             if subnet["SubnetId"] == self.subnet["SubnetId"]:
@@ -779,8 +781,31 @@ class Walk:
             target_id, target["ResourceId"], target.get("ResourceOwnerId")))
         groups = self.destination_side(target.get("ResourceOwnerId"), self.region, target["ResourceId"],
                                        ("transit_gateway_id", tgw_id))
+        self.destination_zones(target)
         self.tgw_route(owner_ec2, owner, target, self.source_cidr, attachment_id)
         return groups
+
+    def destination_zones(self, target):
+        """The destination attachment must have a subnet in the destination subnet's zone: the replies leave through
+        the attachment's interface in their own zone, and a zone without one cannot reach the transit gateway."""
+        account = target.get("ResourceOwnerId")
+        ec2 = self.client(account)
+        if ec2 is None or not self.destination_subnets:
+            return
+        target_id = target["TransitGatewayAttachmentId"]
+        attachments = call(ec2, "describe_transit_gateway_vpc_attachments", "describe %s" % target_id, missing={},
+                           TransitGatewayAttachmentIds=[target_id]).get("TransitGatewayVpcAttachments", [])
+        if not attachments:
+            return
+        zones = sorted(set(s["AvailabilityZone"] for s in subnets_by_id(ec2, [i for a in attachments for i in a.get("SubnetIds") or []])))
+        outside = [s for s in self.destination_subnets if s["AvailabilityZone"] not in zones]
+        if outside:
+            [hop] = [h for h in self.hops if h["hop"] == "destination transit gateway attachment" and h["resource"] == target_id]
+            hop.update(ok=False, detail="%s has subnets in %s only; the destination subnet %s is in %s, whose replies cannot reach the "
+                                        "transit gateway." % (target_id, ", ".join(zones) or "no zone", outside[0]["SubnetId"],
+                                                              outside[0]["AvailabilityZone"]),
+                       fix="Add a subnet of %s in %s to %s (crossvpc.aws.transit_gateway_attachment subnet_ids, or the spoke's "
+                           "transit_gateway_spoke_vpcs subnet_names)." % (target["ResourceId"], outside[0]["AvailabilityZone"], target_id))
 
     def tgw_route(self, ec2, owner, attachment, destination, expected):
         """The route for ``destination`` in the table ``attachment`` is associated with; with

@@ -469,6 +469,20 @@ def test_transit_gateway_walk_is_reachable():
     assert [h["hop"] for h in result["hops"]].count("transit gateway route table") == 2
 
 
+def test_a_destination_attachment_without_a_subnet_in_the_destinations_zone_is_broken():
+    """The eighteenth trial's R51/TG01/C15: the replies leave through the attachment's interface in their own zone."""
+    accounts = tgw_accounts()
+    accounts[A].data["subnets"].append(subnet("subnet-a2", "vpc-a", "10.81.2.0/24", A, "a-2", "us-east-1b"))
+    accounts[A].data["vpc_attachments"] = [{"TransitGatewayAttachmentId": "tgw-attach-a", "SubnetIds": ["subnet-a2"]}]
+    broken = tgw_walk(accounts)["broken_hop"]
+    assert (broken["hop"], broken["resource"]) == ("destination transit gateway attachment", "tgw-attach-a"), broken
+    assert broken["detail"] == ("tgw-attach-a has subnets in us-east-1b only; the destination subnet subnet-a1 is in us-east-1a, "
+                                "whose replies cannot reach the transit gateway.")
+    assert broken["fix"].startswith("Add a subnet of vpc-a in us-east-1a to tgw-attach-a")
+    accounts[A].data["vpc_attachments"][0]["SubnetIds"].append("subnet-a1")
+    assert tgw_walk(accounts)["reachable"] is True
+
+
 @pytest.mark.parametrize("blackhole, fallback, words", [
     # a more specific blackhole shadows the propagated route: deleting it is the whole fix
     ("10.81.1.0/24", True, "; then the route for 10.81.0.0/16 to tgw-attach-a carries it."),
