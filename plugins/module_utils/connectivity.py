@@ -789,7 +789,7 @@ def markdown(result, reachability=None):
         out += ["## Reachability", ""]
         for check in reachability:
             link = check.get("item") or {}
-            ports = ",".join(str(p) for p in link.get("ports") or [])
+            ports = link["port"] if "port" in link else ",".join(str(p) for p in link.get("ports") or [])  # one check per port
             method = METHOD_NAMES.get(link.get("method"), link.get("method") or "-")
             unchecked = len([h for h in check.get("hops") or [] if h.get("ok") is None])
             verdict = ("NOT reachable" if not check.get("reachable") else

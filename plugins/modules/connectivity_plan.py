@@ -177,10 +177,10 @@ options:
     type: str
   reachability:
     description:
-      - The links' reachability checks for the report's Reachability section (one hop table per link), each a
+      - The links' reachability checks for the report's Reachability section (one hop table per check), each a
         crossvpc.aws.reachability result (C(reachable), C(msg), C(table)) with its link (C(client), C(server),
-        C(ports), C(method)) as C(item), as a loop over the plan's links registers them. playbooks/connect.yml
-        passes them once every link was checked.
+        C(ports), C(method), and C(port) when the check is of one of the link's ports) as C(item), as a loop over the
+        plan's links registers them. playbooks/connect.yml checks each port of each link, and passes them all.
       - Each C(item) must have a C(client) and a C(server) that are names in O(vpcs); otherwise the module fails,
         naming C(reachability[i].item.client) or C(reachability[i].item.server).
     type: list

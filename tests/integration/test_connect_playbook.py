@@ -35,6 +35,8 @@ METHODS = {"a1": "privatelink", "b1": "privatelink", "a2": "peering", "c2": "pee
 # Groups expected to grow, each over the peering limit (3): each gets a hub, named after its first VPC.
 GROUPS = {"a3": "growth", "c3": "growth", "b3": "edge", "c4": "edge"}
 EXPECTED = {"growth": 5, "edge": 4}
+# b2 also calls a2 on a second port: each port of a link is checked on its own.
+SECOND_PORT = ("b2", "a2", 8081)
 GONE = ("deleted", "deleting", "rejected", "failed", "expired")
 
 
@@ -80,7 +82,8 @@ def mixed(localaws, tmp_path):
     path.mkdir()
     (path / "aws.vpcs.yml").write_text(json.dumps({
         "plugin": "crossvpc.aws.vpcs", "accounts": [{"profile": p, "name": f"account_{a}"} for a, p in PROFILES.items()]}))
-    links = [{"client": f"mix-{c}", "server": f"mix-{s}", "ports": [port]} for c, s, port in LINKS]
+    links = [{"client": f"mix-{c}", "server": f"mix-{s}", "ports": [port] + [p for c2, s2, p in [SECOND_PORT] if (c2, s2) == (c, s)]}
+             for c, s, port in LINKS]
     (path / "links.json").write_text(json.dumps({"all": {"vars": {
         "connect_links": links, "connect_report_path": str(tmp_path / "plan.md"), "connect_expected_vpcs": EXPECTED}}}))
     yield path
@@ -184,9 +187,10 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
                                                 ("c3", "10.40.0.0/16", hub("a3")), ("c4", "10.60.0.0/16", hub("b3"))]
 
     # Every link checked from its client's account, reachable.
-    verdicts = sorted((c["item"]["client"], c["item"]["server"], c["reachable"]) for host in ("account_a", "account_b", "account_c")
+    verdicts = sorted((c["item"]["client"], c["item"]["server"], c["item"]["port"], c["reachable"])
+                      for host in ("account_a", "account_b", "account_c")
                       for c in first.result("Follow each link's path with read-only calls", host)["results"])
-    assert verdicts == sorted((f"mix-{c}", f"mix-{s}", True) for c, s, _port in LINKS)
+    assert verdicts == sorted((f"mix-{c}", f"mix-{s}", port, True) for c, s, port in LINKS + [SECOND_PORT])
     # Each link's hop table, printed on success too, and in the plan's report.
     shown = [r["msg"] for r in first.result("Show each link's hops", "account_c")["results"]]
     assert [lines[1] for lines in shown] == ["| Hop | Verdict | Resource | Detail |"] * len([c for c, _s, _p in LINKS if c[0] == "c"])
@@ -196,13 +200,13 @@ def test_a_mixed_plan_builds_in_one_run_then_reruns_and_tears_down_clean(localaw
     # One section per link, headed by its verdict; a link through a hub passes that hub's attachments, never the other's.
     sections = {text.split("\n", 1)[0]: text for text in report.split("\n### ")[1:]}
     names = {"privatelink": "PrivateLink", "peering": "VPC peering", "transit_gateway": "Transit Gateway"}
-    assert sorted(sections) == sorted(f"mix-{c} -> mix-{s}:{port} ({names[METHODS[s]]}): reachable" for c, s, port in LINKS)
+    assert sorted(sections) == sorted(f"mix-{c} -> mix-{s}:{port} ({names[METHODS[s]]}): reachable" for c, s, port in LINKS + [SECOND_PORT])
     for c, s, port in LINKS:
         if METHODS[s] == "transit_gateway":
             other = hub("b3" if s == "a3" else "a3")
             text = sections[f"mix-{c} -> mix-{s}:{port} (Transit Gateway): reachable"]
             assert state["hub_ids"][hub(s)] in text and state["hub_ids"][other] not in text, text
-    assert report.count("| Hop | Verdict | Resource | Detail |") == len(LINKS)
+    assert report.count("| Hop | Verdict | Resource | Detail |") == len(LINKS) + 1
 
     mark = localaws.control.mark()
     again = ansible(PLAYBOOKS / "connect.yml", inventory=mixed)
