@@ -225,9 +225,9 @@ def target_found(ec2, option, target_id):
     return [i for r in found for i in r.get("Instances", [])] if prefix == "i" else found
 
 
-def target_problem(ec2, option, target_id, vpc_ids=()):
+def target_problem(ec2, option, target_id, vpc_ids=(), destinations=()):
     """None when the target exists and is usable (a peering connection: one that joins ``vpc_ids``, the VPCs
-    of the tables to route), else why not (read-only calls)."""
+    of the tables to route, and leads to ``destinations``), else why not (read-only calls)."""
     found = target_found(ec2, option, target_id)
     if found is None:
         return None
@@ -243,6 +243,17 @@ def target_problem(ec2, option, target_id, vpc_ids=()):
         if strangers:
             return "joins %s, not %s, the VPC of the route tables to route; AWS refuses it there. Give the peering of that VPC." % (
                 " and ".join(joined), ", ".join(strangers))
+        # A peering carries traffic to the peer VPC's own ranges only (no transit): a route elsewhere never carries any.
+        peers = [found[0].get(side) or {} for side in ("RequesterVpcInfo", "AccepterVpcInfo")]
+        cidrs = [b["CidrBlock"] for p in peers if p.get("VpcId") not in vpc_ids for b in p.get("CidrBlockSet") or [{"CidrBlock": p.get("CidrBlock")}]
+                 if b.get("CidrBlock")]
+        outside = [d for d in destinations if ipaddress.ip_network(d).version == 4 and cidrs
+                   and not any(ipaddress.ip_network(d).overlaps(ipaddress.ip_network(c)) for c in cidrs)]
+        if outside:
+            return ("leads to the peer VPC's %s only, and %s %s outside: a peering does not carry traffic on to other networks, so "
+                    "the route would never carry any. Route %s to what reaches %s (a transit gateway), or give the peer's ranges." % (
+                        ", ".join(cidrs), ", ".join(outside), "is" if len(outside) == 1 else "are", ", ".join(outside),
+                        "it" if len(outside) == 1 else "them"))
     return None
 
 

@@ -257,7 +257,8 @@ def reconcile(module):
     changes = routes.plan_routes(tables, destinations, target, params["state"], params["replace"],
                                  params["skip_local_destinations"])
     if target and target[1] != UNKNOWN and any(c["action"] != "delete" for c in changes):
-        problem = routes.target_problem(ec2, target[0], target[1], set(t["VpcId"] for t in tables))
+        problem = routes.target_problem(ec2, target[0], target[1], set(t["VpcId"] for t in tables),
+                                        sorted(set(c["destination"] for c in changes if c["action"] != "delete")))
         if problem:
             raise InvalidInput(target[0], target[1], problem)
     if params["exclusive"] and target[1] != UNKNOWN:

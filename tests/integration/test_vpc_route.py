@@ -64,14 +64,14 @@ def test_check_mode_reports_the_plan_and_changes_nothing(localaws, module, net):
 
 def test_create_then_second_run_makes_no_mutating_call(localaws, module, net):
     args = {"vpc_id": net["vpc"], "subnet_ids": net["subnets"],
-            "destination_cidrs": ["10.1.0.0/16", "10.2.0.0/16"],
+            "destination_cidrs": ["10.1.0.0/17", "10.1.128.0/17"],  # the peer VPC in halves
             "vpc_peering_connection_id": net["pcx"]}
     first = module(MODULE, args)
     assert first["changed"] is True and len(first["changes"]) == 4
     for table in net["tables"]:
-        assert routes_in(net["ec2"], table)["10.1.0.0/16"] == net["pcx"]
-        assert routes_in(net["ec2"], table)["10.2.0.0/16"] == net["pcx"]
-    assert "10.1.0.0/16" not in routes_in(net["ec2"], net["main"])
+        assert routes_in(net["ec2"], table)["10.1.0.0/17"] == net["pcx"]
+        assert routes_in(net["ec2"], table)["10.1.128.0/17"] == net["pcx"]
+    assert "10.1.0.0/17" not in routes_in(net["ec2"], net["main"])
 
     mark = localaws.control.mark()
     second = module(MODULE, args)
@@ -79,6 +79,17 @@ def test_create_then_second_run_makes_no_mutating_call(localaws, module, net):
     calls = [c for c in localaws.control.calls(mark) if c["service"] == "ec2"]
     assert [c for c in calls if c["mutating"]] == []
     assert len(calls) <= 2  # route tables of the VPC, subnets: nothing else is needed
+
+
+def test_a_route_to_a_peering_for_a_range_beyond_the_peer_is_refused(localaws, module, net):
+    """The eighteenth trial's M19: a peering carries traffic to the peer VPC's ranges only, so such a route never carries any."""
+    mark = localaws.control.mark()
+    result = module(MODULE, {"vpc_id": net["vpc"], "destination_cidrs": ["10.1.0.0/16", "192.168.0.0/16"],
+                             "vpc_peering_connection_id": net["pcx"]})
+    assert result.get("failed") and result["msg"].startswith(
+        f"vpc_peering_connection_id='{net['pcx']}': leads to the peer VPC's 10.1.0.0/16 only, and 192.168.0.0/16 is outside: a "
+        "peering does not carry traffic on to other networks"), result
+    assert mutating(localaws, mark) == []
 
 
 def test_route_to_another_target_is_replaced_with_diff(localaws, module, net):
