@@ -298,6 +298,15 @@ def subnets_by_id(ec2, subnet_ids):
     return [s for s in found if s["SubnetId"] in subnet_ids]
 
 
+def attachment_zones(ec2, attachment_id):
+    """The zones of a VPC attachment's subnets, or None when the attachment cannot be read (no zone check then)."""
+    attachments = call(ec2, "describe_transit_gateway_vpc_attachments", "describe %s" % attachment_id, missing={},
+                       TransitGatewayAttachmentIds=[attachment_id]).get("TransitGatewayVpcAttachments", [])
+    if not attachments:
+        return None
+    return sorted(set(s["AvailabilityZone"] for s in subnets_by_id(ec2, [i for a in attachments for i in a.get("SubnetIds") or []])))
+
+
 def interfaces_of(ec2, vpc_id, targets):
     """{target: the network interface of ``vpc_id`` that receives its traffic} for ``targets``: IP addresses (the interface
     that holds one) and instance ids (the instance's primary interface). Targets no interface takes are left out."""
@@ -315,15 +324,6 @@ def interfaces_of(ec2, vpc_id, targets):
             held.append(attachment["InstanceId"])
         taken.update((t, interface) for t in targets if t in held)
     return taken
-
-
-def groups_by_id(ec2, ids):
-    """The security groups ``ids``, with their rules."""
-    if not ids:
-        return {}
-    found = paginate(ec2, "describe_security_groups", "SecurityGroups", "describe %s" % ", ".join(ids),
-                     Filters=[{"Name": "group-id", "Values": list(ids)}])
-    return dict((g["GroupId"], g) for g in found if g["GroupId"] in ids)
 
 
 def find_groups(ec2, vpc_id, ids, names, parameter):
@@ -549,7 +549,7 @@ class Walk:
                            "destination.security_group")
 
     def carried(self, ec2, vpc_id, targets):
-        """What AWS evaluates at the destination: [(what, groups)], one per network interface of ``vpc_id`` that takes the
+        """What AWS evaluates at the destination: [(interface id, what, groups)], one per network interface of ``vpc_id`` that takes the
         traffic of ``targets`` (groups None: it carries none, so nothing filters), else the named groups (what the workload
         will carry), else []. Named groups on none of those interfaces, and targets no interface takes, are warned about."""
         named = self.named_groups(ec2, vpc_id)
@@ -561,13 +561,14 @@ class Walk:
             taken = {}
         if not taken:
             where = " (no network interface of %s takes %s yet)" % (vpc_id, ", ".join(targets)) if targets else ""
-            return [("the named groups%s" % where, named)] if named else []
+            return [(None, "the named groups%s" % where, named)] if named else []
         interfaces = dict((i["NetworkInterfaceId"], i) for i in taken.values())
         missing = [t for t in targets if t not in taken]
         if missing:
             self.notes.append("destination security group: no network interface of %s takes %s, so %s not checked." % (
                 vpc_id, ", ".join(missing), "it is" if len(missing) == 1 else "they are"))
-        groups = groups_by_id(ec2, sorted(set(g["GroupId"] for i in interfaces.values() for g in i.get("Groups") or [])))
+        on = sorted(set(g["GroupId"] for i in interfaces.values() for g in i.get("Groups") or []))
+        groups = dict((g["GroupId"], g) for g in find_groups(ec2, vpc_id, on, None, "destination.security_group")) if on else {}
         off = [g for g in named if g["GroupId"] not in groups]
         if off:
             one = len(off) == 1
@@ -579,7 +580,7 @@ class Walk:
         labels = dict((i, "%s, the %snetwork interface of %s" % (
             i, "" if interfaces[i].get("InterfaceType") in (None, "interface") else interfaces[i]["InterfaceType"] + " ",
             ", ".join(t for t in targets if taken.get(t) is interfaces[i]))) for i in interfaces)
-        return [(labels[i], [groups[g["GroupId"]] for g in interfaces[i].get("Groups") or [] if g["GroupId"] in groups] or None)
+        return [(i, labels[i], [groups[g["GroupId"]] for g in interfaces[i].get("Groups") or [] if g["GroupId"] in groups] or None)
                 for i in sorted(interfaces)]
 
     def destination_groups(self, ec2, account, region, vpc_id):
@@ -594,9 +595,9 @@ class Walk:
                      "groups its workload carries in destination.security_group_names." % (vpc_id, addresses[0]) if addresses else
                      "not checked: the destination is a range; name the groups of its workloads in destination.security_group_names.")
             return []
-        [(what, groups)] = carried
+        [(interface, what, groups)] = carried
         if groups is None:
-            self.add("destination security group", what.split(",")[0], account, True, "%s carries no security group: nothing filters." % what)
+            self.add("destination security group", interface, account, True, "%s carries no security group: nothing filters." % what)
             return []
         ids = ", ".join(g["GroupId"] for g in groups)
         group_ids = [] if self.inter_region else self.source_group_ids
@@ -738,11 +739,8 @@ class Walk:
             self.skip(later, tgw_id, owner)
             return []
         # AWS carries a zone's traffic to the TGW only if the attachment has a subnet in that zone.
-        vpc_attachments = call(ec2, "describe_transit_gateway_vpc_attachments", "describe %s" % attachment_id, missing={},
-                               TransitGatewayAttachmentIds=[attachment_id]).get("TransitGatewayVpcAttachments", [])
-        zones = sorted(set(s["AvailabilityZone"] for s in subnets_by_id(
-            ec2, [i for a in vpc_attachments for i in a.get("SubnetIds") or []])))
-        if vpc_attachments and self.subnet["AvailabilityZone"] not in zones:
+        zones = attachment_zones(ec2, attachment_id)
+        if zones is not None and self.subnet["AvailabilityZone"] not in zones:
             self.add("transit gateway attachment", attachment_id, account, False,
                      "%s has subnets in %s only; the source subnet is in %s, whose traffic the transit gateway does not "
                      "take." % (attachment_id, ", ".join(zones) or "no zone", self.subnet["AvailabilityZone"]),
@@ -793,11 +791,9 @@ class Walk:
         if ec2 is None or not self.destination_subnets:
             return
         target_id = target["TransitGatewayAttachmentId"]
-        attachments = call(ec2, "describe_transit_gateway_vpc_attachments", "describe %s" % target_id, missing={},
-                           TransitGatewayAttachmentIds=[target_id]).get("TransitGatewayVpcAttachments", [])
-        if not attachments:
+        zones = attachment_zones(ec2, target_id)
+        if zones is None:
             return
-        zones = sorted(set(s["AvailabilityZone"] for s in subnets_by_id(ec2, [i for a in attachments for i in a.get("SubnetIds") or []])))
         outside = [s for s in self.destination_subnets if s["AvailabilityZone"] not in zones]
         if outside:
             [hop] = [h for h in self.hops if h["hop"] == "destination transit gateway attachment" and h["resource"] == target_id]
@@ -1092,7 +1088,7 @@ class Walk:
         lb_subnets = subnets_by_id(ec2, [z["SubnetId"] for lb in lbs for z in lb.get("AvailabilityZones") or [] if z.get("SubnetId")])
         lb_groups = [g for lb in lbs for g in lb.get("SecurityGroups") or []]
         port = group.get("Port")
-        for what, groups in [(w, g) for w, g in carried if g is not None]:
+        for _interface, what, groups in [c for c in carried if c[2] is not None]:
             ids = ", ".join(g["GroupId"] for g in groups)
             for subnet in lb_subnets:
                 allowed, _why, _notes = security_groups_allow(groups, "ingress", self.protocol, port, net(subnet["CidrBlock"]), lb_groups)
@@ -1103,7 +1099,7 @@ class Walk:
                              "Add an ingress rule for %s %s from %s (or the VPC's CIDR) to one of %s." % (
                                  self.protocol, port, subnet["CidrBlock"], ids))
                     return
-        self.add("destination security group", ", ".join(sorted(set(g["GroupId"] for _w, groups in carried for g in groups or []))) or
+        self.add("destination security group", ", ".join(sorted(set(g["GroupId"] for _i, _w, groups in carried for g in groups or []))) or
                  group["TargetGroupName"], owner, True, "ingress %s %s from the load balancer's subnets: allowed by %s." % (
                      self.protocol, port, "; ".join(what if groups is not None else "%s, which carries no security group" % what
-                                                    for what, groups in carried)))
+                                                    for _i, what, groups in carried)))
